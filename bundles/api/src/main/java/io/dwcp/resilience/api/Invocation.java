@@ -1,0 +1,109 @@
+package io.dwcp.resilience.api;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * One logical call travelling through a chain: which operation, to which peer, which attempt, and
+ * until when.
+ *
+ * <p>The manager creates it when a call enters and reads the clock once for
+ * {@link #startNanos()}. It is mutable in two controlled ways: the retry stage sets the
+ * {@linkplain #setAttempt(int) attempt}, the timeout stage narrows the
+ * {@linkplain #setDeadlineNanos(long) deadline} (and restores the outer one afterwards).
+ *
+ * <p>The manager reuses invocation objects so that a call allocates nothing of its own: an
+ * invocation is valid only until the {@link ResilienceManager#execute} call that made it returns.
+ * Work that may outlive the call must use {@link #detach()}.
+ *
+ * <p>Deadlines and start times are values of {@link #timeSource()}{@code .nanoTime()}.
+ */
+@ProviderType
+public interface Invocation {
+
+    /** {@link #deadlineNanos()} of an invocation without a deadline. */
+    long NO_DEADLINE = Long.MAX_VALUE;
+
+    /** {@link #peer()} of an invocation that is not addressed to one peer. */
+    String NO_PEER = "";
+
+    /** @return the operation name, e.g. {@code send} */
+    String operation();
+
+    /** @return the peer (node id or address) the call is addressed to, or {@link #NO_PEER} */
+    String peer();
+
+    /** @return the attempt number, 1 for the first attempt */
+    int attempt();
+
+    /**
+     * Sets the attempt number; used by a retry stage before it proceeds again.
+     *
+     * @param attempt the attempt number, at least 1
+     * @throws IllegalArgumentException if {@code attempt < 1}
+     */
+    void setAttempt(int attempt);
+
+    /** @return when the call entered the chain, in {@link #timeSource()} nanoseconds */
+    long startNanos();
+
+    /** @return the instant by which the call must complete, or {@link #NO_DEADLINE} */
+    long deadlineNanos();
+
+    /**
+     * Replaces the deadline. A stage that narrows it restores the previous value when the rest of
+     * the chain returns, so that an outer retry starts its next attempt with the outer deadline.
+     *
+     * @param deadlineNanos the new deadline, or {@link #NO_DEADLINE}
+     */
+    void setDeadlineNanos(long deadlineNanos);
+
+    /** @return whether the call has a deadline */
+    default boolean hasDeadline() {
+        return deadlineNanos() != NO_DEADLINE;
+    }
+
+    /**
+     * @param nowNanos the current time of {@link #timeSource()}
+     * @return nanoseconds left until the deadline (negative once passed), or {@link Long#MAX_VALUE}
+     *         without a deadline
+     */
+    default long remainingNanos(long nowNanos) {
+        long deadline = deadlineNanos();
+        return deadline == NO_DEADLINE ? Long.MAX_VALUE : deadline - nowNanos;
+    }
+
+    /** @return the clock of the whole chain; stages use it instead of {@link System#nanoTime()} */
+    TimeSource timeSource();
+
+    /**
+     * @param key an attribute name
+     * @return the attribute's value, or {@code null}
+     */
+    Object attribute(String key);
+
+    /**
+     * Attaches a value to this call, visible to inner stages and the operation.
+     *
+     * @param key   an attribute name, not {@code null}
+     * @param value the value; {@code null} removes the attribute
+     */
+    void setAttribute(String key, Object value);
+
+    /**
+     * @return an independent copy of this invocation that stays valid after the call returns, for
+     *         a stage that hands the rest of the chain to another thread
+     */
+    Invocation detach();
+
+    /**
+     * The deadline {@code timeoutNanos} after {@code nowNanos}, saturating instead of overflowing.
+     *
+     * @param nowNanos     the current time
+     * @param timeoutNanos a non-negative timeout
+     * @return {@code nowNanos + timeoutNanos}, or {@link #NO_DEADLINE} on overflow
+     */
+    static long deadlineAfter(long nowNanos, long timeoutNanos) {
+        long deadline = nowNanos + timeoutNanos;
+        return (timeoutNanos > 0 && deadline < nowNanos) ? NO_DEADLINE : Math.min(deadline, NO_DEADLINE - 1);
+    }
+}

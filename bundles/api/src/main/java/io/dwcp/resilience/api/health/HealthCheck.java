@@ -1,0 +1,26 @@
+package io.dwcp.resilience.api.health;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A health check contributed by any bundle (whiteboard: register it as a service with the property
+ * {@link #NAME}). The health bundle runs it periodically, with a timeout, off the call path.
+ */
+@ConsumerType
+public interface HealthCheck {
+
+    /** Service property: the check's unique name, e.g. {@code transport-ping}. */
+    String NAME = "dwcp.health.check";
+
+    /** @return the check's name, equal to its {@link #NAME} service property */
+    String name();
+
+    /**
+     * Runs the check once. It may block up to the timeout the health bundle gives it, and is
+     * interrupted after that.
+     *
+     * @return the result
+     * @throws Exception a failure of the check itself, counted as {@link HealthStatus#UNHEALTHY}
+     */
+    HealthResult check() throws Exception;
+}
