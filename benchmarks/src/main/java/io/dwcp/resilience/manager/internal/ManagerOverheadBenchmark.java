@@ -93,6 +93,12 @@ public class ManagerOverheadBenchmark {
         return CALL.call(null);
     }
 
+    /** One read of the clock the manager reads twice per call: the floor under every timed call. */
+    @Benchmark
+    public long clockRead() {
+        return System.nanoTime();
+    }
+
     @Benchmark
     public String managerEmptyChain() throws Exception {
         return empty.execute("send", CALL);
