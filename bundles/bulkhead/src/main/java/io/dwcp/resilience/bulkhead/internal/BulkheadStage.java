@@ -25,6 +25,10 @@ import org.osgi.service.log.LoggerFactory;
  * Each subclass is its own DS component with its own factory PID, so that an operator picks a
  * strategy per operation by which configuration exists (or by {@code service.ranking}).
  *
+ * <p>The components are immediate: a delayed one would register its {@code Stage} service before
+ * validating its configuration, and the manager, binding greedily, would meet a service whose
+ * activation fails. Immediate, a bad configuration is refused (and logged) as soon as it arrives.
+ *
  * @param <S> the strategy's settings
  * @param <B> the strategy's bulkhead
  */

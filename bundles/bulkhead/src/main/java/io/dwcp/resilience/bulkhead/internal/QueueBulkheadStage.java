@@ -12,7 +12,7 @@ import org.osgi.service.metatype.annotations.Designate;
 
 /** The queue-based bulkhead as a stage: one instance per factory configuration {@code dwcp.bulkhead.queue~<name>}. */
 @Component(configurationPid = QueueBulkheadSettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {Stage.class, MetricsSource.class}, property = Stage.KIND + "=bulkhead")
+        service = {Stage.class, MetricsSource.class}, property = Stage.KIND + "=bulkhead", immediate = true)
 @Designate(ocd = QueueBulkheadConfig.class, factory = true)
 public class QueueBulkheadStage extends BulkheadStage<QueueBulkheadSettings, QueueBulkhead> {
 

@@ -12,7 +12,7 @@ import org.osgi.service.metatype.annotations.Designate;
 
 /** The semaphore bulkhead as a stage: one instance per factory configuration {@code dwcp.bulkhead.semaphore~<name>}. */
 @Component(configurationPid = SemaphoreBulkheadSettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {Stage.class, MetricsSource.class}, property = Stage.KIND + "=bulkhead")
+        service = {Stage.class, MetricsSource.class}, property = Stage.KIND + "=bulkhead", immediate = true)
 @Designate(ocd = SemaphoreBulkheadConfig.class, factory = true)
 public class SemaphoreBulkheadStage extends BulkheadStage<SemaphoreBulkheadSettings, SemaphoreBulkhead> {
 

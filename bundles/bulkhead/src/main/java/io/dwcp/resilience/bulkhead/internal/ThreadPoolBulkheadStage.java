@@ -15,7 +15,7 @@ import org.osgi.service.metatype.annotations.Designate;
  * {@code dwcp.bulkhead.threadpool~<name>}. Its pools stop, and their threads end, when it deactivates.
  */
 @Component(configurationPid = ThreadPoolBulkheadSettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {Stage.class, MetricsSource.class}, property = Stage.KIND + "=bulkhead")
+        service = {Stage.class, MetricsSource.class}, property = Stage.KIND + "=bulkhead", immediate = true)
 @Designate(ocd = ThreadPoolBulkheadConfig.class, factory = true)
 public class ThreadPoolBulkheadStage extends BulkheadStage<ThreadPoolBulkheadSettings, ThreadPoolBulkhead> {
 
