@@ -247,7 +247,8 @@ public class ChaosEngineStage implements Stage, ChaosControl, MetricsSource, Cha
 
     @Override
     public void injected(String injector, Invocation inv) {
-        logger.info("AUDIT chaos injected '{}' into {} (peer '{}', attempt {})", injector, inv.operation(), inv.peer(),
+        // WARN, like arm and disarm: faults in live traffic belong in the default log, every one of them.
+        logger.warn("AUDIT chaos injected '{}' into {} (peer '{}', attempt {})", injector, inv.operation(), inv.peer(),
                 inv.attempt());
         EventAdmin ea = eventAdmin;
         if (ea != null) {
