@@ -4,7 +4,6 @@ import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.Next;
 import io.dwcp.resilience.api.Stage;
-import io.dwcp.resilience.api.StageKind;
 import io.dwcp.resilience.api.TimeSource;
 import io.dwcp.resilience.api.chaos.ArmRequest;
 import io.dwcp.resilience.api.chaos.ChaosControl;
@@ -271,10 +270,5 @@ public class ChaosEngineStage implements Stage, ChaosControl, MetricsSource, Cha
         if (ea != null) {
             ea.postEvent(new Event(topic, properties));
         }
-    }
-
-    /** @return the stage kind this component provides, for readers of the code */
-    static StageKind kind() {
-        return StageKind.CHAOS;
     }
 }
