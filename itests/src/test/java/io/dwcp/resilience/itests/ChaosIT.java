@@ -231,6 +231,25 @@ public class ChaosIT extends DwcpTestSupport {
         }
     }
 
+    @Test
+    public void aBadConfigurationIsRefusedAndThePreviousOneStays() throws Exception {
+        allow("probability", 0.25);
+        await("probability 0.25", () -> chaos().status().probability() == 0.25);
+        try (LogCapture log = new LogCapture()) {
+            allow("probability", 1.5);
+            await("the refusal", () -> log.contains("configuration dwcp.chaos refused: probability=1.5"));
+            String line = log.find("configuration dwcp.chaos refused");
+            assertTrue(line, line.startsWith("ERROR io.dwcp.resilience.chaos: "));
+            assertEquals(0.25, chaos().status().probability(), 0.0);
+            assertTrue(chaos().status().allowed());
+
+            configure("dwcp.injector.latency", "min.ms", 300L, "max.ms", 100L);
+            await("the latency refusal", () -> log.contains("configuration dwcp.injector.latency refused: max.ms=100"));
+        } finally {
+            configure("dwcp.injector.latency", "min.ms", 50L, "max.ms", 200L);
+        }
+    }
+
     // ------------------------------------------------------------------ bundle stop
 
     @Test
