@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param status              its current status ({@link HealthStatus#UNKNOWN} before the first run)
  * @param lastResult          the last result (an {@link HealthStatus#UNKNOWN} placeholder before the first run)
  * @param runs                runs completed (including timed-out ones)
- * @param successes           runs that found {@link HealthStatus#HEALTHY} or {@link HealthStatus#DEGRADED}
+ * @param successes           runs that finished in time and found no failure (any status but
+ *                            {@link HealthStatus#UNHEALTHY}; a check that throws finds {@code UNHEALTHY})
  * @param timeouts            runs that did not finish within the timeout
  * @param recentSuccessRate   successes over the last (at most 64) runs, NaN before the first
  * @param lastDurationNanos   how long the last run took (the timeout for a timed-out run)
