@@ -56,7 +56,7 @@ record LoadShedSettings(String operation, ShedTable table) {
                 double better = i < byLevel[level - 1].length ? byLevel[level - 1][i] : 0;
                 if (here < better) {
                     throw new InvalidConfigurationException(pid, LEVEL_KEYS[level], raw[level], "sheds the " + ordinal(i + 1)
-                            + " least important operation less (" + here + ") than " + LEVEL_KEYS[level - 1] + " does ("
+                            + "least important operation less (" + here + ") than " + LEVEL_KEYS[level - 1] + " does ("
                             + better + "): shedding must not shrink as the level worsens");
                 }
             }
@@ -88,6 +88,6 @@ record LoadShedSettings(String operation, ShedTable table) {
     }
 
     private static String ordinal(int n) {
-        return n == 1 ? "" : n == 2 ? "2nd" : n == 3 ? "3rd" : n + "th";
+        return n == 1 ? "" : n == 2 ? "2nd " : n == 3 ? "3rd " : n + "th ";
     }
 }
