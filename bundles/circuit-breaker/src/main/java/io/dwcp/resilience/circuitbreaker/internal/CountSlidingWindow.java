@@ -2,7 +2,6 @@ package io.dwcp.resilience.circuitbreaker.internal;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The last {@code size} outcomes, in a ring. Each slot holds a small code; running counts are kept
@@ -18,7 +17,8 @@ final class CountSlidingWindow implements SlidingWindow {
 
     private final int size;
     private final AtomicIntegerArray slots;
-    private final AtomicLong cursor = new AtomicLong();
+    /** The next slot to write, always in [0, size): advanced by CAS, so no division and no overflow. */
+    private final AtomicInteger cursor = new AtomicInteger();
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicInteger failures = new AtomicInteger();
     private final AtomicInteger slowCalls = new AtomicInteger();
@@ -34,7 +34,7 @@ final class CountSlidingWindow implements SlidingWindow {
     @Override
     public void record(long nowNanos, boolean failure, boolean slow) {
         int code = RECORDED | (failure ? FAILED : 0) | (slow ? SLOW : 0);
-        int slot = (int) (cursor.getAndIncrement() % size);
+        int slot = nextSlot();
         int old = slots.getAndSet(slot, code);
         if (old == code) {
             return;
@@ -48,6 +48,16 @@ final class CountSlidingWindow implements SlidingWindow {
         }
         if ((changed & SLOW) != 0) {
             slowCalls.addAndGet(slow ? 1 : -1);
+        }
+    }
+
+    private int nextSlot() {
+        for (;;) {
+            int slot = cursor.get();
+            int next = slot + 1 == size ? 0 : slot + 1;
+            if (cursor.compareAndSet(slot, next)) {
+                return slot;
+            }
         }
     }
 

@@ -17,6 +17,8 @@ final class TimeSlidingWindow implements SlidingWindow {
 
     private final int seconds;
     private final AtomicReferenceArray<Bucket> buckets;
+    /** The bucket most recently written: a hint that spares almost every call the division by a second. */
+    private volatile Bucket latest = NEVER;
 
     TimeSlidingWindow(int seconds) {
         if (seconds < 1) {
@@ -31,6 +33,13 @@ final class TimeSlidingWindow implements SlidingWindow {
 
     @Override
     public void record(long nowNanos, boolean failure, boolean slow) {
+        Bucket hint = latest;
+        long offset = nowNanos - hint.startNanos;
+        if (hint != NEVER && offset >= 0 && offset < NANOS_PER_SECOND) {
+            // A bucket leaves its slot only a whole window later, when no "now" falls in its second.
+            add(hint, failure, slow);
+            return;
+        }
         long second = Math.floorDiv(nowNanos, NANOS_PER_SECOND);
         int index = (int) Math.floorMod(second, (long) seconds);
         Bucket bucket = buckets.get(index);
@@ -46,6 +55,11 @@ final class TimeSlidingWindow implements SlidingWindow {
                 bucket = buckets.get(index);
             }
         }
+        latest = bucket;
+        add(bucket, failure, slow);
+    }
+
+    private static void add(Bucket bucket, boolean failure, boolean slow) {
         Bucket.CALLS.incrementAndGet(bucket);
         if (failure) {
             Bucket.FAILURES.incrementAndGet(bucket);
@@ -85,12 +99,14 @@ final class TimeSlidingWindow implements SlidingWindow {
         static final AtomicLongFieldUpdater<Bucket> SLOW = AtomicLongFieldUpdater.newUpdater(Bucket.class, "slowCalls");
 
         final long second;
+        final long startNanos;
         volatile long calls;
         volatile long failures;
         volatile long slowCalls;
 
         Bucket(long second) {
             this.second = second;
+            this.startNanos = second * NANOS_PER_SECOND;
         }
     }
 }
