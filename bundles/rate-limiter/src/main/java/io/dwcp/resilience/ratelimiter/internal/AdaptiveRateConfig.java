@@ -4,7 +4,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Metatype of {@code dwcp.ratelimiter.adaptive~<operation>}: a rate that follows the P95 latency. */
-@ObjectClassDefinition(pid = AdaptiveRateSettings.PID, name = "DWCP rate limiter: adaptive (P95)",
+@ObjectClassDefinition(id = AdaptiveRateSettings.PID, name = "DWCP rate limiter: adaptive (P95)",
         description = "A rate limit that adapts to latency: after every window of calls it lowers the rate by "
                 + "decrease.step when the window's P95 exceeds decrease.above x target, and raises it by "
                 + "increase.step when the P95 is below increase.below x target.")

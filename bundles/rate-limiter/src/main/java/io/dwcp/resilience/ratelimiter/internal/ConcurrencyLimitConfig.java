@@ -5,7 +5,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
 /** Metatype of {@code dwcp.ratelimiter.concurrency~<operation>}: an adaptive limit on calls in flight. */
-@ObjectClassDefinition(pid = ConcurrencyLimitSettings.PID, name = "DWCP rate limiter: adaptive concurrency",
+@ObjectClassDefinition(id = ConcurrencyLimitSettings.PID, name = "DWCP rate limiter: adaptive concurrency",
         description = "Limits the calls in flight and adapts the limit to latency (gradient2) or to drops (aimd).")
 @interface ConcurrencyLimitConfig {
 

@@ -4,7 +4,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Metatype of {@code dwcp.ratelimiter.tokenbucket~<operation>}: a fixed rate limit. */
-@ObjectClassDefinition(pid = TokenBucketSettings.PID, name = "DWCP rate limiter: token bucket",
+@ObjectClassDefinition(id = TokenBucketSettings.PID, name = "DWCP rate limiter: token bucket",
         description = "A fixed rate limit per operation: a lock-free token bucket with burst, optional warm-up "
                 + "and optional waiting for a permit.")
 @interface TokenBucketConfig {
