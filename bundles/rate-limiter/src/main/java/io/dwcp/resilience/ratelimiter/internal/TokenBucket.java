@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * arithmetic and one CAS: no lock, no allocation.
  *
  * <p><b>Why the bound holds.</b> Every grant moves {@code zero} forward by at least
- * {@code n * interval}, and a grant is only made if the new {@code zero} is not later than the
- * instant the caller may proceed. Starting from a full bucket ({@code zero = t0 - capacity}), the
+ * {@code n * interval}, and a grant is only made if {@code zero} plus that stable cost is not later
+ * than the instant the caller may proceed. Starting from a full bucket ({@code zero = t0 - capacity}), the
  * permits usable by time {@code t} therefore cost at most {@code t - t0 + capacity}, which is
  * {@code rate * (t - t0) + burst} permits. The interval is rounded up to whole nanoseconds, so the
  * bucket errs on the strict side (by less than one part in a thousand at the highest rate the
@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>Warm-up.</b> As Guava's warming-up limiter and Sentinel's warm-up controller, an idle
  * bucket is "cold": a permit then costs up to {@link #COLD_FACTOR} times the stable interval, and
  * the extra cost falls linearly as the bucket is used, so the rate ramps from
- * {@code rate / COLD_FACTOR} to {@code rate} over the warm-up period of full use. Coldness is a
+ * {@code rate / COLD_FACTOR} to {@code rate} over the warm-up period of full use. A grant needs
+ * the stable cost in credit and moves {@code zero} by the full cost: as in Guava, the surcharge
+ * is a debt the next permits wait for, so even a bucket of one permit warms up. Coldness is a
  * second word that grows with the credit spilled over a full bucket (idle time) and shrinks by the
  * stable cost of every grant. It only ever makes permits dearer, so races on it cannot break the
  * bound above.
@@ -114,8 +116,8 @@ public final class TokenBucket {
             long spill = full - z;
             long base = spill > 0 ? full : z;
             long stable = permits * g.intervalNanos;
+            long wait = base + stable - t;
             long next = base + cost(stable);
-            long wait = next - t;
             if (wait > 0 && wait > maxWaitNanos) {
                 return REFUSED;
             }
@@ -157,7 +159,7 @@ public final class TokenBucket {
                 continue;
             }
             long base = Math.max(z, t - g.capacityNanos);
-            long wait = base + cost(permits * g.intervalNanos) - t;
+            long wait = base + permits * g.intervalNanos - t;
             return Math.max(0, wait);
         }
     }
