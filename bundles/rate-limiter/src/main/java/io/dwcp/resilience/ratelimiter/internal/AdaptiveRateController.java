@@ -20,6 +20,12 @@ import org.HdrHistogram.AtomicHistogram;
  *   <li>otherwise the rate stays; it never leaves {@code [minRate, maxRate]}.</li>
  * </ul>
  *
+ * <p><b>No raise on stale evidence.</b> Latency lags the rate: a call admitted before the last
+ * change reports what the old rate did. A decrease acts on any window, so overload is always met
+ * within one window; an increase needs a window made only of calls admitted at the current rate.
+ * Without that rule the controller keeps raising while the queue it has just started to build is
+ * still invisible, overshoots into saturation and swings (see docs/PERFORMANCE-rate-limiter.md).
+ *
  * <p><b>Off the critical path.</b> Recording is wait-free (an HdrHistogram {@link AtomicHistogram}
  * increment and a counter). The caller whose sample completes a window does the adjustment, at
  * most one at a time: whoever fails to take the adjusting flag just leaves, so no caller ever
@@ -40,6 +46,7 @@ public final class AdaptiveRateController {
         new AtomicHistogram(HIGHEST_MICROS, 2), new AtomicHistogram(HIGHEST_MICROS, 2)
     };
     private final AtomicInteger samples = new AtomicInteger();
+    private final AtomicInteger staleSamples = new AtomicInteger();
     private final AtomicBoolean adjusting = new AtomicBoolean();
     private final AtomicLong raised = new AtomicLong();
     private final AtomicLong lowered = new AtomicLong();
@@ -49,6 +56,8 @@ public final class AdaptiveRateController {
     private volatile int active;
     private volatile double rate;
     private volatile long lastP95Nanos = -1;
+    /** When the rate last changed; samples of calls admitted before it are not counted. */
+    private volatile long lastChangeNanos;
 
     /**
      * @param settings    the configuration
@@ -63,6 +72,7 @@ public final class AdaptiveRateController {
         this.listener = listener;
         this.rate = clamp(startRate, settings);
         this.bucket = new TokenBucket(rate, settings.burstAt(rate), 0, timeSource);
+        this.lastChangeNanos = timeSource.nanoTime();
     }
 
     /** @return the token bucket that enforces the current rate */
@@ -79,6 +89,9 @@ public final class AdaptiveRateController {
     public void record(long latencyNanos, long nowNanos) {
         long micros = latencyNanos <= 0 ? 0 : Math.min(HIGHEST_MICROS, latencyNanos / 1_000L);
         windows[active].recordValue(micros);
+        if (nowNanos - latencyNanos - lastChangeNanos < 0) {
+            staleSamples.incrementAndGet(); // admitted before the last change
+        }
         if (samples.incrementAndGet() >= settings.windowSamples()) {
             closeWindow(nowNanos);
         }
@@ -97,6 +110,7 @@ public final class AdaptiveRateController {
             AtomicHistogram window = windows[index];
             active = index ^ 1;
             samples.set(0);
+            boolean stale = staleSamples.getAndSet(0) > 0;
             long count = window.getTotalCount();
             if (count == 0) {
                 return;
@@ -105,16 +119,16 @@ public final class AdaptiveRateController {
             window.reset();
             lastP95Nanos = p95Nanos;
             windowsClosed.incrementAndGet();
-            adjust(p95Nanos, s, nowNanos);
+            adjust(p95Nanos, stale, s, nowNanos);
         } finally {
             adjusting.set(false);
         }
     }
 
-    private void adjust(long p95Nanos, AdaptiveRateSettings s, long nowNanos) {
+    private void adjust(long p95Nanos, boolean stale, AdaptiveRateSettings s, long nowNanos) {
         double current = rate;
         double next = nextRate(current, p95Nanos, s);
-        if (next == current) {
+        if (next == current || (next > current && stale)) {
             return;
         }
         LimitListener.Reason reason = next < current ? LimitListener.Reason.LATENCY_HIGH
@@ -159,6 +173,8 @@ public final class AdaptiveRateController {
             double next = clamp(current, newSettings);
             apply(next, newSettings, nowNanos);
             if (next != current) {
+                windows[active].reset(); // samples of the old rate
+                samples.set(0);
                 listener.limitChanged(current, next, LimitListener.Reason.CONFIGURED, -1, nowNanos);
             }
         } finally {
@@ -167,6 +183,9 @@ public final class AdaptiveRateController {
     }
 
     private void apply(double next, AdaptiveRateSettings s, long nowNanos) {
+        if (next != rate) {
+            lastChangeNanos = nowNanos;
+        }
         rate = next;
         bucket.setLimits(next, s.burstAt(next), nowNanos);
     }

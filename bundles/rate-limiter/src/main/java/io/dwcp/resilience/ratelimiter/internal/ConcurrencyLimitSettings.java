@@ -50,10 +50,10 @@ public record ConcurrencyLimitSettings(String operation, String algorithm, int i
     static final int DEFAULT_MIN_LIMIT = 4;
     static final int DEFAULT_MAX_LIMIT = 1000;
     static final int DEFAULT_WINDOW_SAMPLES = 10;
-    static final double DEFAULT_WINDOW_MIN_MS = 100.0;
+    static final double DEFAULT_WINDOW_MIN_MS = 250.0;
     static final double DEFAULT_TOLERANCE = 1.5;
     static final double DEFAULT_SMOOTHING = 0.2;
-    static final int DEFAULT_LONG_WINDOW = 600;
+    static final int DEFAULT_LONG_WINDOW = 2400;
     static final int DEFAULT_QUEUE_SIZE = 4;
     static final double DEFAULT_BACKOFF_RATIO = 0.9;
     static final double DEFAULT_DROP_LATENCY_MS = 1000.0;

@@ -29,6 +29,7 @@ class AdaptiveRateControllerProperties {
             double before = c.rate();
             int changesBefore = changes.size();
             for (int i = 0; i < 20; i++) {
+                clock.advanceNanos(latency * MS);
                 c.record(latency * MS, clock.nanoTime());
             }
             double after = c.rate();

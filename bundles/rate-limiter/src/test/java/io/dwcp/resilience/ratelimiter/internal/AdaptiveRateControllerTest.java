@@ -24,6 +24,7 @@ class AdaptiveRateControllerTest {
 
     private void window(AdaptiveRateController c, int n, long latencyMs) {
         for (int i = 0; i < n; i++) {
+            clock.advanceNanos(latencyMs * MS); // admitted now, completes after its latency
             c.record(latencyMs * MS, clock.nanoTime());
         }
     }
@@ -87,6 +88,26 @@ class AdaptiveRateControllerTest {
     }
 
     @Test
+    void aFastWindowOfCallsAdmittedBeforeTheLastChangeDoesNotRaiseTheRate() {
+        AdaptiveRateController c = new AdaptiveRateController(sendDefaults(), 1000, clock, listener);
+        clock.advanceNanos(1_000 * MS);
+        long before = clock.nanoTime();
+        window(c, 100, 500);
+        assertEquals(900.0, c.rate(), 1e-9);
+        for (int i = 0; i < 100; i++) {
+            c.record(10 * MS, clock.nanoTime()); // fast, but admitted 10 ms before the decrease
+        }
+        assertEquals(900.0, c.rate(), 1e-9, "stale fast samples may not raise");
+        window(c, 100, 10);
+        assertEquals(945.0, c.rate(), 1e-9, "fresh fast samples do");
+        for (int i = 0; i < 100; i++) {
+            c.record(clock.nanoTime() - before, clock.nanoTime());
+        }
+        // these calls took (now - before) > 120 ms: stale or not, a slow window always lowers
+        assertEquals(850.5, c.rate(), 1e-9);
+    }
+
+    @Test
     void theRateStaysWithinItsBounds() {
         AdaptiveRateController c = new AdaptiveRateController(sendDefaults(), 1000, clock, listener);
         for (int w = 0; w < 100; w++) {
@@ -137,7 +158,10 @@ class AdaptiveRateControllerTest {
             c.bucket().tryAcquire(1, clock.nanoTime(), 0);
         }
         assertEquals(40.0, c.bucket().availablePermits(clock.nanoTime()), 1e-9);
-        window(c, 100, 500);
+        for (int i = 0; i < 100; i++) {
+            c.record(500 * MS, clock.nanoTime()); // a slow window completing at this instant
+        }
+        assertEquals(900.0, c.rate(), 1e-9);
         assertEquals(40.0, c.bucket().availablePermits(clock.nanoTime()), 1e-9);
     }
 }
