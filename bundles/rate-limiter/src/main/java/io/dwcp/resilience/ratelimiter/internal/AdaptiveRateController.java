@@ -72,7 +72,7 @@ public final class AdaptiveRateController {
         this.listener = listener;
         this.rate = clamp(startRate, settings);
         this.bucket = new TokenBucket(rate, settings.burstAt(rate), 0, timeSource);
-        this.lastChangeNanos = timeSource.nanoTime();
+        this.lastChangeNanos = timeSource.nanoTime() - TokenBucket.PREDATING_NANOS; // calls admitted just before count
     }
 
     /** @return the token bucket that enforces the current rate */

@@ -63,6 +63,9 @@ public final class TokenBucket {
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
+    /** How long before its creation a new bucket already counts as full. */
+    static final long PREDATING_NANOS = 60 * NANOS_PER_SECOND;
+
     /** {@code zero} of a generation that has been replaced. Relative values never come near it. */
     private static final long SEALED = Long.MIN_VALUE;
 
@@ -88,7 +91,9 @@ public final class TokenBucket {
         this.timeSource = timeSource;
         this.epoch = timeSource.nanoTime();
         Generation first = new Generation(rate, burst);
-        first.zero = -first.capacityNanos;
+        // Full already a while before it exists: the first call's clock reading (taken when the call
+        // entered the chain) may predate the bucket, which is made on an operation's first call.
+        first.zero = -first.capacityNanos - PREDATING_NANOS;
         this.generation = first;
         this.warmupLevels = warmupLevels(warmupNanos);
         coldness.set(warmupLevels);

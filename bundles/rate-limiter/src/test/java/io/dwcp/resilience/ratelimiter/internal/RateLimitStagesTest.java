@@ -150,6 +150,15 @@ class RateLimitStagesTest {
     }
 
     @Test
+    void theFirstCallOfAnOperationFindsAFullBucketThoughItsClockReadingPredatesTheBucket() throws Exception {
+        TokenBucketStage stage = wire(new TokenBucketStage());
+        stage.activate(config("rate", "5", "burst", "1"));
+        TestInvocation early = call(); // reads the clock on entry, as the manager does
+        clock.advanceNanos(MS); // the bucket is made a little later, on this first call
+        assertEquals("ok", stage.execute(early, OK));
+    }
+
+    @Test
     void aStarConfigurationGivesEachOperationItsOwnLimiter() throws Exception {
         TokenBucketStage stage = wire(new TokenBucketStage());
         stage.activate(config("dwcp.operation", "*", "rate", "10", "burst", "1"));
