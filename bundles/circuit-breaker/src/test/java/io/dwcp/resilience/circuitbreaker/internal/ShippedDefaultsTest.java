@@ -21,9 +21,11 @@ class ShippedDefaultsTest {
     private static final Path CONF = Path.of("..", "..", "runtime", "conf");
 
     private static CircuitBreakerSettings load(String operation) throws IOException {
+        // ConfigAdmin names the factory configuration <factoryPid>~<name>; FileInstall reads it from <factoryPid>-<name>.cfg
         String pid = "dwcp.circuitbreaker~" + operation;
         Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(CONF.resolve(pid + ".cfg"), StandardCharsets.UTF_8)) {
+        try (Reader r = Files.newBufferedReader(CONF.resolve("dwcp.circuitbreaker-" + operation + ".cfg"),
+                StandardCharsets.UTF_8)) {
             p.load(r);
         }
         Map<String, Object> values = new HashMap<>();

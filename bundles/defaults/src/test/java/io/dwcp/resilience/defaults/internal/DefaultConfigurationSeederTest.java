@@ -18,15 +18,15 @@ class DefaultConfigurationSeederTest {
     private List<URL> defaults() throws IOException {
         Path shipped = Files.createDirectories(tmp.resolve("shipped"));
         Files.writeString(shipped.resolve("dwcp.manager.cfg"), "missing.stage.policy = bypass\n");
-        Files.writeString(shipped.resolve("dwcp.retry~send.cfg"), "dwcp.operation = send\n");
+        Files.writeString(shipped.resolve("dwcp.retry-send.cfg"), "dwcp.operation = send\n");
         return List.of(shipped.resolve("dwcp.manager.cfg").toUri().toURL(),
-                shipped.resolve("dwcp.retry~send.cfg").toUri().toURL());
+                shipped.resolve("dwcp.retry-send.cfg").toUri().toURL());
     }
 
     @Test
     void aMissingFolderIsCreatedWithTheDefaults() throws IOException {
         Path conf = tmp.resolve("conf");
-        assertEquals(List.of("dwcp.manager.cfg", "dwcp.retry~send.cfg"), DefaultConfigurationSeeder.seed(conf, defaults()));
+        assertEquals(List.of("dwcp.manager.cfg", "dwcp.retry-send.cfg"), DefaultConfigurationSeeder.seed(conf, defaults()));
         assertEquals("missing.stage.policy = bypass\n", Files.readString(conf.resolve("dwcp.manager.cfg")));
     }
 
@@ -43,6 +43,6 @@ class DefaultConfigurationSeederTest {
         Files.writeString(conf.resolve("dwcp.manager.cfg"), "missing.stage.policy = reject\n");
         assertEquals(List.of(), DefaultConfigurationSeeder.seed(conf, defaults()));
         assertEquals("missing.stage.policy = reject\n", Files.readString(conf.resolve("dwcp.manager.cfg")));
-        assertEquals(false, Files.exists(conf.resolve("dwcp.retry~send.cfg")));
+        assertEquals(false, Files.exists(conf.resolve("dwcp.retry-send.cfg")));
     }
 }
