@@ -109,7 +109,7 @@ final class TimeoutController {
         try {
             result = next.proceed(inv);
         } catch (Exception failure) {
-            throw failed(failure, clock.nanoTime(), deadline, timeout, ownBinds);
+            throw failed(failure, start, clock.nanoTime(), deadline, timeout, ownBinds);
         } finally {
             inv.setDeadlineNanos(outer);
         }
@@ -149,11 +149,12 @@ final class TimeoutController {
         } catch (TimeoutException expired) {
             future.cancel(true);
             metrics.interrupted.increment();
-            throw timedOut(null, timeout, ownBinds, "interrupted at the deadline");
+            long now = clock.nanoTime();
+            throw timedOut(null, timeout, ownBinds, "interrupted at the deadline", now - start, now);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof Exception) {
-                throw failed((Exception) cause, clock.nanoTime(), deadline, timeout, ownBinds);
+                throw failed((Exception) cause, start, clock.nanoTime(), deadline, timeout, ownBinds);
             }
             if (cause instanceof Error) {
                 throw (Error) cause;
@@ -171,7 +172,8 @@ final class TimeoutController {
             // The caller asked for an answer by the deadline; a late one is a timeout, and counting it
             // as one lets the adaptive timeout grow.
             metrics.lateResults.increment();
-            throw timedOut(null, timeout, ownBinds, "the call returned " + millis(end - deadline) + " after the deadline");
+            throw timedOut(null, timeout, ownBinds, "the call returned " + millis(end - deadline) + " after the deadline",
+                    end - start, end);
         }
         metrics.successes.increment();
         AdaptiveTimeout a = adaptive;
@@ -192,11 +194,11 @@ final class TimeoutController {
         return result;
     }
 
-    private Exception failed(Exception failure, long now, long deadline, long timeout, boolean ownBinds) {
+    private Exception failed(Exception failure, long start, long now, long deadline, long timeout, boolean ownBinds) {
         if (failure instanceof DeadlineExceededException || now > deadline) {
             // The deadline passed: whatever the call threw then (its own DeadlineExceededException, a
             // socket timeout, ...), the caller sees a timeout that names the operation and the timeout.
-            return timedOut(failure, timeout, ownBinds, "");
+            return timedOut(failure, timeout, ownBinds, "", now - start, now);
         }
         metrics.failures.increment();
         AdaptiveTimeout a = adaptive;
@@ -207,10 +209,17 @@ final class TimeoutController {
         return failure;
     }
 
-    private DeadlineExceededException timedOut(Exception cause, long timeout, boolean ownBinds, String detail) {
+    private DeadlineExceededException timedOut(Exception cause, long timeout, boolean ownBinds, String detail,
+            long elapsedNanos, long nowNanos) {
         metrics.timeouts.increment();
         AdaptiveTimeout a = adaptive;
         if (a != null) {
+            LatencyWindow window = latencies;
+            if (window != null) {
+                // A call that ran out of time took at least this long; leaving it out would let the
+                // percentile drift down to the calls fast enough to survive the shrinking timeout.
+                window.record(elapsedNanos, nowNanos);
+            }
             a.onFailure();
             reportIfNotable();
         }
