@@ -144,7 +144,7 @@ public final class RetryStage implements Stage, MetricsSource, RetryListener {
         }
     }
 
-    @Reference(service = Predicate.class, cardinality = ReferenceCardinality.MULTIPLE,
+    @Reference(name = "resultPredicate", service = Predicate.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, target = "(" + PREDICATE_NAME + "=*)")
     @SuppressWarnings("unchecked")
     synchronized void bindPredicate(Predicate<?> predicate, Map<String, Object> properties) {
