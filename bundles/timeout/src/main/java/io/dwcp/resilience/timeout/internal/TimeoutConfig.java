@@ -74,4 +74,9 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(name = "Forced mode threads", min = "1", max = "10000",
             description = "The most calls the forced mode runs at once; more are refused.")
     int forced_max_threads() default TimeoutSettings.DEFAULT_FORCED_MAX_THREADS;
+
+    @AttributeDefinition(name = "Fail late results", type = AttributeType.BOOLEAN,
+            description = "Replace a result returned after the deadline with a DeadlineExceededException. Costs a"
+                    + " clock read per call in fixed mode; off, the deadline is enforced where the call blocks.")
+    boolean fail_late_results() default TimeoutSettings.DEFAULT_FAIL_LATE_RESULTS;
 }

@@ -22,8 +22,10 @@ import java.util.concurrent.TimeoutException;
  * rest of the chain on a {@link ForcedRunner} with a detached invocation and interrupts it on expiry.
  *
  * <p>The start of an attempt is the manager's {@link Invocation#startNanos()} for the first attempt
- * (no clock read) and a clock read for a retry. The end needs one clock read: to measure the
- * latency and to tell a late result from a timely one. No lock, no allocation on the success path.
+ * (no clock read) and a clock read for a retry. A fixed timeout reads no clock on the success path:
+ * the deadline is enforced where the call blocks. The adaptive timeout reads it once at the end,
+ * for the latency, and so does {@code fail.late.results}, to tell a late result from a timely one.
+ * No lock, no allocation on the success path.
  */
 final class TimeoutController {
 
@@ -36,6 +38,8 @@ final class TimeoutController {
     private final LatencyWindow latencies;
     private final TimeoutMetrics metrics;
     private final TimeoutListener listener;
+    /** Whether the success path reads the clock at the end: for the latency, or to catch late results. */
+    private final boolean timesSuccesses;
     /** The timeout at the last report; a benign race may report a move twice. */
     private long reportedNanos;
 
@@ -61,6 +65,7 @@ final class TimeoutController {
             adaptive = null;
             latencies = null;
         }
+        timesSuccesses = adaptive != null || settings.failLateResults();
         reportedNanos = currentTimeoutNanos();
     }
 
@@ -112,6 +117,10 @@ final class TimeoutController {
             throw failed(failure, start, clock.nanoTime(), deadline, timeout, ownBinds);
         } finally {
             inv.setDeadlineNanos(outer);
+        }
+        if (!timesSuccesses) {
+            metrics.successes.increment();
+            return result;
         }
         return succeeded(result, start, clock.nanoTime(), deadline, timeout, ownBinds);
     }
@@ -169,11 +178,13 @@ final class TimeoutController {
 
     private <T> T succeeded(T result, long start, long end, long deadline, long timeout, boolean ownBinds) {
         if (end > deadline) {
-            // The caller asked for an answer by the deadline; a late one is a timeout, and counting it
-            // as one lets the adaptive timeout grow.
             metrics.lateResults.increment();
-            throw timedOut(null, timeout, ownBinds, "the call returned " + millis(end - deadline) + " after the deadline",
-                    end - start, end);
+            if (settings.failLateResults()) {
+                // The caller asked for an answer by the deadline; a late one is a timeout, and
+                // counting it as one lets the adaptive timeout grow.
+                throw timedOut(null, timeout, ownBinds, "the call returned " + millis(end - deadline)
+                        + " after the deadline", end - start, end);
+            }
         }
         metrics.successes.increment();
         AdaptiveTimeout a = adaptive;

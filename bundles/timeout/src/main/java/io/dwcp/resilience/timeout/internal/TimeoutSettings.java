@@ -22,11 +22,12 @@ import java.util.concurrent.TimeUnit;
  * @param growOn            which failures grow the adaptive timeout
  * @param forced            whether calls run on an executor and are interrupted on expiry
  * @param forcedMaxThreads  the executor's maximum threads in forced mode
+ * @param failLateResults   whether a result returned after the deadline is replaced by a timeout
  */
 record TimeoutSettings(String operation, TimeoutMode mode, long timeoutNanos, long minTimeoutNanos,
         long maxTimeoutNanos, double successFactor, double failureFactor, double latencyMultiplier,
         LatencyBasis latencyBasis, double percentile, long percentileWindowNanos, GrowOn growOn, boolean forced,
-        int forcedMaxThreads) {
+        int forcedMaxThreads, boolean failLateResults) {
 
     static final String DEFAULT_MODE = "fixed";
     static final long DEFAULT_TIMEOUT_MS = 30_000;
@@ -41,6 +42,7 @@ record TimeoutSettings(String operation, TimeoutMode mode, long timeoutNanos, lo
     static final String DEFAULT_GROW_ON = "failure";
     static final boolean DEFAULT_FORCED = false;
     static final int DEFAULT_FORCED_MAX_THREADS = 32;
+    static final boolean DEFAULT_FAIL_LATE_RESULTS = false;
 
     static final String MODE = "mode";
     static final String TIMEOUT_MS = "timeout.ms";
@@ -55,6 +57,7 @@ record TimeoutSettings(String operation, TimeoutMode mode, long timeoutNanos, lo
     static final String GROW_ON = "grow.on";
     static final String FORCED = "forced";
     static final String FORCED_MAX_THREADS = "forced.max.threads";
+    static final String FAIL_LATE_RESULTS = "fail.late.results";
 
     /** The adaptive bounds of the specification: 10 ms to 5 min; a fixed timeout may be set within one day. */
     static final long LIMIT_MS = TimeUnit.DAYS.toMillis(1);
@@ -89,8 +92,9 @@ record TimeoutSettings(String operation, TimeoutMode mode, long timeoutNanos, lo
         GrowOn growOn = c.enumValue(GROW_ON, GrowOn.valueOf(DEFAULT_GROW_ON.toUpperCase(Locale.ROOT)), GrowOn.class);
         boolean forced = c.booleanValue(FORCED, DEFAULT_FORCED);
         int forcedMaxThreads = c.intValue(FORCED_MAX_THREADS, DEFAULT_FORCED_MAX_THREADS, 1, 10_000);
+        boolean failLateResults = c.booleanValue(FAIL_LATE_RESULTS, DEFAULT_FAIL_LATE_RESULTS);
         return new TimeoutSettings(operation, mode, ms(timeoutMs), ms(minMs), ms(maxMs), successFactor, failureFactor,
-                latencyMultiplier, basis, percentile, ms(windowMs), growOn, forced, forcedMaxThreads);
+                latencyMultiplier, basis, percentile, ms(windowMs), growOn, forced, forcedMaxThreads, failLateResults);
     }
 
     private static long ms(long millis) {

@@ -133,8 +133,8 @@ class TimeoutControllerTest {
     }
 
     @Test
-    void aResultAfterTheDeadlineIsATimeoutAndAResultAtTheDeadlineIsNot() throws Exception {
-        TimeoutController c = controller("timeout.ms", "500");
+    void withFailLateResultsAResultAfterTheDeadlineIsATimeoutAndAResultAtTheDeadlineIsNot() throws Exception {
+        TimeoutController c = controller("timeout.ms", "500", "fail.late.results", "true");
 
         assertEquals("ok", c.execute(new TestInvocation("send", clock), i -> {
             clock.advanceNanos(500 * MS);
@@ -152,8 +152,36 @@ class TimeoutControllerTest {
     }
 
     @Test
-    void whenTheCallersDeadlineBindsTheMessageSaysSo() {
+    void aFixedTimeoutReadsNoClockOnTheSuccessPathAndALateResultStands() throws Exception {
         TimeoutController c = controller("timeout.ms", "500");
+        AtomicLong reads = new AtomicLong();
+        TimeSource counting = new TimeSource() {
+            @Override
+            public long nanoTime() {
+                reads.incrementAndGet();
+                return clock.nanoTime();
+            }
+
+            @Override
+            public long currentTimeMillis() {
+                return clock.currentTimeMillis();
+            }
+        };
+        TestInvocation inv = new TestInvocation("send", counting);
+        reads.set(0);
+
+        assertEquals("late but done", c.execute(inv, i -> {
+            clock.advanceNanos(900 * MS); // nothing in this call enforces the deadline
+            return "late but done";
+        }));
+
+        assertEquals(0, reads.get(), "the deadline is enforced where calls block, not by reading the clock");
+        assertEquals(1, c.metrics().successes.sum());
+    }
+
+    @Test
+    void whenTheCallersDeadlineBindsTheMessageSaysSo() {
+        TimeoutController c = controller("timeout.ms", "500", "fail.late.results", "true");
         DeadlineExceededException e = assertThrows(DeadlineExceededException.class,
                 () -> c.execute(new TestInvocation("send", clock, 100 * MS), i -> {
                     clock.advanceNanos(101 * MS);
@@ -204,8 +232,8 @@ class TimeoutControllerTest {
         assertEquals(1_000 * MS, c.currentTimeoutNanos());
 
         assertThrows(DeadlineExceededException.class, () -> c.execute(new TestInvocation("send", clock), i -> {
-            clock.advanceNanos(2_000 * MS);
-            return "late";
+            clock.advanceNanos(1_000 * MS);
+            throw new DeadlineExceededException("send", -1, "waiting for acknowledgement");
         }));
         assertEquals(1_100 * MS, c.currentTimeoutNanos());
     }
@@ -213,7 +241,7 @@ class TimeoutControllerTest {
     @Test
     void withAPercentileBasisTheFloorIsTwiceTheP95OfTheLastWindow() throws Exception {
         TimeoutController c = controller("mode", "adaptive", "timeout.ms", "5000", "latency.basis", "percentile",
-                "percentile.window.ms", "1000");
+                "percentile.window.ms", "1000", "fail.late.results", "true");
         // One window of 100 calls: 95 take 10 ms, 5 take 900 ms (some of them time out as the timeout
         // shrinks, and count with their elapsed time); P95 is about 10 ms, P96 and above 900 ms.
         int timeouts = 0;

@@ -14,7 +14,8 @@ import net.jqwik.api.constraints.LongRange;
 /**
  * Whatever the outer deadline and the call's duration: the rest of the chain sees
  * {@code min(outer, start + timeout)}, the outer deadline is back afterwards, and the call fails
- * with a DeadlineExceededException exactly when it overran.
+ * with a DeadlineExceededException exactly when it overran and then threw, or returned late with
+ * {@code fail.late.results}.
  */
 class TimeoutDeadlineProperties {
 
@@ -23,10 +24,12 @@ class TimeoutDeadlineProperties {
     @Property
     void theDeadlineIsTheEarlierOneAndIsRestored(@ForAll @LongRange(min = 1, max = 10_000) long timeoutMs,
             @ForAll @LongRange(min = -1, max = 20_000) long outerMs, @ForAll @LongRange(min = 0, max = 20_000) long callMs,
-            @ForAll boolean throwing) {
+            @ForAll boolean throwing, @ForAll boolean failLate, @ForAll boolean adaptive) {
         ManualTimeSource clock = new ManualTimeSource();
         TimeoutController c = new TimeoutController("send", TimeoutSettings.from("p",
-                TimeoutSettingsTest.config("timeout.ms", Long.toString(timeoutMs))), new TimeoutMetrics(),
+                TimeoutSettingsTest.config("timeout.ms", Long.toString(timeoutMs), "fail.late.results",
+                        Boolean.toString(failLate), "mode", adaptive ? "adaptive" : "fixed", "min.timeout.ms", "1")),
+                new TimeoutMetrics(),
                 TimeoutListener.NONE, 0);
         long outer = outerMs < 0 ? Invocation.NO_DEADLINE : outerMs * MS;
         TestInvocation inv = new TestInvocation("send", clock, outer);
@@ -50,8 +53,9 @@ class TimeoutDeadlineProperties {
         assertEquals(expectedDeadline, seen.get());
         assertEquals(outer, inv.deadlineNanos());
         boolean overran = callMs * MS > expectedDeadline;
-        assertEquals(overran, failure instanceof DeadlineExceededException, String.valueOf(failure));
-        if (!overran) {
+        boolean timedOut = overran && (throwing || failLate);
+        assertEquals(timedOut, failure instanceof DeadlineExceededException, String.valueOf(failure));
+        if (!timedOut) {
             assertTrue(throwing ? failure instanceof IllegalStateException : failure == null);
         }
     }
