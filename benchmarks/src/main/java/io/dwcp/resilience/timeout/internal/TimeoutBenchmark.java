@@ -34,7 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * invocation's start is refreshed per call, so that figure includes the manager's entry clock read)
  * and forced (the call on an executor thread, interrupted on expiry). Beside Resilience4j's
  * {@code TimeLimiter} over an already-completed future (its cheapest possible use) and over
- * {@code supplyAsync} (its usual use, the equivalent of our forced mode), and Failsafe's
+ * {@code supplyAsync} (its usual use, the equivalent of our forced mode), the former again with a
+ * success-counting event consumer (our stage always counts successes), and Failsafe's
  * {@code Timeout}.
  *
  * <p>Lives in the stage's package: activation is package-private, as in OSGi only the service is
@@ -59,6 +60,8 @@ public class TimeoutBenchmark {
     private BenchInvocation adaptiveInv;
     private BenchInvocation forcedInv;
     private TimeLimiter timeLimiter;
+    private TimeLimiter countingTimeLimiter;
+    private final java.util.concurrent.atomic.LongAdder r4jSuccesses = new java.util.concurrent.atomic.LongAdder();
     private ExecutorService r4jExecutor;
     private Supplier<CompletableFuture<String>> completed;
     private Supplier<CompletableFuture<String>> async;
@@ -92,6 +95,11 @@ public class TimeoutBenchmark {
         forcedInv = new BenchInvocation("send", TimeSource.SYSTEM, now);
 
         timeLimiter = TimeLimiter.of("send", TimeLimiterConfig.custom().timeoutDuration(Duration.ofSeconds(30)).build());
+        // Resilience4j's TimeLimiter counts nothing itself; its metrics come from event consumers.
+        // This one counts successes, as our stage always does.
+        countingTimeLimiter = TimeLimiter.of("send-counted",
+                TimeLimiterConfig.custom().timeoutDuration(Duration.ofSeconds(30)).build());
+        countingTimeLimiter.getEventPublisher().onSuccess(event -> r4jSuccesses.increment());
         r4jExecutor = Executors.newCachedThreadPool();
         CompletableFuture<String> done = CompletableFuture.completedFuture(RESULT);
         completed = () -> done;
@@ -125,6 +133,11 @@ public class TimeoutBenchmark {
     @Benchmark
     public String resilience4jTimeLimiterCompletedFuture() throws Exception {
         return timeLimiter.executeFutureSupplier(completed);
+    }
+
+    @Benchmark
+    public String resilience4jTimeLimiterCompletedFutureCountingSuccesses() throws Exception {
+        return countingTimeLimiter.executeFutureSupplier(completed);
     }
 
     @Benchmark
