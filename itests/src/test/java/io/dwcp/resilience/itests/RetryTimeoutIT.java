@@ -193,6 +193,39 @@ public class RetryTimeoutIT extends DwcpTestSupport {
         assertEquals(1, manager.metrics("it-timeout").timeouts());
     }
 
+    /** The timeout the chain gives a call of {@code operation}, read from the deadline the call sees. */
+    private long timeoutSeenMillis(String operation) throws Exception {
+        return manager.execute(operation, inv -> (inv.deadlineNanos() - inv.startNanos()) / 1_000_000L);
+    }
+
+    @Test
+    public void aTimeoutChangesLiveAndAMinimumAboveTheMaximumIsRefused() throws Exception {
+        configureFactory("dwcp.timeout", "it-live-timeout", "dwcp.operation", "it-live-timeout", "timeout.ms", "700");
+        await("the 700 ms timeout", () -> call(() -> timeoutSeenMillis("it-live-timeout")) == 700L);
+
+        configureFactory("dwcp.timeout", "it-live-timeout", "dwcp.operation", "it-live-timeout", "timeout.ms", "900");
+        await("the 900 ms timeout", () -> call(() -> timeoutSeenMillis("it-live-timeout")) == 900L);
+
+        try (LogCapture log = new LogCapture()) {
+            configureFactory("dwcp.timeout", "it-live-timeout", "dwcp.operation", "it-live-timeout", "timeout.ms", "900",
+                    "min.timeout.ms", "5000", "max.timeout.ms", "1000");
+            String expected = "configuration dwcp.timeout~it-live-timeout refused: min.timeout.ms=5000";
+            await("the refusal in the log", () -> log.contains(expected));
+            String line = log.find(expected);
+            assertTrue(line, line.startsWith("ERROR io.dwcp.resilience.timeout: "));
+            assertTrue(line, line.contains("must not be greater than max.timeout.ms"));
+        }
+        assertEquals("the previous configuration stays in force", 900L, timeoutSeenMillis("it-live-timeout"));
+    }
+
+    private static <T> T call(java.util.concurrent.Callable<T> callable) {
+        try {
+            return callable.call();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     public void theForcedModeInterruptsACallThatIgnoresItsDeadline() throws Exception {
         configureFactory("dwcp.timeout", "it-forced", "dwcp.operation", "it-forced", "timeout.ms", "100",

@@ -195,4 +195,26 @@ class TimeoutStageTest {
         assertEquals(1_000L, changed.getProperty(ResilienceEvents.FROM));
         assertEquals(857L, changed.getProperty(ResilienceEvents.TO));
     }
+
+    @Test
+    void theSuccessPathAllocatesNothingInFixedOrAdaptiveMode() throws Exception {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        io.dwcp.resilience.api.Next<String> next = i -> "ok";
+        for (String mode : new String[] {"fixed", "adaptive"}) {
+            TimeoutStage stage = newStage();
+            stage.activate(config("send", "mode", mode, "timeout.ms", "1000", "latency.basis", "percentile"));
+            TestInvocation inv = new TestInvocation("send", clock);
+            for (int i = 0; i < 20_000; i++) {
+                stage.execute(inv, next);
+            }
+            long before = threads.getThreadAllocatedBytes(thread);
+            for (int i = 0; i < 10_000; i++) {
+                stage.execute(inv, next);
+            }
+            long allocated = threads.getThreadAllocatedBytes(thread) - before;
+            assertTrue(allocated < 1_000, mode + ": " + allocated + " bytes allocated by 10,000 successful calls");
+        }
+    }
 }
