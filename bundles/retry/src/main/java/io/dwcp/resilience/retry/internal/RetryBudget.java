@@ -1,0 +1,151 @@
+package io.dwcp.resilience.retry.internal;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Caps retries at a ratio of calls over a sliding window, with a floor of a few retries per second,
+ * so that retries cannot multiply the load on a peer that is already failing: with the default
+ * 20%, an outage costs at most 1.2 times the normal traffic instead of (1 + max retries) times.
+ *
+ * <p>A retry is granted when, counted over the window,
+ * {@code retries + 1 <= floor(ratio × calls + minRetriesPerSecond × windowSeconds)}. The window is
+ * a ring of {@value #BUCKETS} buckets, each {@code window / BUCKETS} wide; a bucket is in the window
+ * while it is one of the last {@value #BUCKETS} bucket periods, so the window slides in steps of one
+ * bucket.
+ *
+ * <p>Recording a call is on every call's path: lock-free and allocation-free (one CAS on a packed
+ * bucket counter). Granting a retry happens only after a failure and is serialised, so the budget
+ * is never exceeded, even when many failing calls ask at once.
+ */
+final class RetryBudget {
+
+    /** Buckets in the window. */
+    static final int BUCKETS = 10;
+
+    private static final int EPOCH_SHIFT = 32;
+    private static final long COUNT_MASK = 0xFFFF_FFFFL;
+
+    private final double ratio;
+    private final double reserve;
+    private final long bucketNanos;
+    /** Per bucket: (epoch << 32) | count of calls. The epoch says which bucket period the count is for. */
+    private final AtomicLongArray calls = new AtomicLongArray(BUCKETS);
+    /** Per bucket: (epoch << 32) | count of granted retries. Written only under {@code this}. */
+    private final AtomicLongArray retries = new AtomicLongArray(BUCKETS);
+
+    /**
+     * @param ratio               retries allowed per call, at least 0
+     * @param minRetriesPerSecond retries always allowed per second of window, at least 0
+     * @param windowNanos         the window, at least {@value #BUCKETS} ns
+     */
+    RetryBudget(double ratio, double minRetriesPerSecond, long windowNanos) {
+        if (!(ratio >= 0) || Double.isInfinite(ratio) || !(minRetriesPerSecond >= 0)
+                || Double.isInfinite(minRetriesPerSecond) || windowNanos < BUCKETS) {
+            throw new IllegalArgumentException("retry budget needs ratio >= 0, min retries/s >= 0, window >= " + BUCKETS + " ns");
+        }
+        this.ratio = ratio;
+        this.bucketNanos = windowNanos / BUCKETS;
+        this.reserve = minRetriesPerSecond * (bucketNanos * BUCKETS / 1e9);
+        // Buckets start as (epoch 0, count 0). An empty bucket adds nothing to a sum and is claimed
+        // by the first increment whatever its epoch, so no clock reading is needed to start.
+    }
+
+    /** Counts one call (not a retry) made at {@code nowNanos}. */
+    void recordCall(long nowNanos) {
+        increment(calls, epoch(nowNanos));
+    }
+
+    /**
+     * Takes one retry from the budget if it allows one at {@code nowNanos}.
+     *
+     * @return whether the retry may be made
+     */
+    synchronized boolean tryAcquireRetry(long nowNanos) {
+        long epoch = epoch(nowNanos);
+        if (sum(retries, epoch) + 1 > allowance(sum(calls, epoch))) {
+            return false;
+        }
+        increment(retries, epoch);
+        return true;
+    }
+
+    /** @return calls counted in the window that ends at {@code nowNanos} */
+    long callsInWindow(long nowNanos) {
+        return sum(calls, epoch(nowNanos));
+    }
+
+    /** @return retries granted in the window that ends at {@code nowNanos} */
+    long retriesInWindow(long nowNanos) {
+        return sum(retries, epoch(nowNanos));
+    }
+
+    /** @return retries that a window with {@code calls} calls allows */
+    long allowance(long calls) {
+        return (long) Math.floor(ratio * calls + reserve);
+    }
+
+    /** @return the width of one bucket period */
+    long bucketNanos() {
+        return bucketNanos;
+    }
+
+    /**
+     * @return the bucket period that {@code nowNanos} falls in. Only differences between periods
+     *         matter, so the int arithmetic below may wrap (after 2^31 periods) without harm.
+     */
+    long epoch(long nowNanos) {
+        return Math.floorDiv(nowNanos, bucketNanos);
+    }
+
+    private static long sum(AtomicLongArray counters, long epoch) {
+        long total = 0;
+        int currentEpoch = (int) epoch;
+        for (int i = 0; i < BUCKETS; i++) {
+            long packed = counters.get(i);
+            int age = currentEpoch - epochOf(packed);
+            // age < 0: a thread with a later clock reading already moved this bucket on; count it,
+            // it is at most one bucket period ahead.
+            if (age < BUCKETS) {
+                total += packed & COUNT_MASK;
+            }
+        }
+        return total;
+    }
+
+    private void increment(AtomicLongArray counters, long epoch) {
+        int index = (int) Math.floorMod(epoch, (long) BUCKETS);
+        int currentEpoch = (int) epoch;
+        while (true) {
+            long packed = counters.get(index);
+            int bucketEpoch = epochOf(packed);
+            long next;
+            if (bucketEpoch == currentEpoch && (packed & COUNT_MASK) != 0) {
+                long count = packed & COUNT_MASK;
+                if (count == COUNT_MASK) {
+                    return; // saturated: 4 billion calls in one bucket period
+                }
+                next = packed + 1;
+            } else if (currentEpoch - bucketEpoch > 0 || (packed & COUNT_MASK) == 0) {
+                next = pack(currentEpoch, 1); // the bucket's period ended, or it is empty: start it over
+            } else {
+                return; // a late reading for a period this bucket has already left: drop it
+            }
+            if (counters.compareAndSet(index, packed, next)) {
+                return;
+            }
+        }
+    }
+
+    private static long pack(long epoch, long count) {
+        return (epoch << EPOCH_SHIFT) | (count & COUNT_MASK);
+    }
+
+    private static int epochOf(long packed) {
+        return (int) (packed >>> EPOCH_SHIFT);
+    }
+
+    @Override
+    public String toString() {
+        return "RetryBudget(ratio " + ratio + ", reserve " + reserve + " per window of " + BUCKETS + " x " + bucketNanos + " ns)";
+    }
+}

@@ -1,0 +1,281 @@
+package io.dwcp.resilience.timeout.internal;
+
+import io.dwcp.resilience.api.InvalidConfigurationException;
+import io.dwcp.resilience.api.Invocation;
+import io.dwcp.resilience.api.Next;
+import io.dwcp.resilience.api.Stage;
+import io.dwcp.resilience.api.TimeSource;
+import io.dwcp.resilience.api.event.ResilienceEvents;
+import io.dwcp.resilience.api.metrics.MetricsSnapshot;
+import io.dwcp.resilience.api.metrics.MetricsSource;
+import io.dwcp.resilience.api.state.StateStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * The timeout stage as a DS component: one instance per factory configuration
+ * {@code dwcp.timeout~<operation>}. Validates the configuration, runs a {@link TimeoutController}
+ * per operation, owns the forced mode's executor (shut down on deactivate), posts an event when an
+ * adaptive timeout moves notably, and keeps adaptive timeouts in the {@link StateStore} across
+ * swaps and restarts.
+ */
+@Component(configurationPid = TimeoutStage.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {Stage.class, MetricsSource.class}, property = Stage.KIND + "=" + TimeoutStage.KIND)
+@Designate(ocd = TimeoutConfig.class, factory = true)
+public final class TimeoutStage implements Stage, MetricsSource, TimeoutListener {
+
+    /** The factory PID. */
+    public static final String PID = "dwcp.timeout";
+    /** The stage kind id. */
+    public static final String KIND = "timeout";
+    /** State record format: {@code 1:<adaptive timeout in ns>}. */
+    private static final String STATE_VERSION = "1:";
+
+    @Reference(service = LoggerFactory.class)
+    Logger logger;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile EventAdmin eventAdmin;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile StateStore stateStore;
+
+    private final TimeSource clock;
+    private final Map<String, TimeoutController> controllers = new ConcurrentHashMap<>();
+    private volatile TimeoutSettings settings;
+    /** The one controller when the stage serves one operation; {@code null} when it serves all. */
+    private volatile TimeoutController single;
+    private volatile ForcedRunner runner;
+
+    /** For DS. */
+    public TimeoutStage() {
+        this(TimeSource.SYSTEM);
+    }
+
+    /** @param clock the clock for work outside a call (starting the percentile window) */
+    TimeoutStage(TimeSource clock) {
+        this.clock = clock;
+    }
+
+    @Activate
+    void activate(Map<String, Object> properties) {
+        try {
+            apply(TimeoutSettings.from(pidOf(properties), properties));
+        } catch (InvalidConfigurationException e) {
+            logger.error(e.getMessage());
+            throw e;
+        }
+        restoreState();
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        try {
+            apply(TimeoutSettings.from(pidOf(properties), properties));
+        } catch (InvalidConfigurationException e) {
+            logger.error(e.getMessage());
+            EventAdmin events = eventAdmin;
+            if (events != null) {
+                events.postEvent(new Event(ResilienceEvents.CONFIGURATION_REFUSED, Map.of(ResilienceEvents.PID, e.pid(),
+                        ResilienceEvents.KEY, e.key(), ResilienceEvents.REASON, e.getMessage())));
+            }
+        }
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        saveState();
+        ForcedRunner r = runner;
+        runner = null;
+        if (r != null) {
+            r.close();
+        }
+        single = null;
+        controllers.clear();
+    }
+
+    private synchronized void apply(TimeoutSettings next) {
+        TimeoutSettings previous = settings;
+        boolean sameScope = previous != null && previous.operation().equals(next.operation());
+        Map<String, TimeoutController> old = new LinkedHashMap<>(controllers);
+        controllers.clear();
+        if (sameScope) {
+            for (TimeoutController c : old.values()) {
+                controllers.put(c.operation(), rebuild(c, next));
+            }
+        } else if (!ANY_OPERATION.equals(next.operation())) {
+            controllers.put(next.operation(), newController(next.operation(), next));
+        }
+        ForcedRunner oldRunner = runner;
+        if (next.forced() && (oldRunner == null || previous.forcedMaxThreads() != next.forcedMaxThreads())) {
+            runner = new ForcedRunner("dwcp-timeout-" + next.operation().replace("*", "all"), next.forcedMaxThreads());
+        } else if (!next.forced()) {
+            runner = null;
+        }
+        settings = next;
+        single = ANY_OPERATION.equals(next.operation()) ? null : controllers.get(next.operation());
+        if (oldRunner != null && oldRunner != runner) {
+            // Calls in flight on the old runner are interrupted: they belong to a configuration
+            // that is no longer in force, and their threads must not outlive it.
+            oldRunner.close();
+        }
+        logger.info("timeout for {} configured: {} {} ms{}", next.operation(), next.mode(),
+                next.timeoutNanos() / 1_000_000, next.forced() ? ", forced" : "");
+    }
+
+    private TimeoutController newController(String operation, TimeoutSettings s) {
+        return new TimeoutController(operation, s, new TimeoutMetrics(), this, clock.nanoTime());
+    }
+
+    private TimeoutController rebuild(TimeoutController previous, TimeoutSettings s) {
+        TimeoutController c = new TimeoutController(previous.operation(), s, previous.metrics(), this, clock.nanoTime());
+        if (c.adaptive() != null && previous.adaptive() != null && s.sameAdaptationAs(previous.settings())) {
+            c.adaptive().restore(previous.adaptive().currentNanos());
+        }
+        return c;
+    }
+
+    private static String pidOf(Map<String, Object> properties) {
+        Object pid = properties.get("service.pid");
+        return pid == null ? PID : pid.toString();
+    }
+
+    @Override
+    public <T> T execute(Invocation inv, Next<T> next) throws Exception {
+        TimeoutController controller = single;
+        if (controller == null) {
+            controller = controllerFor(inv.operation());
+        }
+        ForcedRunner r = runner;
+        return r == null ? controller.execute(inv, next) : controller.executeForced(inv, next, r);
+    }
+
+    private TimeoutController controllerFor(String operation) {
+        TimeoutController controller = controllers.get(operation);
+        if (controller != null) {
+            return controller;
+        }
+        synchronized (this) {
+            return controllers.computeIfAbsent(operation, op -> {
+                TimeoutController c = newController(op, settings);
+                restore(c);
+                return c;
+            });
+        }
+    }
+
+    @Override
+    public List<MetricsSnapshot> metrics() {
+        List<MetricsSnapshot> snapshots = new ArrayList<>();
+        for (TimeoutController c : controllers.values()) {
+            Map<String, Number> values = new LinkedHashMap<>();
+            TimeoutMetrics m = c.metrics();
+            values.put("currentTimeoutMillis", c.currentTimeoutNanos() / 1e6);
+            values.put("successes", m.successes.sum());
+            values.put("timeouts", m.timeouts.sum());
+            values.put("failures", m.failures.sum());
+            values.put("lateResults", m.lateResults.sum());
+            values.put("interrupted", m.interrupted.sum());
+            if (c.latencies() != null) {
+                values.put("observedPercentileMillis", c.latencies().percentileNanos() / 1e6);
+            }
+            snapshots.add(new MetricsSnapshot(KIND, c.operation(), values, clock.currentTimeMillis()));
+        }
+        return snapshots;
+    }
+
+    @Override
+    public void onTimeoutChanged(String operation, long fromNanos, long toNanos) {
+        EventAdmin events = eventAdmin;
+        if (events == null) {
+            return;
+        }
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put(ResilienceEvents.OPERATION, operation);
+        properties.put(ResilienceEvents.FROM, fromNanos / 1_000_000);
+        properties.put(ResilienceEvents.TO, toNanos / 1_000_000);
+        properties.put(ResilienceEvents.TIMESTAMP, clock.currentTimeMillis());
+        events.postEvent(new Event(ResilienceEvents.TIMEOUT_CHANGED, properties));
+    }
+
+    static String stateKey(String operation) {
+        return KIND + "/" + operation;
+    }
+
+    private void restoreState() {
+        for (TimeoutController c : controllers.values()) {
+            restore(c);
+        }
+    }
+
+    /** Restores an adaptive timeout saved by this or an earlier provider of the stage. */
+    private void restore(TimeoutController c) {
+        StateStore store = stateStore;
+        if (store == null || c.adaptive() == null) {
+            return;
+        }
+        try {
+            Optional<byte[]> record = store.load(stateKey(c.operation()));
+            if (record.isPresent()) {
+                String text = new String(record.get(), StandardCharsets.UTF_8);
+                if (text.startsWith(STATE_VERSION)) {
+                    c.adaptive().restore(Long.parseLong(text.substring(STATE_VERSION.length()).trim()));
+                    logger.info("adaptive timeout of {} restored: {} ms", c.operation(), c.currentTimeoutNanos() / 1_000_000);
+                } else {
+                    logger.warn("adaptive timeout state of {} has an unknown format; starting from the configured value",
+                            c.operation());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            logger.warn("adaptive timeout state of {} could not be restored; starting from the configured value",
+                    c.operation(), e);
+        }
+    }
+
+    private void saveState() {
+        StateStore store = stateStore;
+        if (store == null) {
+            return;
+        }
+        for (TimeoutController c : controllers.values()) {
+            if (c.adaptive() == null) {
+                continue;
+            }
+            try {
+                store.save(stateKey(c.operation()),
+                        (STATE_VERSION + c.currentTimeoutNanos()).getBytes(StandardCharsets.UTF_8));
+            } catch (IOException | RuntimeException e) {
+                logger.warn("adaptive timeout state of {} could not be saved", c.operation(), e);
+            }
+        }
+    }
+
+    /** @return the forced mode's runner, or {@code null} when the mode is off */
+    ForcedRunner runner() {
+        return runner;
+    }
+
+    /** @return the controller of {@code operation}, if it exists */
+    TimeoutController controller(String operation) {
+        return controllers.get(operation);
+    }
+}
