@@ -182,8 +182,14 @@ public class BulkheadBenchmark {
         return r4jThreadPool();
     }
 
-    /** A fixed invocation without a deadline, as the manager hands one to its stages. */
+    /**
+     * An invocation without a deadline, as the manager hands one to its stages. Its start time moves
+     * on with every read, as the manager's does with every call (the manager's clock read is
+     * measured in its own benchmark, not here).
+     */
     static final class BenchInvocation implements Invocation {
+
+        private long start;
 
         @Override
         public String operation() {
@@ -206,7 +212,7 @@ public class BulkheadBenchmark {
 
         @Override
         public long startNanos() {
-            return 0;
+            return start += 37;
         }
 
         @Override

@@ -69,15 +69,13 @@ final class QueueBulkhead implements Bulkhead<QueueBulkheadSettings> {
         if (!acquired) {
             awaitPermit(inv);
         }
-        TimeSource clock = null;
         long begin = ExecutionTimer.NOT_SAMPLED;
         try {
-            clock = inv.timeSource();
-            begin = timer.begin(clock);
+            begin = timer.begin(inv);
             return next.proceed(inv);
         } finally {
             permits.release();
-            timer.end(clock, begin);
+            timer.end(inv, begin);
         }
     }
 

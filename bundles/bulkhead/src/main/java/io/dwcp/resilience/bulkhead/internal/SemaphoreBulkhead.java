@@ -48,15 +48,13 @@ final class SemaphoreBulkhead implements Bulkhead<SemaphoreBulkheadSettings> {
             throw full();
         }
         // Everything after the permit is taken sits inside the try: not even a failing clock may keep it.
-        TimeSource clock = null;
         long begin = ExecutionTimer.NOT_SAMPLED;
         try {
-            clock = inv.timeSource();
-            begin = timer.begin(clock);
+            begin = timer.begin(inv);
             return next.proceed(inv);
         } finally {
             active.decrementAndGet();
-            timer.end(clock, begin);
+            timer.end(inv, begin);
         }
     }
 

@@ -254,12 +254,11 @@ final class ThreadPoolBulkhead implements Bulkhead<ThreadPoolBulkheadSettings> {
 
         @Override
         public T call() throws Exception {
-            TimeSource clock = detached.timeSource();
-            long begin = timer.begin(clock);
+            long begin = timer.begin(detached);
             try {
                 return next.proceed(detached);
             } finally {
-                timer.end(clock, begin);
+                timer.end(detached, begin);
             }
         }
     }

@@ -5,36 +5,51 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dwcp.resilience.api.ManualTimeSource;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ExecutionTimerTest {
 
     private final ManualTimeSource clock = new ManualTimeSource();
 
+    /** One call: enters at the clock's current time, runs for {@code nanos}. */
+    private void time(ExecutionTimer timer, long nanos) {
+        TestInvocation inv = new TestInvocation("send", clock);
+        long begin = timer.begin(inv);
+        clock.advanceNanos(nanos);
+        timer.end(inv, begin);
+    }
+
     @Test
     void maskZeroTimesEveryCall() {
         ExecutionTimer timer = new ExecutionTimer(0);
-        for (int i = 1; i <= 3; i++) {
-            long begin = timer.begin(clock);
-            clock.advanceNanos(i * 100L);
-            timer.end(clock, begin);
-        }
+        time(timer, 100);
+        time(timer, 200);
+        time(timer, 300);
         assertEquals(3, timer.samples());
         assertEquals(200.0, timer.averageNanos(), 0.0);
     }
 
     @Test
-    void aMaskTimesAFractionOfCallsAndTheirMeanIsExact() {
-        ExecutionTimer timer = new ExecutionTimer(1023);
-        int calls = 200_000;
+    void aMaskTimesAboutTheRightFractionOfCallsAndTheirMeanIsExact() {
+        ExecutionTimer timer = new ExecutionTimer(63);
+        int calls = 64_000;
         for (int i = 0; i < calls; i++) {
-            long begin = timer.begin(clock);
-            clock.advanceNanos(500);
-            timer.end(clock, begin);
+            time(timer, 500 + (i % 7)); // start times as irregular as real ones
         }
-        // About 195 expected; 0 or more than a tenth of all calls would take odds below 1e-80.
-        assertTrue(timer.samples() > 0 && timer.samples() < calls / 10, "timed " + timer.samples());
-        assertEquals(500.0, timer.averageNanos(), 0.0);
+        // 1000 expected; the choice is a hash of the start time, so the count is deterministic.
+        assertTrue(timer.samples() > 700 && timer.samples() < 1300, "timed " + timer.samples());
+        assertEquals(503.0, timer.averageNanos(), 10.0);
+    }
+
+    @Test
+    void nearbyStartTimesSpreadOverEveryLowBit() {
+        Set<Integer> seen = new HashSet<>();
+        for (long start = 1_000_000; start < 1_000_064; start++) {
+            seen.add(ExecutionTimer.spread(start) & 63);
+        }
+        assertTrue(seen.size() > 32, "64 consecutive start times hit only " + seen.size() + " of 64 buckets");
     }
 
     @Test
