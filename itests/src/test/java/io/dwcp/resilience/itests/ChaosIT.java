@@ -6,11 +6,16 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import io.dwcp.resilience.api.CallNotPermittedException;
 import io.dwcp.resilience.api.CallOutcome;
+import io.dwcp.resilience.api.DeadlineExceededException;
 import io.dwcp.resilience.api.InjectedFaultException;
 import io.dwcp.resilience.api.Invocation;
+import io.dwcp.resilience.api.Next;
 import io.dwcp.resilience.api.Operations;
 import io.dwcp.resilience.api.ResilienceManager;
+import io.dwcp.resilience.api.Stage;
+import io.dwcp.resilience.api.StageKind;
 import io.dwcp.resilience.api.chaos.ArmRequest;
 import io.dwcp.resilience.api.chaos.ChaosControl;
 import io.dwcp.resilience.api.chaos.ChaosNotAllowedException;
@@ -117,6 +122,16 @@ public class ChaosIT extends DwcpTestSupport {
             return source.metrics().get(0);
         } finally {
             context.ungetService(refs.iterator().next());
+        }
+    }
+
+    private ServiceReference<FaultInjector> latencyInjector() {
+        try {
+            Collection<ServiceReference<FaultInjector>> refs = context.getServiceReferences(FaultInjector.class,
+                    "(" + FaultInjector.NAME + "=latency)");
+            return refs.isEmpty() ? null : refs.iterator().next();
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalArgumentException(e);
         }
     }
 
@@ -328,6 +343,95 @@ public class ChaosIT extends DwcpTestSupport {
         assertEquals(failures + 1, manager.metrics(Operations.CONSENSUS).failures());
         chaos().disarm("operator");
         assertEquals("the layer goes on", "ok", manager.execute(Operations.CONSENSUS, inv -> "ok"));
+    }
+
+    // ------------------------------------------------------------------ faults take effect innermost
+
+    @Test
+    public void injectedErrorsAndPanicsAreRecordedByTheCircuitBreakerAndTripIt() throws Exception {
+        org.osgi.service.cm.Configuration breaker = configurationAdmin.getFactoryConfiguration("dwcp.circuitbreaker",
+                "itchaos", "?");
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put("dwcp.operation", "itchaos");
+        p.put("failure.consecutive.threshold", "4");
+        p.put("reset.timeout.ms", "600000");
+        breaker.update(p);
+        try {
+            await("the circuit breaker of itchaos", () -> manager.chain("itchaos").stages().stream()
+                    .anyMatch(st -> st.kind() == StageKind.CIRCUIT_BREAKER && st.scope().equals("itchaos")));
+            configure("dwcp.injector.panic", "kind", "error");
+            allow();
+            chaos().arm(ArmRequest.of(Duration.ofMinutes(5)).withProbability(1.0).withInjector("panic", 1)
+                    .withInjector("error", 1).withOperations("itchaos"));
+            AtomicInteger operationRan = new AtomicInteger();
+            List<String> faults = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                try {
+                    manager.execute("itchaos", inv -> operationRan.incrementAndGet());
+                    fail("every call gets a fault");
+                } catch (CallNotPermittedException tooEarly) {
+                    throw new AssertionError("the breaker opened after " + i + " faults", tooEarly);
+                } catch (Exception | Error fault) {
+                    faults.add(fault.getClass().getSimpleName());
+                }
+            }
+            try {
+                manager.execute("itchaos", inv -> operationRan.incrementAndGet());
+                fail("the breaker recorded the injected faults " + faults + " and opened");
+            } catch (CallNotPermittedException expected) {
+                assertTrue(expected.getMessage(), expected.getMessage().contains("circuit breaker is OPEN"));
+            }
+            assertEquals("the faults replaced the operation", 0, operationRan.get());
+            assertEquals("the layer counted each fault as a failure", 4,
+                    manager.metrics("itchaos").failures());
+        } finally {
+            breaker.delete();
+        }
+    }
+
+    @Test
+    public void injectedLatencyIsBoundedByATimeoutStageInsideChaos() throws Exception {
+        // No timeout bundle yet: a minimal timeout-kind stage that narrows the deadline to 100 ms.
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(Stage.KIND, StageKind.TIMEOUT.id());
+        props.put(Stage.OPERATION, "itslow");
+        ServiceRegistration<Stage> timeout = context.registerService(Stage.class, new Stage() {
+            @Override
+            public <T> T execute(Invocation inv, Next<T> next) throws Exception {
+                long outer = inv.deadlineNanos();
+                inv.setDeadlineNanos(Math.min(outer,
+                        Invocation.deadlineAfter(inv.timeSource().nanoTime(), Duration.ofMillis(100).toNanos())));
+                try {
+                    return next.proceed(inv);
+                } finally {
+                    inv.setDeadlineNanos(outer);
+                }
+            }
+        }, props);
+        try {
+            await("the timeout stage of itslow", () -> manager.chain("itslow").stages().stream()
+                    .anyMatch(st -> st.kind() == StageKind.TIMEOUT));
+            configure("dwcp.injector.latency", "min.ms", 20_000L, "max.ms", 20_000L);
+            await("the latency injector's 20 s configuration in force", () -> {
+                ServiceReference<FaultInjector> ref = latencyInjector();
+                return ref != null && "20000".equals(String.valueOf(ref.getProperty("min.ms")));
+            });
+            allow();
+            chaos().arm(ArmRequest.of(Duration.ofMinutes(5)).withProbability(1.0).withInjector("latency", 1)
+                    .withOperations("itslow"));
+            long start = System.nanoTime();
+            try {
+                manager.execute("itslow", inv -> "ok");
+                fail("a 20 s delay inside a 100 ms timeout must time out");
+            } catch (DeadlineExceededException expected) {
+                long tookMs = (System.nanoTime() - start) / 1_000_000;
+                assertTrue("the injected delay stopped at the timeout stage's deadline, took " + tookMs + " ms",
+                        tookMs < 10_000);
+            }
+        } finally {
+            timeout.unregister();
+            configure("dwcp.injector.latency", "min.ms", 50L, "max.ms", 200L);
+        }
     }
 
     // ------------------------------------------------------------------ third-party plugin

@@ -96,6 +96,38 @@ public interface Invocation {
     Invocation detach();
 
     /**
+     * Runs {@code interceptor} around the operation itself: innermost, inside every stage of the
+     * chain, on every attempt of this call (a retry that proceeds again runs it again).
+     *
+     * <p>This lets an outer stage make a decision at its own position and have the effect appear
+     * where the operation runs. The chaos stage uses it: it decides outermost whether to inject a
+     * fault (so the decision and its audit happen once per logical call), and the injected error,
+     * panic or latency then takes effect as the operation's own, so the inner protections (load
+     * shedding, rate limiting, bulkhead, circuit breaker, retry, timeout) see and record it and a
+     * timeout stage bounds it.
+     *
+     * <p>The interceptor's {@link Stage#execute} receives this invocation (or the copy made by
+     * {@link #detach()}, which carries the interceptor along) and a {@link Next} that runs the
+     * caller's {@link Call}; it may call {@code proceed} once, several times or not at all, like
+     * any stage. It must honour the deadline like any stage.
+     *
+     * <p>One interceptor per call: a second call replaces the first; {@code null} removes it. It
+     * lasts until the call returns and never leaks into the next call of the same thread. Set it
+     * before proceeding; setting it from an inner stage affects only the attempts that start
+     * afterwards.
+     *
+     * <p>Only the manager implements {@code Invocation}; the default implementation exists so that
+     * test fakes written against version 1.0 of this package still compile, and it refuses.
+     *
+     * @param interceptor the stage to run around the operation, or {@code null} to remove it
+     * @throws UnsupportedOperationException if this implementation does not support interception
+     * @since 1.1
+     */
+    default void interceptOperation(Stage interceptor) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not support interceptOperation");
+    }
+
+    /**
      * The deadline {@code timeoutNanos} after {@code nowNanos}, saturating instead of overflowing.
      *
      * @param nowNanos     the current time

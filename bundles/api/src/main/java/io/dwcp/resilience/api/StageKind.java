@@ -6,9 +6,12 @@ import java.util.Optional;
  * The kinds of stage and their place in a chain: the declaration order of this enum is the
  * canonical order, outermost first. This is the one place that order is written down.
  *
- * <p>Why this order: chaos is outermost so that injected faults meet every protection; load
- * shedding and rate limiting reject cheaply before a call holds a bulkhead permit; the circuit
- * breaker sits outside retry so that it judges one outcome per logical call and an open breaker
+ * <p>Why this order: chaos is outermost so that it decides once per logical call whether to
+ * inject a fault (and audits that decision) before any protection has acted; the fault itself takes
+ * effect innermost, as the operation's own, through {@link Invocation#interceptOperation}, so that
+ * every protection meets it (the bulkhead and breaker record it, retry may retry it, the timeout
+ * bounds it). Load shedding and rate limiting reject cheaply before a call holds a bulkhead
+ * permit; the circuit breaker sits outside retry so that it judges one outcome per logical call and an open breaker
  * stops all retries at once; the timeout is innermost so that it bounds each attempt.
  */
 public enum StageKind {

@@ -11,7 +11,9 @@ import org.osgi.annotation.versioning.ConsumerType;
  * receives, and treats a peer as partitioned when any policy says so: it refuses to connect,
  * drops frames both ways and fails the waiting calls as a real network partition would. Until a
  * transport enforces it at the socket level, the chaos engine fails calls addressed to a
- * partitioned peer at the chaos stage.
+ * partitioned peer: it decides at the chaos stage and fails each attempt where the operation runs
+ * (innermost, see {@link io.dwcp.resilience.api.Invocation#interceptOperation}), so the inner
+ * protections see the failure as the operation's own.
  *
  * <p>Contract: {@link #isPartitioned} is called on I/O threads at frame rate, so it must be
  * thread-safe, non-blocking, allocation-free and cheap (a volatile read when no partition is in

@@ -40,8 +40,9 @@ public @interface ChaosConfig {
             description = "The longest duration an arm request may ask for, in seconds.")
     long max_arm_seconds() default 3600;
 
-    /** @return whether calls to partitioned peers fail at the chaos stage */
+    /** @return whether calls to partitioned peers fail (decided at the chaos stage, failed at the operation) */
     @AttributeDefinition(name = "Enforce partitions", description = "While armed, fail calls addressed to a peer that "
-            + "a PartitionPolicy reports partitioned, at the chaos stage (until the transport enforces partitions itself).")
+            + "a PartitionPolicy reports partitioned, where the operation runs, inside every protection (until the "
+            + "transport enforces partitions itself).")
     boolean partition_enforce() default true;
 }

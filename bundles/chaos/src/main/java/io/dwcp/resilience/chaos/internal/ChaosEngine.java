@@ -4,6 +4,7 @@ import io.dwcp.resilience.api.InjectedFaultException;
 import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.Next;
 import io.dwcp.resilience.api.Operations;
+import io.dwcp.resilience.api.Stage;
 import io.dwcp.resilience.api.TimeSource;
 import io.dwcp.resilience.api.chaos.ArmRequest;
 import io.dwcp.resilience.api.chaos.ChaosNotAllowedException;
@@ -77,7 +78,8 @@ final class ChaosEngine {
      * Runs one call through the chaos stage.
      *
      * @param inv  the call
-     * @param next the rest of the chain
+     * @param next the rest of the chain; a chosen fault is set as the invocation's operation
+     *             interceptor and so takes effect at the end of it
      * @param <T>  the result type
      * @return the call's result
      * @throws Exception an injected fault or what the rest of the chain threw
@@ -90,6 +92,13 @@ final class ChaosEngine {
         return executeArmed(a, inv, next);
     }
 
+    /*
+     * The decision (expiry, partitions, scope, probability, weights) and its audit happen here, at
+     * the outermost position, once per logical call. The fault itself takes effect innermost, through
+     * Invocation.interceptOperation, as if the operation had produced it: every inner protection
+     * (load shedding, rate limiting, bulkhead, circuit breaker, retry, timeout) then sees and records
+     * it, and a timeout stage bounds injected latency. A call that gets no fault allocates nothing.
+     */
     private <T> T executeArmed(Armed a, Invocation inv, Next<T> next) throws Exception {
         if (inv.startNanos() - a.plan.expiresAtNanos() >= 0) {
             // Past its end the arming is void on every call; the expiry timer disarms and reverts.
@@ -101,8 +110,8 @@ final class ChaosEngine {
                 if (p.service.isPartitioned(peer)) {
                     p.count.increment();
                     audit.injected(p.name, inv);
-                    throw new InjectedFaultException(inv.operation(), p.name,
-                            "peer '" + peer + "' is partitioned");
+                    inv.interceptOperation(new PartitionFault(p));
+                    return next.proceed(inv);
                 }
             }
         }
@@ -117,7 +126,44 @@ final class ChaosEngine {
         Entry<FaultInjector> chosen = a.pick(r / a.plan.probability());
         chosen.count.increment();
         audit.injected(chosen.name, inv);
-        return chosen.service.inject(inv, next);
+        inv.interceptOperation(new InjectorFault(chosen.service));
+        return next.proceed(inv);
+    }
+
+    /** Applies a chosen injector around the operation itself, on every attempt of the call. */
+    private static final class InjectorFault implements Stage {
+        private final FaultInjector injector;
+
+        InjectorFault(FaultInjector injector) {
+            this.injector = injector;
+        }
+
+        @Override
+        public <T> T execute(Invocation inv, Next<T> next) throws Exception {
+            return injector.inject(inv, next);
+        }
+    }
+
+    /**
+     * Fails an attempt addressed to a partitioned peer where the operation would have failed to reach
+     * it. Each attempt asks the policy again, so an attempt that starts after the partition healed
+     * (a retry after backoff) goes through, as it would over a real network.
+     */
+    private static final class PartitionFault implements Stage {
+        private final Entry<PartitionPolicy> policy;
+
+        PartitionFault(Entry<PartitionPolicy> policy) {
+            this.policy = policy;
+        }
+
+        @Override
+        public <T> T execute(Invocation inv, Next<T> next) throws Exception {
+            if (policy.service.isPartitioned(inv.peer())) {
+                throw new InjectedFaultException(inv.operation(), policy.name,
+                        "peer '" + inv.peer() + "' is partitioned");
+            }
+            return next.proceed(inv);
+        }
     }
 
     // ------------------------------------------------------------------ control

@@ -38,7 +38,8 @@ import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
- * The OSGi face of the {@link ChaosEngine}: the outermost {@link Stage} of every chain, the
+ * The OSGi face of the {@link ChaosEngine}: the outermost {@link Stage} of every chain (where it
+ * decides; the faults it picks take effect innermost, around the operation), the
  * operator's {@link ChaosControl} and a {@link MetricsSource}. It tracks every
  * {@link FaultInjector} and {@link PartitionPolicy} service, runs the expiry timer, and writes the
  * audit trail to the log and EventAdmin.

@@ -15,7 +15,7 @@ import java.util.Set;
  * @param peers             default peer scope, {@code null} for all
  * @param weights           default injector selection; empty for every registered injector, weight 1
  * @param maxArm            the longest an arm request may ask for
- * @param enforcePartitions whether calls to partitioned peers fail at the chaos stage
+ * @param enforcePartitions whether calls to partitioned peers fail (at the operation, inside every protection)
  */
 record ChaosSettings(boolean allowed, double probability, Set<String> operations, Set<String> peers,
         Map<String, Double> weights, Duration maxArm, boolean enforcePartitions) {

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dwcp.resilience.api.DeadlineExceededException;
 import io.dwcp.resilience.api.InjectedFaultException;
+import io.dwcp.resilience.api.Invocation;
+import io.dwcp.resilience.api.Next;
+import io.dwcp.resilience.api.Stage;
 import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.ManualTimeSource;
 import io.dwcp.resilience.api.chaos.ArmRequest;
@@ -15,6 +19,7 @@ import io.dwcp.resilience.api.chaos.PartitionPolicy;
 import io.dwcp.resilience.chaos.internal.Fakes.CountingInjector;
 import io.dwcp.resilience.chaos.internal.Fakes.RecordingAudit;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -310,6 +315,159 @@ class ChaosEngineTest {
 
         engine.configure(ChaosSettings.of(true, 0.0, "*", "*", "", 3600, false));
         assertEquals(0, run(engine, 100, "send", "node-3"), "partition.enforce=false leaves it to the transport");
+    }
+
+    // ------------------------------------------------------------------ where the fault takes effect
+
+    /** A fake inner protection (breaker or bulkhead): records what the rest of the chain threw. */
+    private static final class RecordingStage implements Stage {
+        final List<Throwable> seen = new ArrayList<>();
+
+        @Override
+        public <T> T execute(Invocation inv, Next<T> next) throws Exception {
+            try {
+                return next.proceed(inv);
+            } catch (Exception | Error e) {
+                seen.add(e);
+                throw e;
+            }
+        }
+    }
+
+    /** A fake timeout stage: narrows the deadline to {@code timeoutNanos} and restores it afterwards. */
+    private static final class NarrowingStage implements Stage {
+        final long timeoutNanos;
+
+        NarrowingStage(long timeoutNanos) {
+            this.timeoutNanos = timeoutNanos;
+        }
+
+        @Override
+        public <T> T execute(Invocation inv, Next<T> next) throws Exception {
+            long outer = inv.deadlineNanos();
+            inv.setDeadlineNanos(Math.min(outer, Invocation.deadlineAfter(inv.timeSource().nanoTime(), timeoutNanos)));
+            try {
+                return next.proceed(inv);
+            } finally {
+                inv.setDeadlineNanos(outer);
+            }
+        }
+    }
+
+    /** Like the latency injector: waits (on the fake clock) but never past the deadline it sees. */
+    private final class DeadlineHonouringDelay extends CountingInjector {
+        final long delayNanos;
+        final List<Long> waited = new ArrayList<>();
+
+        DeadlineHonouringDelay(long delayNanos) {
+            super("latency");
+            this.delayNanos = delayNanos;
+        }
+
+        @Override
+        public <T> T inject(Invocation inv, Next<T> next) {
+            injections.incrementAndGet();
+            long remaining = inv.remainingNanos(inv.timeSource().nanoTime());
+            long wait = Math.min(delayNanos, Math.max(0, remaining));
+            clock.advance(Duration.ofNanos(wait));
+            waited.add(wait);
+            if (wait < delayNanos) {
+                throw new DeadlineExceededException(inv.operation(), -1, "delayed past the deadline");
+            }
+            try {
+                return next.proceed(inv);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    private static <T> Next<T> through(Stage stage, Next<T> next) {
+        return inv -> stage.execute(inv, next);
+    }
+
+    @Test
+    void anInjectedFaultIsSeenByTheInnerProtectionsAsTheOperationsOwn() throws Exception {
+        ChaosEngine engine = engine(true, 1.0);
+        engine.arm(ArmRequest.of(Duration.ofMinutes(1)).withInjector("error", 1));
+        RecordingStage breaker = new RecordingStage();
+        int[] operationRan = new int[1];
+        Next<String> rest = through(breaker, Fakes.operation(inv -> {
+            operationRan[0]++;
+            return "ok";
+        }));
+
+        assertThrows(InjectedFaultException.class,
+                () -> engine.execute(new TestInvocation("send", "node-1", clock), rest));
+        assertEquals(1, breaker.seen.size(), "the breaker recorded the injected error");
+        assertTrue(breaker.seen.get(0) instanceof InjectedFaultException);
+        assertEquals(0, operationRan[0]);
+    }
+
+    @Test
+    void aRetryInsideChaosMeetsTheFaultOnEveryAttemptButItIsDecidedAndCountedOnce() throws Exception {
+        ChaosEngine engine = engine(true, 1.0);
+        engine.arm(ArmRequest.of(Duration.ofMinutes(1)).withInjector("error", 1));
+        Stage twoAttempts = new Stage() {
+            @Override
+            public <T> T execute(Invocation inv, Next<T> next) throws Exception {
+                try {
+                    return next.proceed(inv);
+                } catch (InjectedFaultException first) {
+                    inv.setAttempt(2);
+                    return next.proceed(inv);
+                }
+            }
+        };
+
+        assertThrows(InjectedFaultException.class,
+                () -> engine.execute(new TestInvocation("send", "node-1", clock), through(twoAttempts, Fakes.OK)));
+        assertEquals(2, error.injections.get(), "the fault took effect on both attempts");
+        assertEquals(1, engine.status().injections("error"), "one decision, one count");
+        assertEquals(1, audit.count("injected"));
+    }
+
+    @Test
+    void injectedLatencyIsBoundedByAnInnerTimeoutStage() throws Exception {
+        DeadlineHonouringDelay slow = new DeadlineHonouringDelay(Duration.ofMillis(200).toNanos());
+        ChaosEngine engine = new ChaosEngine(clock, random::nextDouble, audit,
+                ChaosSettings.of(true, 1.0, "*", "*", "", 3600, true));
+        engine.addInjector(new Registration<>("latency", 0, nextServiceId++, slow));
+        engine.arm(ArmRequest.of(Duration.ofMinutes(1)));
+        RecordingStage breaker = new RecordingStage();
+        Next<String> rest = through(breaker, through(new NarrowingStage(Duration.ofMillis(50).toNanos()), Fakes.OK));
+
+        TestInvocation inv = new TestInvocation("send", "node-1", clock);
+        assertThrows(DeadlineExceededException.class, () -> engine.execute(inv, rest));
+        assertEquals(List.of(Duration.ofMillis(50).toNanos()), slow.waited, "the delay stopped at the timeout");
+        assertEquals(Invocation.NO_DEADLINE, inv.deadlineNanos(), "the timeout stage restored the outer deadline");
+        assertTrue(breaker.seen.get(0) instanceof DeadlineExceededException, "the breaker recorded a timeout");
+    }
+
+    @Test
+    void aPartitionIsEnforcedInnermostAndHealsBetweenAttempts() throws Exception {
+        ChaosEngine engine = engine(true, 0.0);
+        boolean[] cut = {true};
+        engine.addPartitionPolicy(new Registration<>("partition", 0, 99, peer -> cut[0] && peer.equals("node-3")));
+        engine.arm(ArmRequest.of(Duration.ofMinutes(1)).withInjector("latency", 1));
+        RecordingStage breaker = new RecordingStage();
+        Stage healThenRetry = new Stage() {
+            @Override
+            public <T> T execute(Invocation inv, Next<T> next) throws Exception {
+                try {
+                    return next.proceed(inv);
+                } catch (InjectedFaultException first) {
+                    cut[0] = false; // the partition heals during the backoff
+                    inv.setAttempt(2);
+                    return next.proceed(inv);
+                }
+            }
+        };
+
+        assertEquals("ok", engine.execute(new TestInvocation("send", "node-3", clock),
+                through(healThenRetry, through(breaker, Fakes.OK))));
+        assertEquals(1, breaker.seen.size(), "the first attempt failed at the operation, where the breaker saw it");
+        assertEquals(1, engine.status().injections("partition"));
     }
 
     // ------------------------------------------------------------------ bad input

@@ -3,6 +3,7 @@ package io.dwcp.resilience.chaos.internal;
 import io.dwcp.resilience.api.InjectedFaultException;
 import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.Next;
+import io.dwcp.resilience.api.Stage;
 import io.dwcp.resilience.api.chaos.ChaosStatus;
 import io.dwcp.resilience.api.chaos.FaultInjector;
 import java.util.ArrayList;
@@ -84,6 +85,17 @@ final class Fakes {
         }
     }
 
+    /**
+     * The end of a chain, as the manager builds it: runs the invocation's operation interceptor (the
+     * chaos stage's fault) around {@code call}, or {@code call} alone.
+     */
+    static <T> Next<T> operation(Next<T> call) {
+        return inv -> {
+            Stage interceptor = ((TestInvocation) inv).operationInterceptor();
+            return interceptor == null ? call.proceed(inv) : interceptor.execute(inv, call);
+        };
+    }
+
     /** The operation: succeeds. */
-    static final Next<String> OK = inv -> "ok";
+    static final Next<String> OK = operation(inv -> "ok");
 }

@@ -1,11 +1,15 @@
 package io.dwcp.resilience.chaos.internal;
 
 import io.dwcp.resilience.api.Invocation;
+import io.dwcp.resilience.api.Stage;
 import io.dwcp.resilience.api.TimeSource;
 import java.util.HashMap;
 import java.util.Map;
 
-/** A plain {@link Invocation} for unit tests: the manager's is pooled and package-private. */
+/**
+ * A plain {@link Invocation} for unit tests: the manager's is pooled and package-private. It keeps
+ * the operation interceptor; {@link Fakes#operation} runs it where the manager's chain end would.
+ */
 final class TestInvocation implements Invocation {
 
     private final String operation;
@@ -15,6 +19,7 @@ final class TestInvocation implements Invocation {
     private long deadlineNanos;
     private int attempt = 1;
     private final Map<String, Object> attributes = new HashMap<>();
+    private Stage operationInterceptor;
 
     TestInvocation(String operation, String peer, TimeSource clock) {
         this(operation, peer, clock, NO_DEADLINE);
@@ -39,4 +44,8 @@ final class TestInvocation implements Invocation {
     @Override public Object attribute(String key) { return attributes.get(key); }
     @Override public void setAttribute(String key, Object value) { attributes.put(key, value); }
     @Override public Invocation detach() { return this; }
+    @Override public void interceptOperation(Stage interceptor) { this.operationInterceptor = interceptor; }
+
+    /** @return the interceptor a stage set, or {@code null} */
+    Stage operationInterceptor() { return operationInterceptor; }
 }

@@ -2,6 +2,7 @@ package io.dwcp.resilience.manager.internal;
 
 import io.dwcp.resilience.api.Call;
 import io.dwcp.resilience.api.Invocation;
+import io.dwcp.resilience.api.Stage;
 import io.dwcp.resilience.api.TimeSource;
 import java.util.Arrays;
 import java.util.Objects;
@@ -16,6 +17,7 @@ final class PooledInvocation implements Invocation {
     private String operation;
     private String peer;
     private Call<?> call;
+    private Stage operationInterceptor; // see interceptOperation; null on the normal path
     private TimeSource timeSource;
     private long startNanos;
     private long deadlineNanos;
@@ -38,6 +40,7 @@ final class PooledInvocation implements Invocation {
         operation = null;
         peer = null;
         call = null;
+        operationInterceptor = null;
         timeSource = null;
         if (attributeCount > 0) {
             Arrays.fill(attributes, 0, attributeCount * 2, null);
@@ -47,6 +50,16 @@ final class PooledInvocation implements Invocation {
 
     Call<?> call() {
         return call;
+    }
+
+    /** @return the stage to run around the operation, or {@code null} (the normal path) */
+    Stage operationInterceptor() {
+        return operationInterceptor;
+    }
+
+    @Override
+    public void interceptOperation(Stage interceptor) {
+        this.operationInterceptor = interceptor;
     }
 
     @Override
@@ -138,6 +151,7 @@ final class PooledInvocation implements Invocation {
         copy.start(operation, peer, call, timeSource, startNanos);
         copy.deadlineNanos = deadlineNanos;
         copy.attempt = attempt;
+        copy.operationInterceptor = operationInterceptor;
         if (attributeCount > 0) {
             copy.attributes = Arrays.copyOf(attributes, attributes.length);
             copy.attributeCount = attributeCount;

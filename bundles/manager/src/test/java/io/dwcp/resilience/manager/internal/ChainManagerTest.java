@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ChainManagerTest {
@@ -265,6 +266,181 @@ class ChainManagerTest {
         assertTrue(manager.operations().contains("gossip"));
         assertEquals(1, manager.chain("gossip").stages().size());
         assertEquals(0, manager.chain("send").stages().size());
+    }
+
+    /** An interceptor that fails the operation with {@code message}. */
+    private static Stage throwing(String message) {
+        return new Stage() {
+            @Override
+            public <T> T execute(Invocation inv, Next<T> next) throws Exception {
+                throw new IOException(message);
+            }
+        };
+    }
+
+    /** An outer stage that makes every attempt of the call fail innermost, like the chaos stage. */
+    private static final class FailInnermost implements Stage {
+        final AtomicInteger ran = new AtomicInteger();
+        final AtomicInteger operationsReached = new AtomicInteger();
+
+        @Override
+        public <T> T execute(Invocation inv, Next<T> next) throws Exception {
+            inv.interceptOperation(new Stage() {
+                @Override
+                public <U> U execute(Invocation i, Next<U> n) throws Exception {
+                    ran.incrementAndGet();
+                    throw new IOException("injected, attempt " + i.attempt());
+                }
+            });
+            return next.proceed(inv);
+        }
+    }
+
+    /** A fake breaker: counts the failures it sees from the rest of the chain. */
+    private static final class CountingBreaker implements Stage {
+        final List<String> failures = new ArrayList<>();
+
+        @Override
+        public <T> T execute(Invocation inv, Next<T> next) throws Exception {
+            try {
+                return next.proceed(inv);
+            } catch (Exception | Error e) {
+                failures.add(e.getMessage());
+                throw e;
+            }
+        }
+    }
+
+    /** A fake retry: proceeds {@code attempts} times, rethrowing the last failure. */
+    private static final class TwoAttempts implements Stage {
+        @Override
+        public <T> T execute(Invocation inv, Next<T> next) throws Exception {
+            try {
+                return next.proceed(inv);
+            } catch (IOException first) {
+                inv.setAttempt(2);
+                return next.proceed(inv);
+            }
+        }
+    }
+
+    @Test
+    void anInterceptorSetOutermostFailsTheOperationInsideEveryInnerStage() throws Exception {
+        FailInnermost chaos = new FailInnermost();
+        CountingBreaker breaker = new CountingBreaker();
+        manager.addStage(registration(chaos, StageKind.CHAOS, 0));
+        manager.addStage(registration(breaker, StageKind.CIRCUIT_BREAKER, 0));
+        manager.addStage(registration(new TwoAttempts(), StageKind.RETRY, 0));
+        AtomicInteger operationRan = new AtomicInteger();
+
+        IOException e = assertThrows(IOException.class, () -> manager.execute("send", inv -> {
+            operationRan.incrementAndGet();
+            return null;
+        }));
+
+        assertEquals("injected, attempt 2", e.getMessage());
+        assertEquals(2, chaos.ran.get(), "the interceptor runs on every attempt");
+        assertEquals(List.of("injected, attempt 2"), breaker.failures, "the breaker saw the injected failure");
+        assertEquals(0, operationRan.get(), "the interceptor did not proceed to the operation");
+    }
+
+    @Test
+    void anInterceptorThatProceedsRunsTheOperationOnceAndItsResultComesBack() throws Exception {
+        List<String> order = new ArrayList<>();
+        manager.addStage(registration(new Stage() {
+            @Override
+            public <T> T execute(Invocation inv, Next<T> next) throws Exception {
+                inv.interceptOperation(new Stage() {
+                    @Override
+                    public <U> U execute(Invocation i, Next<U> n) throws Exception {
+                        order.add("interceptor");
+                        U result = n.proceed(i);
+                        order.add("interceptor after");
+                        return result;
+                    }
+                });
+                order.add("chaos");
+                return next.proceed(inv);
+            }
+        }, StageKind.CHAOS, 0));
+        manager.addStage(registration(new Stage() {
+            @Override
+            public <T> T execute(Invocation inv, Next<T> next) throws Exception {
+                order.add("timeout");
+                return next.proceed(inv);
+            }
+        }, StageKind.TIMEOUT, 0));
+
+        assertEquals("result", manager.execute("send", inv -> {
+            order.add("operation");
+            return "result";
+        }));
+        assertEquals(List.of("chaos", "timeout", "interceptor", "operation", "interceptor after"), order);
+    }
+
+    @Test
+    void anInterceptorDoesNotLeakIntoTheNextCallOnTheSameThread() throws Exception {
+        manager.execute("send", inv -> {
+            inv.interceptOperation(throwing("leaked"));
+            return null;
+        });
+        assertEquals("ok", manager.execute("send", inv -> "ok"));
+
+        // removal with null
+        manager.addStage(registration(new Stage() {
+            @Override
+            public <T> T execute(Invocation inv, Next<T> next) throws Exception {
+                inv.interceptOperation(throwing("removed"));
+                inv.interceptOperation(null);
+                return next.proceed(inv);
+            }
+        }, StageKind.CHAOS, 0));
+        assertEquals("ok", manager.execute("send", inv -> "ok"));
+    }
+
+    @Test
+    void aSecondInterceptorReplacesTheFirst() throws Exception {
+        manager.addStage(registration(new Stage() {
+            @Override
+            public <T> T execute(Invocation inv, Next<T> next) throws Exception {
+                inv.interceptOperation(throwing("first"));
+                inv.interceptOperation(throwing("second"));
+                return next.proceed(inv);
+            }
+        }, StageKind.CHAOS, 0));
+        assertEquals("second", assertThrows(IOException.class, () -> manager.execute("send", inv -> "ok"))
+                .getMessage());
+    }
+
+    @Test
+    void aDetachedInvocationCarriesTheInterceptor() throws Exception {
+        Invocation[] detached = new Invocation[1];
+        Next<?>[] rest = new Next<?>[1];
+        manager.addStage(registration(new Stage() {
+            @Override
+            public <T> T execute(Invocation inv, Next<T> next) throws Exception {
+                inv.interceptOperation(new Stage() {
+                    @Override
+                    public <U> U execute(Invocation i, Next<U> n) throws Exception {
+                        throw new IOException("intercepted on " + i.operation());
+                    }
+                });
+                return next.proceed(inv);
+            }
+        }, StageKind.CHAOS, 0, "send"));
+        manager.addStage(registration(new Stage() { // like a thread-pool bulkhead that hands the call on
+            @Override
+            public <T> T execute(Invocation inv, Next<T> next) {
+                detached[0] = inv.detach();
+                rest[0] = next;
+                return null;
+            }
+        }, StageKind.BULKHEAD, 0, "send"));
+        manager.execute("send", inv -> "ok");
+        manager.execute("receive", inv -> "ok"); // reuses and clears the pooled invocation
+
+        assertEquals("intercepted on send",
+                assertThrows(IOException.class, () -> rest[0].proceed(detached[0])).getMessage());
     }
 
     @Test

@@ -4,7 +4,7 @@ import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.Next;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Fails the call with the configured exception; the rest of the chain does not run. */
+/** Fails the call with the configured exception in place of the operation, which does not run. */
 final class ErrorInjector {
 
     static final String NAME = "error";

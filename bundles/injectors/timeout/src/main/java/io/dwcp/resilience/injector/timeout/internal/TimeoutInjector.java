@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Makes a call overrun its deadline: holds it until the deadline passes (or for the configured
  * maximum when the deadline is absent or further away) and then fails it with
- * {@link DeadlineExceededException}, without running the rest of the chain. The kill switch
+ * {@link DeadlineExceededException}, without running the operation. The kill switch
  * releases every held call, which then proceeds normally.
  */
 final class TimeoutInjector {
