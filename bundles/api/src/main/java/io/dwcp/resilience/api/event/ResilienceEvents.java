@@ -31,6 +31,8 @@ public final class ResilienceEvents {
     public static final String BUDGET_RECOVERED = TOPIC_ROOT + "/slo/BUDGET_RECOVERED";
     /** A burn-rate alert fired or cleared. */
     public static final String BURN_RATE_ALERT = TOPIC_ROOT + "/slo/BURN_RATE_ALERT";
+    /** A durable state record was corrupt and set aside; {@link #KEY}, {@link #REASON}. */
+    public static final String STATE_CORRUPT = TOPIC_ROOT + "/state/CORRUPT";
     /** Chaos was armed. */
     public static final String CHAOS_ARMED = TOPIC_ROOT + "/chaos/ARMED";
     /** Chaos was disarmed (by an operator, by expiry or by the kill switch). */

@@ -1,0 +1,91 @@
+package io.dwcp.resilience.manager.internal;
+
+import io.dwcp.resilience.api.CallObserver;
+import io.dwcp.resilience.api.CallOutcome;
+import io.dwcp.resilience.api.Invocation;
+import io.dwcp.resilience.api.metrics.LatencySnapshot;
+import io.dwcp.resilience.api.metrics.OperationMetrics;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Everything the manager keeps for one operation: its current chain and observers (each replaced by
+ * one volatile write), its outcome counters and its latency recorder.
+ */
+final class OperationRuntime {
+
+    /** Latencies above this are recorded as this: a call stuck for an hour is "an hour or more". */
+    static final long MAX_RECORDED_NANOS = TimeUnit.HOURS.toNanos(1);
+    /** Two significant digits: percentiles within 1%, a few tens of KiB per operation. */
+    private static final int SIGNIFICANT_DIGITS = 2;
+    static final CallObserver[] NO_OBSERVERS = new CallObserver[0];
+
+    final String name;
+    volatile Chain chain;
+    volatile CallObserver[] observers = NO_OBSERVERS;
+
+    private final LongAdder successes = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private final LongAdder rejections = new LongAdder();
+    private final LongAdder timeouts = new LongAdder();
+    private final Recorder latencies = new Recorder(1, MAX_RECORDED_NANOS, SIGNIFICANT_DIGITS);
+
+    // Guarded by this: the sum of all intervals taken from the recorder so far.
+    private final Histogram total = new Histogram(1, MAX_RECORDED_NANOS, SIGNIFICANT_DIGITS);
+    private Histogram recycled;
+
+    OperationRuntime(String name, Chain chain) {
+        this.name = name;
+        this.chain = chain;
+    }
+
+    /** Counts a finished call and tells the observers; on the caller's thread. */
+    void completed(Invocation inv, long latencyNanos, Throwable failure, ObserverFailureHandler onObserverFailure) {
+        CallOutcome outcome = CallOutcome.of(failure);
+        switch (outcome) {
+            case SUCCESS:
+                successes.increment();
+                break;
+            case REJECTED:
+                rejections.increment();
+                break;
+            case TIMEOUT:
+                timeouts.increment();
+                break;
+            default:
+                failures.increment();
+                break;
+        }
+        latencies.recordValue(Math.max(1, Math.min(latencyNanos, MAX_RECORDED_NANOS)));
+        for (CallObserver observer : observers) {
+            try {
+                observer.onCall(inv, outcome, latencyNanos, failure);
+            } catch (RuntimeException | LinkageError e) {
+                // An observer's bug must not fail or slow the call it observes.
+                onObserverFailure.observerFailed(observer, name, e);
+            }
+        }
+    }
+
+    synchronized OperationMetrics snapshot() {
+        recycled = latencies.getIntervalHistogram(recycled);
+        total.add(recycled);
+        long s = successes.sum();
+        long f = failures.sum();
+        long r = rejections.sum();
+        long t = timeouts.sum();
+        LatencySnapshot latency = total.getTotalCount() == 0 ? LatencySnapshot.EMPTY
+                : new LatencySnapshot(total.getTotalCount(), total.getMinValue(), total.getMaxValue(),
+                        total.getMean(), total.getValueAtPercentile(50), total.getValueAtPercentile(90),
+                        total.getValueAtPercentile(95), total.getValueAtPercentile(99),
+                        total.getValueAtPercentile(99.9));
+        return new OperationMetrics(name, s + f + r + t, s, f, r, t, latency);
+    }
+
+    /** Told when an observer throws. */
+    interface ObserverFailureHandler {
+        void observerFailed(CallObserver observer, String operation, Throwable failure);
+    }
+}

@@ -1,0 +1,152 @@
+package io.dwcp.resilience.manager.internal;
+
+import io.dwcp.resilience.api.Call;
+import io.dwcp.resilience.api.Invocation;
+import io.dwcp.resilience.api.TimeSource;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The manager's {@link Invocation}: reused across calls on one thread (see {@link InvocationPool})
+ * so a call allocates nothing of its own. Attributes live in a small array map, allocated on first
+ * use only.
+ */
+final class PooledInvocation implements Invocation {
+
+    private String operation;
+    private String peer;
+    private Call<?> call;
+    private TimeSource timeSource;
+    private long startNanos;
+    private long deadlineNanos;
+    private int attempt;
+    private Object[] attributes; // key, value, key, value, ...
+    private int attributeCount;
+
+    void start(String operation, String peer, Call<?> call, TimeSource timeSource, long startNanos) {
+        this.operation = operation;
+        this.peer = peer;
+        this.call = call;
+        this.timeSource = timeSource;
+        this.startNanos = startNanos;
+        this.deadlineNanos = NO_DEADLINE;
+        this.attempt = 1;
+    }
+
+    /** Drops every reference so a pooled invocation holds on to nothing of a finished call. */
+    void clear() {
+        operation = null;
+        peer = null;
+        call = null;
+        timeSource = null;
+        if (attributeCount > 0) {
+            Arrays.fill(attributes, 0, attributeCount * 2, null);
+            attributeCount = 0;
+        }
+    }
+
+    Call<?> call() {
+        return call;
+    }
+
+    @Override
+    public String operation() {
+        return operation;
+    }
+
+    @Override
+    public String peer() {
+        return peer;
+    }
+
+    @Override
+    public int attempt() {
+        return attempt;
+    }
+
+    @Override
+    public void setAttempt(int attempt) {
+        if (attempt < 1) {
+            throw new IllegalArgumentException("attempt must be at least 1, was " + attempt);
+        }
+        this.attempt = attempt;
+    }
+
+    @Override
+    public long startNanos() {
+        return startNanos;
+    }
+
+    @Override
+    public long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    @Override
+    public void setDeadlineNanos(long deadlineNanos) {
+        this.deadlineNanos = deadlineNanos;
+    }
+
+    @Override
+    public TimeSource timeSource() {
+        return timeSource;
+    }
+
+    @Override
+    public Object attribute(String key) {
+        for (int i = 0; i < attributeCount; i++) {
+            if (attributes[2 * i].equals(key)) {
+                return attributes[2 * i + 1];
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void setAttribute(String key, Object value) {
+        Objects.requireNonNull(key, "key");
+        for (int i = 0; i < attributeCount; i++) {
+            if (attributes[2 * i].equals(key)) {
+                if (value != null) {
+                    attributes[2 * i + 1] = value;
+                } else { // move the last pair into the hole
+                    attributeCount--;
+                    attributes[2 * i] = attributes[2 * attributeCount];
+                    attributes[2 * i + 1] = attributes[2 * attributeCount + 1];
+                    attributes[2 * attributeCount] = null;
+                    attributes[2 * attributeCount + 1] = null;
+                }
+                return;
+            }
+        }
+        if (value == null) {
+            return;
+        }
+        if (attributes == null) {
+            attributes = new Object[8];
+        } else if (attributes.length == attributeCount * 2) {
+            attributes = Arrays.copyOf(attributes, attributes.length * 2);
+        }
+        attributes[2 * attributeCount] = key;
+        attributes[2 * attributeCount + 1] = value;
+        attributeCount++;
+    }
+
+    @Override
+    public Invocation detach() {
+        PooledInvocation copy = new PooledInvocation();
+        copy.start(operation, peer, call, timeSource, startNanos);
+        copy.deadlineNanos = deadlineNanos;
+        copy.attempt = attempt;
+        if (attributeCount > 0) {
+            copy.attributes = Arrays.copyOf(attributes, attributes.length);
+            copy.attributeCount = attributeCount;
+        }
+        return copy;
+    }
+
+    @Override
+    public String toString() {
+        return "Invocation[" + operation + (peer.isEmpty() ? "" : " to " + peer) + ", attempt " + attempt + "]";
+    }
+}

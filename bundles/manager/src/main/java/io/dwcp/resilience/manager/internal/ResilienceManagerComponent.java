@@ -1,0 +1,258 @@
+package io.dwcp.resilience.manager.internal;
+
+import io.dwcp.resilience.api.Call;
+import io.dwcp.resilience.api.CallObserver;
+import io.dwcp.resilience.api.ChainView;
+import io.dwcp.resilience.api.InvalidConfigurationException;
+import io.dwcp.resilience.api.Operations;
+import io.dwcp.resilience.api.ResilienceManager;
+import io.dwcp.resilience.api.Stage;
+import io.dwcp.resilience.api.StageKind;
+import io.dwcp.resilience.api.TimeSource;
+import io.dwcp.resilience.api.event.ResilienceEvents;
+import io.dwcp.resilience.api.metrics.OperationMetrics;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * The OSGi face of the {@link ChainManager}: tracks every {@link Stage}, {@link CallObserver} and
+ * {@link TimeSource} service, applies the {@value ManagerConfig#PID} configuration, and logs and
+ * publishes what changes.
+ */
+@Designate(ocd = ManagerConfig.class)
+@Component(service = ResilienceManager.class, configurationPid = ManagerConfig.PID, immediate = true)
+public class ResilienceManagerComponent implements ResilienceManager, ManagerLog {
+
+    private static final long OBSERVER_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    @Reference(service = LoggerFactory.class)
+    private Logger logger;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile EventAdmin eventAdmin;
+
+    private final AtomicLong lastObserverFailureLog = new AtomicLong(Long.MIN_VALUE);
+    private final ChainManager manager = new ChainManager(this, this::chainsChanged, this::observerFailed);
+
+    @Activate
+    void activate(ManagerConfig config) {
+        try {
+            apply(config);
+        } catch (InvalidConfigurationException e) {
+            refused(e);
+            manager.configure(MissingStagePolicies.ALL_BYPASS, 256);
+            logger.warn("running with the defaults (missing.stage.policy=bypass, max.operations=256) until a valid configuration arrives");
+        }
+    }
+
+    @Modified
+    void modified(ManagerConfig config) {
+        try {
+            apply(config);
+        } catch (InvalidConfigurationException e) {
+            refused(e); // the previous configuration stays in force: nothing was applied
+        }
+    }
+
+    private void apply(ManagerConfig config) {
+        MissingStagePolicies policies = MissingStagePolicies.parse(ManagerConfig.PID, config.missing_stage_policy(),
+                config.missing_stage_policy_overrides());
+        int max = config.max_operations();
+        if (max < 4 || max > 65536) {
+            throw new InvalidConfigurationException(ManagerConfig.PID, ManagerConfig.KEY_MAX_OPERATIONS, max,
+                    "must be between 4 and 65536");
+        }
+        manager.configure(policies, max);
+        logger.info("configuration {} applied: missing stages {}, max.operations {}", ManagerConfig.PID, policies, max);
+    }
+
+    private void refused(InvalidConfigurationException e) {
+        logger.error(e.getMessage());
+        post(ResilienceEvents.CONFIGURATION_REFUSED, Map.of(ResilienceEvents.PID, e.pid(),
+                ResilienceEvents.KEY, e.key(), ResilienceEvents.REASON, e.getMessage()));
+    }
+
+    // ---------------------------------------------------------------- ResilienceManager
+
+    @Override
+    public <T> T execute(String operation, Call<T> call) throws Exception {
+        return manager.execute(operation, call);
+    }
+
+    @Override
+    public <T> T execute(String operation, String peer, Call<T> call) throws Exception {
+        return manager.execute(operation, peer, call);
+    }
+
+    @Override
+    public ChainView chain(String operation) {
+        return manager.chain(operation);
+    }
+
+    @Override
+    public Set<String> operations() {
+        return manager.operations();
+    }
+
+    @Override
+    public OperationMetrics metrics(String operation) {
+        return manager.metrics(operation);
+    }
+
+    // ---------------------------------------------------------------- stages
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addStage(Stage stage, ServiceReference<Stage> ref) {
+        registration(stage, ref).ifPresent(manager::addStage);
+    }
+
+    void updatedStage(Stage stage, ServiceReference<Stage> ref) {
+        // Kind, operations or ranking may have changed: re-register under the same service id.
+        Optional<StageRegistration> registration = registration(stage, ref);
+        if (registration.isPresent()) {
+            manager.addStage(registration.get());
+        } else {
+            manager.removeStage(serviceId(ref));
+        }
+    }
+
+    void removeStage(Stage stage, ServiceReference<Stage> ref) {
+        manager.removeStage(serviceId(ref));
+    }
+
+    private Optional<StageRegistration> registration(Stage stage, ServiceReference<Stage> ref) {
+        Bundle bundle = ref.getBundle();
+        String provider = bundle == null ? "?" : bundle.getSymbolicName();
+        Object kindProperty = ref.getProperty(Stage.KIND);
+        Optional<StageKind> kind = StageKind.fromId(String.valueOf(kindProperty));
+        if (kind.isEmpty()) {
+            logger.warn("stage service {} of bundle {} ignored: property {}={} is not one of {}", serviceId(ref),
+                    provider, Stage.KIND, kindProperty, Arrays.toString(StageKind.values()));
+            return Optional.empty();
+        }
+        Set<String> operations = new LinkedHashSet<>();
+        for (String operation : strings(ref.getProperty(Stage.OPERATION))) {
+            if (operation.equals(Stage.ANY_OPERATION)) {
+                operations.clear();
+                break;
+            }
+            try {
+                operations.add(Operations.validate(operation));
+            } catch (IllegalArgumentException e) {
+                logger.warn("stage service {} of bundle {}: {} ignored: {}", serviceId(ref), provider, Stage.OPERATION,
+                        e.getMessage());
+            }
+        }
+        Object ranking = ref.getProperty(Constants.SERVICE_RANKING);
+        return Optional.of(new StageRegistration(stage, kind.get(), Set.copyOf(operations),
+                ranking instanceof Integer ? (Integer) ranking : 0, serviceId(ref), provider,
+                bundle == null ? "?" : bundle.getVersion().toString()));
+    }
+
+    // ---------------------------------------------------------------- observers and clock
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addObserver(CallObserver observer, ServiceReference<CallObserver> ref) {
+        Set<String> operations = new LinkedHashSet<>(strings(ref.getProperty(CallObserver.OPERATION)));
+        if (operations.contains(Stage.ANY_OPERATION)) {
+            operations.clear();
+        }
+        manager.addObserver(serviceId(ref), observer, Set.copyOf(operations));
+    }
+
+    void updatedObserver(CallObserver observer, ServiceReference<CallObserver> ref) {
+        addObserver(observer, ref);
+    }
+
+    void removeObserver(CallObserver observer, ServiceReference<CallObserver> ref) {
+        manager.removeObserver(serviceId(ref));
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setClock(TimeSource clock) {
+        manager.setClock(clock);
+    }
+
+    void unsetClock(TimeSource clock) {
+        manager.setClock(null);
+    }
+
+    // ---------------------------------------------------------------- reporting
+
+    private void chainsChanged(Set<String> operations) {
+        post(ResilienceEvents.CHAIN_CHANGED, Map.of(ResilienceEvents.OPERATION, operations.toArray(new String[0])));
+    }
+
+    private void observerFailed(CallObserver observer, String operation, Throwable failure) {
+        // Throttled: a broken observer fails on every call.
+        long now = System.nanoTime();
+        long last = lastObserverFailureLog.get();
+        if (now - last >= OBSERVER_LOG_INTERVAL_NANOS && lastObserverFailureLog.compareAndSet(last, now)) {
+            logger.error("call observer {} failed on a '{}' call (the call was not affected; further failures "
+                    + "are logged at most every 10 s)", observer.getClass().getName(), operation, failure);
+        }
+    }
+
+    private void post(String topic, Map<String, ?> properties) {
+        EventAdmin events = eventAdmin;
+        if (events != null) {
+            events.postEvent(new Event(topic, properties));
+        }
+    }
+
+    @Override
+    public void info(String message) {
+        logger.info(message);
+    }
+
+    @Override
+    public void warn(String message) {
+        logger.warn(message);
+    }
+
+    @Override
+    public void error(String message, Throwable cause) {
+        logger.error(message, cause);
+    }
+
+    private static long serviceId(ServiceReference<?> ref) {
+        return (Long) ref.getProperty(Constants.SERVICE_ID);
+    }
+
+    private static Collection<String> strings(Object property) {
+        if (property == null) {
+            return Set.of();
+        }
+        if (property instanceof String[]) {
+            return Arrays.asList((String[]) property);
+        }
+        if (property instanceof Collection) {
+            return ((Collection<?>) property).stream().map(String::valueOf).toList();
+        }
+        return Set.of(String.valueOf(property));
+    }
+}
