@@ -81,8 +81,15 @@ final class BudgetKeeper {
             } catch (IOException | RuntimeException x) {
                 aside = "(could not be set aside: " + x + ")";
             }
-            sink.warn("budget state " + key + " cannot be used: " + e.getMessage() + "; it is kept as " + aside
-                    + " and the budget of " + settings.operation() + " starts fresh");
+            String text = "budget state " + key + " cannot be used: " + e.getMessage() + "; it is kept as " + aside
+                    + " and the budget of " + settings.operation() + " starts fresh";
+            sink.warn(text);
+            Map<String, Object> p = new HashMap<>();
+            p.put(ResilienceEvents.KEY, key);
+            p.put(ResilienceEvents.REASON, text);
+            p.put(ResilienceEvents.OPERATION, settings.operation());
+            p.put(ResilienceEvents.TIMESTAMP, clock.currentTimeMillis());
+            sink.post(ResilienceEvents.STATE_CORRUPT, p);
             return new OperationBudget(settings, clock, wakeUp);
         }
     }

@@ -125,6 +125,7 @@ class BudgetKeeperTest {
         assertTrue(fresh.log.stream().anyMatch(l -> l.startsWith("WARN budget state slo/send cannot be used: payload version 99")
                 && l.contains("slo/send.unreadable")), fresh.log.toString());
         assertArrayEquals(record, store.records.get("slo/send.unreadable"));
+        assertEquals("slo/send", fresh.events(ResilienceEvents.STATE_CORRUPT).get(0).properties().get(ResilienceEvents.KEY));
     }
 
     @Test
