@@ -1,0 +1,135 @@
+package io.dwcp.resilience.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import javax.inject.Inject;
+import org.ops4j.pax.exam.Option;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogListener;
+import org.osgi.service.log.LogReaderService;
+
+/**
+ * What every integration test shares: a Felix container provisioned with the bundles the build
+ * copied to {@code target/bundles}, and helpers for configuration, logs and waiting.
+ *
+ * <p>Methods called from {@code @Configuration} run on the host; test methods run inside the container.
+ */
+public abstract class DwcpTestSupport {
+
+    @Inject
+    protected BundleContext context;
+
+    @Inject
+    protected ConfigurationAdmin configurationAdmin;
+
+    @Inject
+    protected LogReaderService logReader;
+
+    /** Host side: the options every test class starts from. */
+    protected static List<Option> baseOptions() {
+        File dir = new File(System.getProperty("dwcp.bundles.dir", "target/bundles"));
+        File[] jars = dir.listFiles((d, name) -> name.endsWith(".jar"));
+        if (jars == null || jars.length == 0) {
+            throw new IllegalStateException("no bundles in " + dir.getAbsolutePath()
+                    + ": run the tests through Maven (./mvnw verify), which copies them there");
+        }
+        Arrays.sort(jars);
+        List<Option> options = new ArrayList<>();
+        options.add(cleanCaches(true));
+        options.add(junitBundles());
+        options.add(systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
+        options.add(systemProperty("dwcp.itests.dir").value(dir.getParentFile().getAbsolutePath()));
+        for (File jar : jars) {
+            options.add(bundle(jar.toURI().toString()));
+        }
+        return options;
+    }
+
+    /** Host side: writes a bundle built by TinyBundles to target/, for a test to install later. */
+    protected static File writeBundle(String fileName, InputStream bundle) {
+        File target = new File(new File(System.getProperty("dwcp.bundles.dir", "target/bundles")).getParentFile(),
+                "test-bundles/" + fileName);
+        try (InputStream in = bundle) {
+            Files.createDirectories(target.getParentFile().toPath());
+            Files.copy(in, target.toPath(), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write test bundle " + target, e);
+        }
+        return target;
+    }
+
+    /** Container side: the location of a bundle written by {@link #writeBundle}. */
+    protected static String testBundleLocation(String fileName) {
+        return new File(System.getProperty("dwcp.itests.dir"), "test-bundles/" + fileName).toURI().toString();
+    }
+
+    protected static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after 20 s waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Replaces a configuration's properties (ConfigAdmin delivers them asynchronously). */
+    protected void configure(String pid, Object... keyValues) throws IOException {
+        Configuration config = configurationAdmin.getConfiguration(pid, "?");
+        Dictionary<String, Object> props = new Hashtable<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            props.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        config.update(props);
+    }
+
+    /** Collects log messages from now on. */
+    protected final class LogCapture implements LogListener, AutoCloseable {
+        private final List<String> messages = Collections.synchronizedList(new ArrayList<>());
+
+        public LogCapture() {
+            logReader.addLogListener(this);
+        }
+
+        @Override
+        public void logged(LogEntry entry) {
+            messages.add(entry.getLogLevel() + " " + entry.getBundle().getSymbolicName() + ": " + entry.getMessage());
+        }
+
+        public boolean contains(String text) {
+            synchronized (messages) {
+                return messages.stream().anyMatch(m -> m.contains(text));
+            }
+        }
+
+        public String find(String text) {
+            synchronized (messages) {
+                return messages.stream().filter(m -> m.contains(text)).findFirst().orElse(null);
+            }
+        }
+
+        @Override
+        public void close() {
+            logReader.removeLogListener(this);
+        }
+    }
+}
