@@ -44,6 +44,11 @@ final class BudgetStateCodec {
      *         are left out if the record would be larger)
      */
     static byte[] encode(OperationBudget budget, long savedAtMillis) {
+        return encode(budget, savedAtMillis, StateStore.MAX_RECORD_BYTES);
+    }
+
+    /** As {@link #encode(OperationBudget, long)}, within {@code maxBytes}. */
+    static byte[] encode(OperationBudget budget, long savedAtMillis, int maxBytes) {
         synchronized (budget) {
             budget.foldNow();
             try {
@@ -96,7 +101,7 @@ final class BudgetStateCodec {
                         out.writeLong(v);
                     }
                 }
-                writeLatency(out, bytes, latency);
+                writeLatency(out, bytes, latency, maxBytes);
                 out.flush();
                 return bytes.toByteArray();
             } catch (IOException e) {
@@ -105,7 +110,8 @@ final class BudgetStateCodec {
         }
     }
 
-    private static void writeLatency(DataOutputStream out, ByteArrayOutputStream bytes, LatencyRing latency) throws IOException {
+    private static void writeLatency(DataOutputStream out, ByteArrayOutputStream bytes, LatencyRing latency, int maxBytes)
+            throws IOException {
         if (latency == null) {
             out.writeInt(0);
             return;
@@ -119,7 +125,7 @@ final class BudgetStateCodec {
         slots.sort(Comparator.comparingLong(latency::stamp).reversed());
         List<byte[]> encoded = new ArrayList<>();
         List<Long> starts = new ArrayList<>();
-        long room = StateStore.MAX_RECORD_BYTES - bytes.size() - 4;
+        long room = maxBytes - bytes.size() - 4;
         for (int i : slots) {
             AtomicHistogram h = latency.histogram(i);
             ByteBuffer buf = ByteBuffer.allocate(h.getNeededByteBufferCapacity());

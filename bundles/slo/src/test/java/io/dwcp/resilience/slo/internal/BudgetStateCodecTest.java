@@ -121,16 +121,26 @@ class BudgetStateCodecTest {
     }
 
     @Test
-    void aRecordStaysWithinTheStoreLimitWhateverTheLatencies() {
-        OperationBudget b = budget("send", "latency.precision", 3, "latency.bucket", "1h");
-        for (int hour = 0; hour < 30 * 24; hour += 3) {
+    void aRecordTooLargeForTheStoreLeavesOutTheOldestLatencyHistograms() throws Exception {
+        OperationBudget b = budget("send", "latency.bucket", "1h");
+        for (int hour = 0; hour < 10; hour++) {
             for (long v = 1_000; v < 3_000_000_000_000L; v = v * 11 / 10 + 1) {
                 b.record(clock.nanoTime(), SUCCESS, v);
             }
-            clock.advance(Duration.ofHours(3));
-            b.evaluate();
+            clock.advance(Duration.ofHours(1));
         }
-        byte[] record = BudgetStateCodec.encode(b, clock.currentTimeMillis());
-        assertTrue(record.length <= StateStore.MAX_RECORD_BYTES, record.length + " bytes");
+        calls(b, 7, SUCCESS, 5); // the current hour: the newest histogram
+        long perHour = (b.figures().latencyWindow().count() - 7) / 10;
+        byte[] whole = BudgetStateCodec.encode(b, clock.currentTimeMillis());
+        int limit = whole.length - 1500; // room for fewer histograms
+        byte[] cut = BudgetStateCodec.encode(b, clock.currentTimeMillis(), limit);
+        assertTrue(cut.length <= limit, cut.length + " > " + limit);
+
+        OperationBudget restored = budget("send", "latency.bucket", "1h");
+        BudgetStateCodec.restore(restored, cut);
+        long kept = restored.figures().latencyWindow().count();
+        assertTrue(kept < b.figures().latencyWindow().count(), "some histograms were left out");
+        assertEquals(0, (kept - 7) % perHour, "whole hours were left out, the newest kept");
+        assertEquals(b.figures().error(), restored.figures().error(), "the counters are all kept");
     }
 }
