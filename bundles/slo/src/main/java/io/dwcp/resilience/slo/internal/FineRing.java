@@ -94,7 +94,7 @@ final class FineRing {
         }
         int i = (int) e & mask;
         long stamp = stamps.get(i);
-        if (stamp != e && stamp < e) {
+        if (stamp < e) { // stale (or being recycled): recycle it, or wait for the writer recycling it
             recycle(i, stamp, e);
         }
         return i;

@@ -78,7 +78,7 @@ final class LatencyRing {
         }
         int i = (int) e & mask;
         long stamp = stamps.get(i);
-        if (stamp != e && stamp < e) {
+        if (stamp < e) { // stale (or being recycled): recycle it, or wait for the writer recycling it
             recycle(i, stamp, e);
         }
         return i;
