@@ -4,7 +4,8 @@ package io.dwcp.resilience.api.slo;
  * Properties that the SLO events carry besides {@code operation}, {@code reason} and
  * {@code timestamp} of {@link io.dwcp.resilience.api.event.ResilienceEvents}.
  *
- * <p>{@code BUDGET_EXHAUSTED} and {@code BUDGET_RECOVERED} carry {@link #BUDGET}, {@link #OBJECTIVE},
+ * <p>{@code BUDGET_EXHAUSTED} and {@code BUDGET_RECOVERED} carry {@link #BUDGET} (also as {@code name}, so that
+ * consumers keying budgets by operation and name tell the two budgets apart), {@link #OBJECTIVE},
  * {@link #TOTAL}, {@link #BAD}, {@link #ALLOWED} and {@link #REMAINING}. {@code BURN_RATE_ALERT}
  * carries {@link #BUDGET}, {@code name} (the alert), {@code from} and {@code to}
  * ({@link #CLEAR} or {@link #FIRING}), {@link #FACTOR}, {@link #LONG_WINDOW}, {@link #SHORT_WINDOW},

@@ -165,10 +165,30 @@ public class ResilienceManagerComponent implements ResilienceManager, ManagerLog
                         e.getMessage());
             }
         }
-        Object ranking = ref.getProperty(Constants.SERVICE_RANKING);
         return Optional.of(new StageRegistration(stage, kind.get(), Set.copyOf(operations),
-                ranking instanceof Integer ? (Integer) ranking : 0, serviceId(ref), provider,
+                ranking(ref, provider), serviceId(ref), provider,
                 bundle == null ? "?" : bundle.getVersion().toString()));
+    }
+
+    /**
+     * The service ranking. A ranking set in a FileInstall {@code .cfg} file arrives as a String, which
+     * the framework ignores; the manager honours it, since choosing between stages is its job.
+     */
+    private int ranking(ServiceReference<?> ref, String provider) {
+        Object ranking = ref.getProperty(Constants.SERVICE_RANKING);
+        if (ranking == null) {
+            return 0;
+        }
+        if (ranking instanceof Number) {
+            return ((Number) ranking).intValue();
+        }
+        try {
+            return Integer.parseInt(ranking.toString().trim());
+        } catch (NumberFormatException e) {
+            logger.warn("stage service {} of bundle {}: {}={} is not a whole number; ranking 0 used", serviceId(ref),
+                    provider, Constants.SERVICE_RANKING, ranking);
+            return 0;
+        }
     }
 
     // ---------------------------------------------------------------- observers and clock

@@ -199,6 +199,9 @@ final class BudgetKeeper {
         p.put(ResilienceEvents.REASON, describe(s) + ": " + reason);
         p.put(ResilienceEvents.TIMESTAMP, s.timestampMillis());
         p.put(SloEvents.BUDGET, s.kind().id());
+        // The name tells the error and the latency budget of one operation apart for consumers that
+        // key budgets by operation and name (the degradation manager does).
+        p.put(ResilienceEvents.NAME, s.kind().id());
         p.put(SloEvents.OBJECTIVE, s.objective());
         p.put(SloEvents.TOTAL, s.total());
         p.put(SloEvents.BAD, s.bad());

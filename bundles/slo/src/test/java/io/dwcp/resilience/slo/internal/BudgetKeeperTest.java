@@ -52,6 +52,7 @@ class BudgetKeeperTest {
         RecordingSink.Posted e = sink.events(ResilienceEvents.BUDGET_EXHAUSTED).get(0);
         assertEquals("send", e.properties().get(ResilienceEvents.OPERATION));
         assertEquals("error", e.properties().get(SloEvents.BUDGET));
+        assertEquals("error", e.properties().get(ResilienceEvents.NAME));
         assertEquals(1003L, e.properties().get(SloEvents.TOTAL));
         assertEquals(3L, e.properties().get(SloEvents.BAD));
         assertTrue(sink.log.stream().anyMatch(l -> l.startsWith("WARN error budget of send (objective 99.9%): 3 failed of 1003")),

@@ -1,0 +1,16 @@
+package io.dwcp.resilience.bulkhead.internal;
+
+/** What every bulkhead strategy's validated settings have in common. */
+interface BulkheadSettings {
+
+    /** Key of the largest number of calls running at once (threads, for the thread pool). */
+    String MAX_CONCURRENT_CALLS = "max.concurrent.calls";
+    /** Key of the number of callers (or tasks) that may wait for a permit (or a thread). */
+    String QUEUE_CAPACITY = "queue.capacity";
+
+    /** Bound on any size setting: far beyond any sane bulkhead, low enough to catch a typo. */
+    int MAX_SIZE = 1_000_000;
+
+    /** @return the operation protected, or {@code *} for a bulkhead per operation */
+    String operation();
+}

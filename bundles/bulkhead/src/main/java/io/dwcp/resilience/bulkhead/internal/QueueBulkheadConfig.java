@@ -1,0 +1,35 @@
+package io.dwcp.resilience.bulkhead.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Metatype of {@value QueueBulkheadSettings#PID}: one factory configuration per operation. */
+@ObjectClassDefinition(id = QueueBulkheadSettings.PID, name = "DWCP queue-based bulkhead",
+        description = "Limits how many calls of an operation run at once; callers beyond the limit wait in a "
+                + "bounded first-in-first-out queue, never past their deadline. One configuration per "
+                + "operation, e.g. " + QueueBulkheadSettings.PID + "~send.")
+@interface QueueBulkheadConfig {
+
+    @AttributeDefinition(name = "Operation", description = "The operation protected (send, receive, sync, "
+            + "consensus or another valid name), or * for a separate bulkhead per operation.")
+    String dwcp_operation();
+
+    @AttributeDefinition(name = "Max concurrent calls", min = "1", max = "" + BulkheadSettings.MAX_SIZE,
+            description = "Calls allowed to run at once (specified: send 100, consensus 20). A change applies "
+                    + "live: growing admits waiting callers at once, shrinking lets calls in flight finish.")
+    int max_concurrent_calls() default QueueBulkheadSettings.DEFAULT_MAX_CONCURRENT_CALLS;
+
+    @AttributeDefinition(name = "Queue capacity", min = "0", max = "" + BulkheadSettings.MAX_SIZE,
+            description = "Callers allowed to wait for a permit (specified: send 200, consensus 50); "
+                    + "0 rejects at once when all permits are taken.")
+    int queue_capacity() default QueueBulkheadSettings.DEFAULT_QUEUE_CAPACITY;
+
+    @AttributeDefinition(name = "Max wait (ms)", min = "0", max = "" + QueueBulkheadSettings.MAX_MAX_WAIT_MS,
+            description = "The longest a caller waits in the queue (specified: send 5000, consensus 15000). "
+                    + "A call's deadline cuts the wait shorter.")
+    long max_wait_ms() default QueueBulkheadSettings.DEFAULT_MAX_WAIT_MS;
+
+    @AttributeDefinition(name = "Service ranking", description = "Decides which bulkhead an operation uses "
+            + "when several are configured for it: the highest wins.")
+    int service_ranking() default 0;
+}

@@ -1,0 +1,122 @@
+package io.dwcp.resilience.bulkhead.internal;
+
+import io.dwcp.resilience.api.BulkheadFullException;
+import io.dwcp.resilience.api.Invocation;
+import io.dwcp.resilience.api.Next;
+import io.dwcp.resilience.api.TimeSource;
+import io.dwcp.resilience.api.metrics.MetricsSnapshot;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * At most {@code maxConcurrentCalls} calls at once; the next one is rejected at once.
+ *
+ * <p>A permit is one increment of a counter, taken by compare-and-set only while the counter is
+ * below the limit, and given back in a {@code finally}, so no outcome of the rest of the chain (a
+ * result, an exception, an error, an inner rejection, an interruption) can keep it. Resizing
+ * changes only the limit: permits in flight stay counted and come back as usual, so after a
+ * shrink new calls are refused until the calls in flight drop below the new limit.
+ */
+final class SemaphoreBulkhead implements Bulkhead<SemaphoreBulkheadSettings> {
+
+    private final String operation;
+    private final TimeSource metricsClock;
+    private final ExecutionTimer timer;
+    private final AtomicInteger active = new AtomicInteger();
+    private final LongAdder rejected = new LongAdder();
+    private volatile int maxConcurrentCalls;
+
+    /**
+     * @param operation    the operation, named in rejections and metrics
+     * @param settings     the sizes
+     * @param metricsClock the clock for metrics timestamps
+     * @param sampleMask   see {@link ExecutionTimer#ExecutionTimer(int)}
+     */
+    SemaphoreBulkhead(String operation, SemaphoreBulkheadSettings settings, TimeSource metricsClock, int sampleMask) {
+        this.operation = operation;
+        this.metricsClock = metricsClock;
+        this.timer = new ExecutionTimer(sampleMask);
+        this.maxConcurrentCalls = settings.maxConcurrentCalls();
+    }
+
+    @Override
+    public <T> T execute(Invocation inv, Next<T> next) throws Exception {
+        if (!tryAcquire()) {
+            rejected.increment();
+            throw full();
+        }
+        // Everything after the permit is taken sits inside the try: not even a failing clock may keep it.
+        TimeSource clock = null;
+        long begin = ExecutionTimer.NOT_SAMPLED;
+        try {
+            clock = inv.timeSource();
+            begin = timer.begin(clock);
+            return next.proceed(inv);
+        } finally {
+            active.decrementAndGet();
+            timer.end(clock, begin);
+        }
+    }
+
+    /** @return whether a permit was taken */
+    boolean tryAcquire() {
+        for (;;) {
+            int current = active.get();
+            if (current >= maxConcurrentCalls) {
+                return false;
+            }
+            if (active.compareAndSet(current, current + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private BulkheadFullException full() {
+        return new BulkheadFullException(operation, active.get() + " of " + maxConcurrentCalls
+                + " concurrent calls in use (semaphore bulkhead)");
+    }
+
+    @Override
+    public void resize(SemaphoreBulkheadSettings settings) {
+        maxConcurrentCalls = settings.maxConcurrentCalls();
+    }
+
+    /** @return calls holding a permit now */
+    int active() {
+        return active.get();
+    }
+
+    /** @return the current limit */
+    int maxConcurrentCalls() {
+        return maxConcurrentCalls;
+    }
+
+    /** @return calls rejected so far */
+    long rejected() {
+        return rejected.sum();
+    }
+
+    /** @return the mean time a timed call held its permit */
+    double averageExecutionNanos() {
+        return timer.averageNanos();
+    }
+
+    @Override
+    public MetricsSnapshot metrics() {
+        int max = maxConcurrentCalls;
+        int inUse = active.get();
+        Map<String, Number> values = new LinkedHashMap<>();
+        values.put("active", inUse);
+        values.put("maxConcurrentCalls", max);
+        values.put("available", Math.max(0, max - inUse));
+        values.put("utilisation", (double) inUse / max);
+        values.put("queued", 0);
+        values.put("queueCapacity", 0);
+        values.put("queueUtilisation", 0.0);
+        values.put("rejected", rejected.sum());
+        values.put("averageExecutionNanos", timer.averageNanos());
+        return new MetricsSnapshot(METRICS_SOURCE, operation, values, metricsClock.currentTimeMillis());
+    }
+}

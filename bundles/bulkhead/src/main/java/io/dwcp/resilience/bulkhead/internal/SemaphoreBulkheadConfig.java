@@ -1,0 +1,24 @@
+package io.dwcp.resilience.bulkhead.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Metatype of {@value SemaphoreBulkheadSettings#PID}: one factory configuration per operation. */
+@ObjectClassDefinition(id = SemaphoreBulkheadSettings.PID, name = "DWCP semaphore bulkhead",
+        description = "Limits how many calls of an operation run at once and rejects the next one at once. "
+                + "One configuration per operation, e.g. " + SemaphoreBulkheadSettings.PID + "~send.")
+@interface SemaphoreBulkheadConfig {
+
+    @AttributeDefinition(name = "Operation", description = "The operation protected (send, receive, sync, "
+            + "consensus or another valid name), or * for a separate bulkhead per operation.")
+    String dwcp_operation();
+
+    @AttributeDefinition(name = "Max concurrent calls", min = "1", max = "" + BulkheadSettings.MAX_SIZE,
+            description = "Calls allowed to run at once; the next call is rejected with BulkheadFullException. "
+                    + "A change applies live: shrinking lets calls in flight finish.")
+    int max_concurrent_calls() default SemaphoreBulkheadSettings.DEFAULT_MAX_CONCURRENT_CALLS;
+
+    @AttributeDefinition(name = "Service ranking", description = "Decides which bulkhead an operation uses "
+            + "when several are configured for it: the highest wins.")
+    int service_ranking() default 0;
+}

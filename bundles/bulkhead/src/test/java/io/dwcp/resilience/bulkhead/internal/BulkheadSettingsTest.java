@@ -1,0 +1,116 @@
+package io.dwcp.resilience.bulkhead.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dwcp.resilience.api.InvalidConfigurationException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class BulkheadSettingsTest {
+
+    private static Map<String, Object> config(Object... keysAndValues) {
+        Map<String, Object> map = new HashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+
+    @Test
+    void queueDefaultsAreTheSpecifiedSendValues() {
+        QueueBulkheadSettings settings = QueueBulkheadSettings.from(config("dwcp.operation", "send"));
+        assertEquals(new QueueBulkheadSettings("send", 100, 200, TimeUnit.SECONDS.toNanos(5)), settings);
+    }
+
+    @Test
+    void fileInstallStringsAreParsed() {
+        QueueBulkheadSettings settings = QueueBulkheadSettings.from(config("dwcp.operation", " consensus ",
+                "max.concurrent.calls", "20", "queue.capacity", " 50", "max.wait.ms", "15000"));
+        assertEquals(new QueueBulkheadSettings("consensus", 20, 50, TimeUnit.SECONDS.toNanos(15)), settings);
+    }
+
+    @Test
+    void typedValuesAreParsed() {
+        ThreadPoolBulkheadSettings settings = ThreadPoolBulkheadSettings.from(config("dwcp.operation", "sync",
+                "core.threads", 2, "max.threads", 8L, "queue.capacity", 10, "keep.alive.ms", 100L,
+                "shutdown.grace.ms", 0));
+        assertEquals(new ThreadPoolBulkheadSettings("sync", 2, 8, 10, TimeUnit.MILLISECONDS.toNanos(100), 0), settings);
+    }
+
+    @Test
+    void starMeansEveryOperation() {
+        assertEquals("*", SemaphoreBulkheadSettings.from(config("dwcp.operation", "*")).operation());
+    }
+
+    @Test
+    void refusalNamesTheFactoryConfigurationsPidKeyValueAndReason() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> QueueBulkheadSettings.from(config("service.pid", "dwcp.bulkhead.queue~send",
+                        "dwcp.operation", "send", "max.concurrent.calls", "-5")));
+        assertEquals("dwcp.bulkhead.queue~send", e.pid());
+        assertEquals("max.concurrent.calls", e.key());
+        assertTrue(e.getMessage().contains("max.concurrent.calls=-5"), e.getMessage());
+        assertTrue(e.getMessage().contains("between 1 and"), e.getMessage());
+    }
+
+    @Test
+    void withoutServicePidTheFactoryPidIsNamed() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> SemaphoreBulkheadSettings.from(config("dwcp.operation", "send", "max.concurrent.calls", 0)));
+        assertEquals("dwcp.bulkhead.semaphore", e.pid());
+    }
+
+    @Test
+    void badValuesAreRefusedWithTheirKey() {
+        assertRefused("max.concurrent.calls", "not an integer",
+                () -> QueueBulkheadSettings.from(config("dwcp.operation", "send", "max.concurrent.calls", "many")));
+        assertRefused("max.concurrent.calls", "not an integer",
+                () -> QueueBulkheadSettings.from(config("dwcp.operation", "send", "max.concurrent.calls", Double.NaN)));
+        assertRefused("max.concurrent.calls", "between 1 and 1000000",
+                () -> QueueBulkheadSettings.from(config("dwcp.operation", "send", "max.concurrent.calls", "99999999999")));
+        assertRefused("max.concurrent.calls", "not an integer",
+                () -> QueueBulkheadSettings.from(config("dwcp.operation", "send", "max.concurrent.calls", "2.5")));
+        assertRefused("queue.capacity", "between 0 and",
+                () -> QueueBulkheadSettings.from(config("dwcp.operation", "send", "queue.capacity", -1)));
+        assertRefused("max.wait.ms", "between 0 and",
+                () -> QueueBulkheadSettings.from(config("dwcp.operation", "send", "max.wait.ms", -1)));
+        assertRefused("max.wait.ms", "between 0 and",
+                () -> QueueBulkheadSettings.from(config("dwcp.operation", "send", "max.wait.ms", "3600001")));
+        assertRefused("queue.capacity", "between 1 and",
+                () -> ThreadPoolBulkheadSettings.from(config("dwcp.operation", "send", "queue.capacity", 0)));
+        assertRefused("keep.alive.ms", "between 0 and",
+                () -> ThreadPoolBulkheadSettings.from(config("dwcp.operation", "send", "keep.alive.ms", -1)));
+        assertRefused("max.threads", "between 1 and",
+                () -> ThreadPoolBulkheadSettings.from(config("dwcp.operation", "send", "max.threads", 1001)));
+    }
+
+    @Test
+    void coreAboveMaxIsRefused() {
+        assertRefused("core.threads", "must not exceed max.threads (4)",
+                () -> ThreadPoolBulkheadSettings.from(config("dwcp.operation", "send", "core.threads", 5,
+                        "max.threads", 4)));
+    }
+
+    @Test
+    void operationIsRequiredSingleAndValid() {
+        assertRefused("dwcp.operation", "required",
+                () -> SemaphoreBulkheadSettings.from(config("max.concurrent.calls", 3)));
+        assertRefused("dwcp.operation", "invalid operation name",
+                () -> SemaphoreBulkheadSettings.from(config("dwcp.operation", "Send!")));
+        assertRefused("dwcp.operation", "invalid operation name",
+                () -> SemaphoreBulkheadSettings.from(config("dwcp.operation", "send,receive")));
+        assertRefused("dwcp.operation", "one configuration per operation",
+                () -> SemaphoreBulkheadSettings.from(config("dwcp.operation", new String[] {"send", "sync"})));
+    }
+
+    private static void assertRefused(String key, String reason, Runnable parse) {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, parse::run);
+        assertEquals(key, e.key(), e.getMessage());
+        assertTrue(e.getMessage().contains(reason), e.getMessage());
+        assertTrue(e.getMessage().contains("the previous configuration stays in force"), e.getMessage());
+    }
+}

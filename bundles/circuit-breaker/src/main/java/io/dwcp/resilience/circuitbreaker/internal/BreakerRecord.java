@@ -1,0 +1,89 @@
+package io.dwcp.resilience.circuitbreaker.internal;
+
+import io.dwcp.resilience.api.circuitbreaker.CircuitBreakerState;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+
+/**
+ * A breaker's state as kept in the {@link io.dwcp.resilience.api.state.StateStore}: plain
+ * {@code key=value} text so an operator can read it and another provider can parse it.
+ *
+ * <p>The open period is kept as a wall-clock deadline: {@code nanoTime} has no meaning across a
+ * restart, and a deadline needs no rewrite while time passes, so a record is written only when the
+ * state changes. On restore the time left is bounded by the period's length, so a wall clock set
+ * back cannot keep a breaker open longer than it was opened for.
+ *
+ * @param operation          the operation
+ * @param state              the state
+ * @param cause              what put it there
+ * @param openUntilMillis    OPEN: wall-clock end of the open period; 0 otherwise
+ * @param openDurationMillis OPEN: length of the open period; 0 otherwise
+ * @param consecutiveTrips   trips since last CLOSED (open-time backoff)
+ * @param savedAtMillis      wall-clock time of the change
+ */
+public record BreakerRecord(String operation, CircuitBreakerState state, BreakerState.Cause cause, long openUntilMillis,
+        long openDurationMillis, int consecutiveTrips, long savedAtMillis) {
+
+    static final int FORMAT = 1;
+
+    /** @return the key of a breaker's record in the state store */
+    public static String key(String operation) {
+        return "circuit-breaker/" + operation;
+    }
+
+    public byte[] toBytes() {
+        String text = "# DWCP circuit breaker state\n"
+                + "format=" + FORMAT + "\n"
+                + "operation=" + operation + "\n"
+                + "state=" + state.name() + "\n"
+                + "cause=" + cause.name() + "\n"
+                + "openUntilMillis=" + openUntilMillis + "\n"
+                + "openDurationMillis=" + openDurationMillis + "\n"
+                + "consecutiveTrips=" + consecutiveTrips + "\n"
+                + "savedAtMillis=" + savedAtMillis + "\n";
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * @param bytes a record as {@link #toBytes()} wrote it
+     * @return the record
+     * @throws IllegalArgumentException naming what is wrong with it
+     */
+    public static BreakerRecord parse(byte[] bytes) {
+        Properties p = new Properties();
+        try {
+            p.load(new StringReader(new String(bytes, StandardCharsets.UTF_8)));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("unreadable circuit-breaker record: " + e.getMessage(), e);
+        }
+        String format = p.getProperty("format");
+        if (!String.valueOf(FORMAT).equals(format)) {
+            throw new IllegalArgumentException("unsupported circuit-breaker record format '" + format + "'");
+        }
+        try {
+            BreakerRecord r = new BreakerRecord(required(p, "operation"),
+                    CircuitBreakerState.valueOf(required(p, "state")),
+                    BreakerState.Cause.valueOf(required(p, "cause")),
+                    Long.parseLong(required(p, "openUntilMillis")),
+                    Long.parseLong(required(p, "openDurationMillis")),
+                    Integer.parseInt(required(p, "consecutiveTrips")),
+                    Long.parseLong(required(p, "savedAtMillis")));
+            if (r.openDurationMillis < 0 || r.consecutiveTrips < 0) {
+                throw new IllegalArgumentException("negative duration or trip count in circuit-breaker record");
+            }
+            return r;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid circuit-breaker record: " + e.getMessage(), e);
+        }
+    }
+
+    private static String required(Properties p, String key) {
+        String v = p.getProperty(key);
+        if (v == null) {
+            throw new IllegalArgumentException("missing " + key);
+        }
+        return v.trim();
+    }
+}

@@ -1,0 +1,57 @@
+package io.dwcp.resilience.circuitbreaker.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.dwcp.resilience.circuitbreaker.internal.SlidingWindow.WindowTally;
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+/** The lock-free windows agree with a naive list of outcomes. */
+class SlidingWindowProperties {
+
+    @Property(tries = 300)
+    void aCountWindowHoldsExactlyTheLastNOutcomes(@ForAll @IntRange(min = 1, max = 30) int size,
+            @ForAll @Size(max = 200) List<@IntRange(min = 0, max = 3) Integer> outcomes) {
+        CountSlidingWindow window = new CountSlidingWindow(size);
+        List<Integer> model = new ArrayList<>();
+        for (int o : outcomes) {
+            boolean failure = (o & 1) != 0;
+            boolean slow = (o & 2) != 0;
+            window.record(0, failure, slow);
+            model.add(o);
+            List<Integer> last = model.subList(Math.max(0, model.size() - size), model.size());
+            WindowTally t = window.tally(0);
+            assertEquals(last.size(), t.calls());
+            assertEquals(last.stream().filter(x -> (x & 1) != 0).count(), t.failures());
+            assertEquals(last.stream().filter(x -> (x & 2) != 0).count(), t.slowCalls());
+        }
+    }
+
+    record Timed(long second, boolean failure, boolean slow) {
+    }
+
+    @Property(tries = 300)
+    void aTimeWindowHoldsExactlyTheOutcomesOfTheLastNSeconds(@ForAll @IntRange(min = 1, max = 20) int seconds,
+            @ForAll @Size(max = 200) List<@IntRange(min = 0, max = 3) Integer> outcomes,
+            @ForAll @Size(max = 200) List<@IntRange(min = 0, max = 4_000) Integer> advancesMillis) {
+        TimeSlidingWindow window = new TimeSlidingWindow(seconds);
+        List<Timed> model = new ArrayList<>();
+        long now = 1_000_000_000_000L;
+        for (int i = 0; i < outcomes.size(); i++) {
+            now += (i < advancesMillis.size() ? advancesMillis.get(i) : 0) * 1_000_000L;
+            int o = outcomes.get(i);
+            window.record(now, (o & 1) != 0, (o & 2) != 0);
+            model.add(new Timed(now / 1_000_000_000L, (o & 1) != 0, (o & 2) != 0));
+            long second = now / 1_000_000_000L;
+            List<Timed> inWindow = model.stream().filter(t -> t.second() > second - seconds).toList();
+            WindowTally t = window.tally(now);
+            assertEquals(inWindow.size(), t.calls());
+            assertEquals(inWindow.stream().filter(Timed::failure).count(), t.failures());
+            assertEquals(inWindow.stream().filter(Timed::slow).count(), t.slowCalls());
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.dwcp.resilience.health.internal;
+
+import io.dwcp.resilience.api.InvalidConfigurationException;
+import io.dwcp.resilience.api.health.HealthStatus;
+import java.util.Locale;
+
+/**
+ * Validated settings of a ping check.
+ *
+ * @param name              the check's name
+ * @param quorum            how many targets must answer
+ * @param pingTimeoutMillis how long to wait for each target
+ * @param noTargetStatus    the status when no target is registered
+ */
+record PingSettings(String name, Quorum quorum, long pingTimeoutMillis, HealthStatus noTargetStatus) {
+
+    /** The factory PID of ping checks. */
+    static final String PID = "dwcp.health.ping";
+
+    static PingSettings from(String pid, PingCheckConfig config) {
+        String name = CheckNames.validate(pid, config.dwcp_health_check());
+        CheckIntervals.validate(pid, config.dwcp_health_interval_ms(), config.dwcp_health_timeout_ms());
+        Quorum quorum = Quorum.parse(pid, "require", config.require(), "k", config.k(), -1);
+        if (config.ping_timeout_ms() < 1) {
+            throw new InvalidConfigurationException(pid, "ping.timeout.ms", config.ping_timeout_ms(), "must be at least 1 ms");
+        }
+        HealthStatus noTarget;
+        try {
+            noTarget = HealthStatus.valueOf(config.no_target_status().trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new InvalidConfigurationException(pid, "no.target.status", config.no_target_status(),
+                    "expected HEALTHY, DEGRADED, UNHEALTHY or UNKNOWN");
+        }
+        return new PingSettings(name, quorum, config.ping_timeout_ms(), noTarget);
+    }
+}

@@ -1,0 +1,120 @@
+package io.dwcp.resilience.injector.memory.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dwcp.resilience.api.InvalidConfigurationException;
+import io.dwcp.resilience.api.ManualTimeSource;
+import io.dwcp.resilience.injector.support.internal.TestInvocation;
+import java.lang.ref.WeakReference;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class MemoryLeakInjectorTest {
+
+    private static final long MIB = 1L << 20;
+
+    private final ManualTimeSource clock = new ManualTimeSource();
+    private final AtomicInteger proceeded = new AtomicInteger();
+
+    /** A heap of {@code maxMb} whose use is a base load plus what the injector retains. */
+    private static final class FakeHeap implements HeapGauge {
+        final long max;
+        final long base;
+        MemoryLeakInjector injector;
+
+        FakeHeap(long maxMb, long baseMb) {
+            this.max = maxMb * MIB;
+            this.base = baseMb * MIB;
+        }
+
+        @Override
+        public long max() {
+            return max;
+        }
+
+        @Override
+        public long used() {
+            return base + injector.retainedBytes();
+        }
+    }
+
+    private MemoryLeakInjector injector(FakeHeap heap, int stepMb, int capMb, int margin) {
+        heap.injector = new MemoryLeakInjector(heap, MemorySettings.of(stepMb, capMb, margin));
+        return heap.injector;
+    }
+
+    private void inject(MemoryLeakInjector injector, int times) throws Exception {
+        for (int i = 0; i < times; i++) {
+            injector.inject(new TestInvocation("send", "", clock), inv -> proceeded.incrementAndGet());
+        }
+    }
+
+    @Test
+    void growsInStepsToTheCapAndNoFurther() throws Exception {
+        MemoryLeakInjector injector = injector(new FakeHeap(10_000, 100), 1, 4, 25);
+        inject(injector, 2);
+        assertEquals(2 * MIB, injector.retainedBytes());
+        inject(injector, 8);
+        assertEquals(4 * MIB, injector.retainedBytes(), "capped at 4 MiB");
+        assertEquals(4, injector.retainedChunks());
+        assertEquals(4 * MIB, (long) injector.newestChunk().length * injector.retainedChunks());
+        assertEquals(6, injector.capped());
+        assertEquals(10, proceeded.get(), "every call proceeds: the fault is the leak");
+    }
+
+    @Test
+    void neverTakesAStepPastTheSafetyMargin() throws Exception {
+        // 100 MiB heap, 70 used by others, 25 % margin: at most 75 MiB used, so 5 steps of 1 MiB
+        MemoryLeakInjector injector = injector(new FakeHeap(100, 70), 1, 64, 25);
+        inject(injector, 20);
+        assertEquals(5 * MIB, injector.retainedBytes());
+        assertEquals(15, injector.marginRefusals());
+    }
+
+    @Test
+    void revertReleasesEverythingForTheCollector() throws Exception {
+        MemoryLeakInjector injector = injector(new FakeHeap(10_000, 100), 2, 8, 25);
+        inject(injector, 4);
+        assertEquals(8 * MIB, injector.retainedBytes());
+        WeakReference<byte[]> chunk = new WeakReference<>(injector.newestChunk());
+
+        injector.revert();
+        assertEquals(0, injector.retainedBytes(), "retained bytes back to baseline");
+        assertEquals(0, injector.retainedChunks());
+        for (int i = 0; i < 20 && chunk.get() != null; i++) {
+            System.gc();
+        }
+        assertNull(chunk.get(), "the collector reclaimed what was retained");
+
+        inject(injector, 1);
+        assertEquals(2 * MIB, injector.retainedBytes(), "a later arming leaks afresh");
+    }
+
+    @Test
+    void onTheRealHeapItGrowsToTheCap() throws Exception {
+        MemoryLeakInjector injector = new MemoryLeakInjector(HeapGauge.JVM, MemorySettings.of(1, 3, 10));
+        long before = HeapGauge.JVM.used();
+        inject(injector, 5);
+        assertEquals(3 * MIB, injector.retainedBytes());
+        assertTrue(HeapGauge.JVM.max() > before);
+        injector.revert();
+        assertEquals(0, injector.retainedBytes());
+    }
+
+    @Test
+    void badSettingsAreRefused() {
+        assertEquals("step.mb", assertThrows(InvalidConfigurationException.class,
+                () -> MemorySettings.of(0, 256, 25)).key());
+        assertEquals("step.mb", assertThrows(InvalidConfigurationException.class,
+                () -> MemorySettings.of(-16, 256, 25)).key());
+        assertEquals("cap.mb", assertThrows(InvalidConfigurationException.class,
+                () -> MemorySettings.of(16, 8, 25)).key());
+        assertEquals("safety.margin.percent", assertThrows(InvalidConfigurationException.class,
+                () -> MemorySettings.of(16, 256, 2)).key());
+        assertFalse(MemorySettings.of(1024, 2048, 25).stepBytes() <= 0, "the largest step fits an array");
+    }
+}

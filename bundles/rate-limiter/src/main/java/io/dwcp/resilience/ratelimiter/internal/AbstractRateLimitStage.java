@@ -1,0 +1,396 @@
+package io.dwcp.resilience.ratelimiter.internal;
+
+import io.dwcp.resilience.api.InvalidConfigurationException;
+import io.dwcp.resilience.api.Invocation;
+import io.dwcp.resilience.api.RateLimitedException;
+import io.dwcp.resilience.api.Stage;
+import io.dwcp.resilience.api.StageKind;
+import io.dwcp.resilience.api.TimeSource;
+import io.dwcp.resilience.api.event.ResilienceEvents;
+import io.dwcp.resilience.api.metrics.MetricsSnapshot;
+import io.dwcp.resilience.api.metrics.MetricsSource;
+import io.dwcp.resilience.api.state.StateStore;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+/**
+ * What the three rate-limit components share: configuration handling (validate on activation,
+ * refuse a bad update and keep the previous settings), one limiter per operation, metrics,
+ * events and saved state. The subclasses are the DS components; each adds its algorithm and its
+ * call path.
+ *
+ * <p><b>One limiter per operation.</b> A component configured for {@code send} serves only
+ * {@code send}; one configured for {@code *} gives every operation its own limiter with the same
+ * settings (a default, not a shared budget). Limiters are made on an operation's first call, with
+ * the clock of that call, so that the limiter and the manager never disagree about time.
+ *
+ * <p><b>Publishing off the call path.</b> An adaptive limiter records its changes in an
+ * allocation-free {@link LimitChangeLog}; a single daemon thread per component drains the logs
+ * every {@value #PUBLISH_PERIOD_MS} ms, posts one EventAdmin event per change and saves the
+ * limit to the {@link StateStore} at most once per {@value #SAVE_PERIOD_MS} ms (and on
+ * deactivation). Callers never touch EventAdmin, the store or a lock.
+ *
+ * @param <S> the settings record
+ * @param <A> the algorithm of one operation
+ */
+abstract class AbstractRateLimitStage<S, A> implements Stage, MetricsSource {
+
+    static final long PUBLISH_PERIOD_MS = 100;
+    static final long SAVE_PERIOD_MS = 1000;
+    static final int CHANGE_LOG_CAPACITY = 1024;
+
+    @Reference(service = LoggerFactory.class)
+    Logger logger;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile EventAdmin eventAdmin;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile StateStore stateStore;
+
+    final ConcurrentHashMap<String, OperationLimiter<A>> limiters = new ConcurrentHashMap<>();
+    /** Where a caller waits for a reserved permit; tests replace it to advance a fake clock. */
+    Waiter waiter = Waiter.PARKING;
+    /** Saved state found at activation, by operation; taken up when the operation's limiter is made. */
+    private final Map<String, StateRecord> saved = new ConcurrentHashMap<>();
+    volatile S settings;
+    private ScheduledExecutorService publisher;
+    private long lastSaveNanos;
+
+    // ---- what a strategy provides
+
+    /** @return the factory PID */
+    abstract String pid();
+
+    /** @return the strategy's short name: {@code token-bucket}, {@code adaptive}, {@code concurrency} */
+    abstract String strategy();
+
+    /** @return the validated settings; throws {@link InvalidConfigurationException} */
+    abstract S parse(Map<String, ?> properties);
+
+    abstract String operationOf(S s);
+
+    abstract String describe(S s);
+
+    /** Makes the limiter of one operation; {@code changes} is {@code null} unless {@link #adaptive()}. */
+    abstract A create(S s, TimeSource clock, LimitChangeLog changes, Optional<StateRecord> saved);
+
+    /** Applies new settings to a live limiter, keeping its state. */
+    abstract void reconfigure(OperationLimiter<A> limiter, S previous, S next);
+
+    /** Adds the strategy's figures for one operation. */
+    abstract void figures(OperationLimiter<A> limiter, Map<String, Number> out);
+
+    /** @return whether the limit moves by itself (then changes are logged, published and saved) */
+    abstract boolean adaptive();
+
+    /** @return the values to save for one operation; only called if {@link #adaptive()} */
+    Map<String, String> stateOf(A algorithm) {
+        return Map.of();
+    }
+
+    // ---- lifecycle
+
+    @Activate
+    void activate(Map<String, Object> properties) {
+        S s;
+        try {
+            s = parse(properties);
+        } catch (InvalidConfigurationException e) {
+            logger.error("{} (no previous configuration: the component does not start)", e.getMessage());
+            postRefused(e, String.valueOf(properties.get(Stage.OPERATION)));
+            throw e;
+        }
+        settings = s;
+        if (adaptive()) {
+            loadSaved(operationOf(s));
+            startPublisher(operationOf(s));
+        }
+        logger.info("{} stage active for operation '{}': {}", strategy(), operationOf(s), describe(s));
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        S previous = settings;
+        S next;
+        try {
+            next = parse(properties);
+        } catch (InvalidConfigurationException e) {
+            logger.error(e.getMessage());
+            postRefused(e, operationOf(previous));
+            return;
+        }
+        if (!operationOf(next).equals(operationOf(previous))) {
+            // The stage now protects other operations: the old limiters are no longer consulted.
+            publishAndSave(true);
+            limiters.clear();
+            saved.clear();
+            if (adaptive()) {
+                loadSaved(operationOf(next));
+            }
+        }
+        settings = next;
+        for (OperationLimiter<A> limiter : limiters.values()) {
+            reconfigure(limiter, previous, next);
+        }
+        logger.info("{} stage for operation '{}' reconfigured: {}", strategy(), operationOf(next), describe(next));
+    }
+
+    @Deactivate
+    void deactivate() {
+        ScheduledExecutorService p = publisher;
+        if (p != null) {
+            p.shutdownNow();
+            try {
+                if (!p.awaitTermination(5, TimeUnit.SECONDS)) {
+                    logger.warn("{} publisher thread did not stop within 5 s", strategy());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        publishAndSave(true);
+        limiters.clear();
+    }
+
+    // ---- call path helpers
+
+    /**
+     * @param inv a call
+     * @return its operation's limiter, made on the operation's first call
+     */
+    final OperationLimiter<A> limiterFor(Invocation inv) {
+        OperationLimiter<A> limiter = limiters.get(inv.operation());
+        return limiter != null ? limiter : newLimiter(inv.operation(), inv.timeSource());
+    }
+
+    private OperationLimiter<A> newLimiter(String operation, TimeSource clock) {
+        return limiters.computeIfAbsent(operation, op -> {
+            LimitChangeLog changes = adaptive() ? new LimitChangeLog(CHANGE_LOG_CAPACITY) : null;
+            A algorithm = create(settings, clock, changes, Optional.ofNullable(saved.get(op)));
+            return new OperationLimiter<>(op, algorithm, clock, changes);
+        });
+    }
+
+    /**
+     * Waits until a reserved permit is due. If the wait is interrupted the reservation is given
+     * back, so an abandoned call does not use up rate.
+     */
+    final void awaitPermit(OperationLimiter<A> limiter, TokenBucket bucket, int permits, Invocation inv, long until)
+            throws InterruptedException {
+        limiter.waiting.incrementAndGet();
+        try {
+            waiter.awaitUntil(inv.timeSource(), until);
+        } catch (InterruptedException e) {
+            bucket.refund(permits);
+            limiter.rejected.increment();
+            throw e;
+        } finally {
+            limiter.waiting.decrementAndGet();
+        }
+    }
+
+    /** The rejection of a call that found no permit in a bucket within its allowed wait. */
+    static RateLimitedException noPermit(Invocation inv, TokenBucket bucket, int permits, long now, long allowedWait,
+            String limit) {
+        long retryAfter = bucket.nanosUntilAvailable(permits, now);
+        String waited = allowedWait > 0 ? " within " + Rates.millis(allowedWait) : "";
+        return new RateLimitedException(inv.operation(), limit + ": no permit" + waited + ", next in "
+                + Rates.millis(retryAfter), retryAfter);
+    }
+
+    /**
+     * @param inv         a call
+     * @param now         the current time
+     * @param configured  the configured maximum wait
+     * @return how long the call may wait for a permit: the configured maximum, cut at its deadline
+     */
+    static long allowedWait(Invocation inv, long now, long configured) {
+        return configured == 0 ? 0 : Math.min(configured, inv.remainingNanos(now));
+    }
+
+    // ---- metrics
+
+    @Override
+    public List<MetricsSnapshot> metrics() {
+        List<MetricsSnapshot> out = new ArrayList<>(limiters.size());
+        for (OperationLimiter<A> limiter : limiters.values()) {
+            Map<String, Number> values = new LinkedHashMap<>();
+            figures(limiter, values);
+            values.put("granted", limiter.granted.sum());
+            values.put("rejected", limiter.rejected.sum());
+            values.put("waiting", limiter.waiting.get());
+            if (limiter.changes != null) {
+                values.put("changesUnpublished", limiter.changes.missed());
+            }
+            out.add(new MetricsSnapshot(metricsSource(), limiter.operation, values,
+                    limiter.clock.currentTimeMillis()));
+        }
+        return out;
+    }
+
+    /** @return the {@link MetricsSnapshot#source()}: the stage kind and the strategy, e.g. {@code rate-limit.adaptive} */
+    final String metricsSource() {
+        return StageKind.RATE_LIMIT.id() + "." + strategy();
+    }
+
+    // ---- events and state
+
+    /** Posts a limit change from the configuration thread (fixed limits change only there). */
+    final void postLimitChanged(String operation, double from, double to, String reason, long timestampMillis) {
+        EventAdmin events = eventAdmin;
+        if (events == null) {
+            return;
+        }
+        Map<String, Object> props = new HashMap<>();
+        props.put(ResilienceEvents.OPERATION, operation);
+        props.put(ResilienceEvents.FROM, from);
+        props.put(ResilienceEvents.TO, to);
+        props.put(ResilienceEvents.REASON, reason);
+        props.put(ResilienceEvents.NAME, strategy());
+        props.put(ResilienceEvents.PID, pid());
+        props.put(ResilienceEvents.TIMESTAMP, timestampMillis);
+        events.postEvent(new Event(ResilienceEvents.RATE_LIMIT_CHANGED, props));
+    }
+
+    private void postRefused(InvalidConfigurationException e, String operation) {
+        EventAdmin events = eventAdmin;
+        if (events == null) {
+            return;
+        }
+        Map<String, Object> props = new HashMap<>();
+        props.put(ResilienceEvents.PID, e.pid());
+        props.put(ResilienceEvents.KEY, e.key());
+        props.put(ResilienceEvents.REASON, e.getMessage());
+        props.put(ResilienceEvents.OPERATION, operation);
+        props.put(ResilienceEvents.NAME, strategy());
+        props.put(ResilienceEvents.TIMESTAMP, System.currentTimeMillis());
+        events.postEvent(new Event(ResilienceEvents.CONFIGURATION_REFUSED, props));
+    }
+
+    private void startPublisher(String operation) {
+        String name = "dwcp-ratelimiter-" + strategy() + "-" + (Stage.ANY_OPERATION.equals(operation) ? "all" : operation);
+        publisher = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread t = new Thread(task, name);
+            t.setDaemon(true);
+            return t;
+        });
+        publisher.scheduleWithFixedDelay(() -> publishAndSave(false), PUBLISH_PERIOD_MS, PUBLISH_PERIOD_MS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Publisher thread (or deactivation, after the publisher stopped): events, then state. */
+    final synchronized void publishAndSave(boolean final_) {
+        try {
+            for (OperationLimiter<A> limiter : limiters.values()) {
+                if (limiter.changes != null && limiter.changes.drain((from, to, reason, signal, nanos) ->
+                        postAdaptiveChange(limiter, from, to, reason, signal, nanos)) > 0) {
+                    limiter.unsaved = true;
+                }
+            }
+            long now = System.nanoTime();
+            if (final_ || now - lastSaveNanos >= TimeUnit.MILLISECONDS.toNanos(SAVE_PERIOD_MS)) {
+                for (OperationLimiter<A> limiter : limiters.values()) {
+                    if (limiter.unsaved || (final_ && adaptive())) {
+                        save(limiter);
+                    }
+                }
+                lastSaveNanos = now;
+            }
+        } catch (RuntimeException e) {
+            logger.error("{} stage: publishing limit changes failed", strategy(), e);
+        }
+    }
+
+    private void postAdaptiveChange(OperationLimiter<A> limiter, double from, double to, LimitListener.Reason reason,
+            long signalNanos, long nanos) {
+        long ageMillis = (limiter.clock.nanoTime() - nanos) / 1_000_000L;
+        String why = reason.text() + (signalNanos >= 0 ? " (" + signalName() + " " + Rates.millis(signalNanos) + ")" : "");
+        logger.debug("{} limit of '{}' {} -> {}: {}", strategy(), limiter.operation, Rates.format(from),
+                Rates.format(to), why);
+        postLimitChanged(limiter.operation, from, to, why, limiter.clock.currentTimeMillis() - Math.max(0, ageMillis));
+    }
+
+    /** @return what the signal of an adaptive change is called in event reasons */
+    String signalName() {
+        return "latency";
+    }
+
+    private void save(OperationLimiter<A> limiter) {
+        StateStore store = stateStore;
+        if (store == null || !adaptive()) {
+            return;
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put(StateRecord.STRATEGY, strategy());
+        values.put("operation", limiter.operation);
+        values.putAll(stateOf(limiter.algorithm));
+        values.put("savedAt", Long.toString(System.currentTimeMillis()));
+        try {
+            store.save(stateKey(limiter.operation), StateRecord.encode(values));
+            limiter.unsaved = false;
+        } catch (IOException | RuntimeException e) {
+            logger.warn("{} stage: could not save the limit of '{}' under {}: {}", strategy(), limiter.operation,
+                    stateKey(limiter.operation), e.toString());
+        }
+    }
+
+    /** @return the state-store key of one operation's limit, e.g. {@code ratelimiter.adaptive/send} */
+    final String stateKey(String operation) {
+        return "ratelimiter." + strategy() + "/" + operation;
+    }
+
+    private void loadSaved(String scope) {
+        StateStore store = stateStore;
+        if (store == null) {
+            return;
+        }
+        String prefix = stateKey("");
+        List<String> keys = new ArrayList<>();
+        if (Stage.ANY_OPERATION.equals(scope)) {
+            for (String key : store.keys()) {
+                if (key.startsWith(prefix)) {
+                    keys.add(key);
+                }
+            }
+        } else {
+            keys.add(stateKey(scope));
+        }
+        for (String key : keys) {
+            try {
+                Optional<byte[]> bytes = store.load(key);
+                if (bytes.isPresent()) {
+                    StateRecord record = StateRecord.decode(bytes.get());
+                    if (strategy().equals(record.strategy())) {
+                        saved.put(key.substring(prefix.length()), record);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                logger.warn("{} stage: could not read saved state {}: {}; starting from the configured values",
+                        strategy(), key, e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.dwcp.resilience.ratelimiter.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Metatype of {@code dwcp.ratelimiter.adaptive~<operation>}: a rate that follows the P95 latency. */
+@ObjectClassDefinition(id = AdaptiveRateSettings.PID, name = "DWCP rate limiter: adaptive (P95)",
+        description = "A rate limit that adapts to latency: after every window of calls it lowers the rate by "
+                + "decrease.step when the window's P95 exceeds decrease.above x target, and raises it by "
+                + "increase.step when the P95 is below increase.below x target.")
+@interface AdaptiveRateConfig {
+
+    @AttributeDefinition(name = "Operation", description = "The operation to protect, or * to give every "
+            + "operation its own limiter with these settings.")
+    String dwcp_operation();
+
+    @AttributeDefinition(name = "Initial rate", description = "Permits per second a fresh limiter starts with "
+            + "(a limit saved before a restart or swap takes precedence).", min = "0.001")
+    double initial_rate() default AdaptiveRateSettings.DEFAULT_INITIAL_RATE;
+
+    @AttributeDefinition(name = "Minimum rate", description = "The controller never goes below this.",
+            min = "0.001")
+    double min_rate() default AdaptiveRateSettings.DEFAULT_MIN_RATE;
+
+    @AttributeDefinition(name = "Maximum rate", description = "The controller never goes above this.",
+            max = "1000000")
+    double max_rate() default AdaptiveRateSettings.DEFAULT_MAX_RATE;
+
+    @AttributeDefinition(name = "Target P95 (ms)", description = "The P95 latency to steer towards.")
+    double target_p95_ms() default AdaptiveRateSettings.DEFAULT_TARGET_P95_MS;
+
+    @AttributeDefinition(name = "Window (calls)", description = "Latencies per window; one adjustment per "
+            + "window. At least 20.", min = "20")
+    int window_samples() default AdaptiveRateSettings.DEFAULT_WINDOW_SAMPLES;
+
+    @AttributeDefinition(name = "Decrease above", description = "Lower the rate when P95 > this x target.")
+    double decrease_above() default AdaptiveRateSettings.DEFAULT_DECREASE_ABOVE;
+
+    @AttributeDefinition(name = "Increase below", description = "Raise the rate when P95 < this x target.")
+    double increase_below() default AdaptiveRateSettings.DEFAULT_INCREASE_BELOW;
+
+    @AttributeDefinition(name = "Decrease step", description = "Fraction a decrease takes off the rate.")
+    double decrease_step() default AdaptiveRateSettings.DEFAULT_DECREASE_STEP;
+
+    @AttributeDefinition(name = "Increase step", description = "Fraction an increase adds to the rate.")
+    double increase_step() default AdaptiveRateSettings.DEFAULT_INCREASE_STEP;
+
+    @AttributeDefinition(name = "Burst (ms of rate)", description = "The bucket holds this much time's worth of "
+            + "the current rate.")
+    double burst_ms() default AdaptiveRateSettings.DEFAULT_BURST_MS;
+
+    @AttributeDefinition(name = "Max wait (ms)", description = "How long a call may wait for a permit, never past "
+            + "its deadline. 0 = reject at once.", min = "0")
+    double max_wait_ms() default AdaptiveRateSettings.DEFAULT_MAX_WAIT_MS;
+
+    @AttributeDefinition(name = "Permits per call", description = "Permits each call takes.", min = "1")
+    int permits_per_call() default AdaptiveRateSettings.DEFAULT_PERMITS_PER_CALL;
+
+    @AttributeDefinition(name = "Service ranking", description = "The manager uses the highest-ranked rate-limit "
+            + "stage of an operation: raise it to swap strategies without a gap.", required = false)
+    int service_ranking() default 0;
+}

@@ -1,0 +1,231 @@
+package io.dwcp.resilience.ratelimiter.internal;
+
+import io.dwcp.resilience.api.TimeSource;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.AtomicHistogram;
+
+/**
+ * The specified adaptive rate limiter: a {@link TokenBucket} whose rate follows the P95 latency of
+ * the calls it admitted.
+ *
+ * <p>Every admitted call reports its latency; latencies go into an HdrHistogram (microseconds,
+ * two significant digits). After each window of {@link AdaptiveRateSettings#windowSamples()}
+ * samples the controller reads the window's P95 and:
+ * <ul>
+ *   <li>P95 above {@code decreaseAbove x target} (120%): rate {@code x (1 - decreaseStep)} (-10%);</li>
+ *   <li>P95 below {@code increaseBelow x target} (80%): rate {@code x (1 + increaseStep)} (+5%);</li>
+ *   <li>otherwise the rate stays; it never leaves {@code [minRate, maxRate]}.</li>
+ * </ul>
+ *
+ * <p><b>No raise on stale evidence.</b> Latency lags the rate: a call admitted before the last
+ * change reports what the old rate did. A decrease acts on any window, so overload is always met
+ * within one window; an increase needs a window made only of calls admitted at the current rate.
+ * Without that rule the controller keeps raising while the queue it has just started to build is
+ * still invisible, overshoots into saturation and swings (see docs/PERFORMANCE-rate-limiter.md).
+ *
+ * <p><b>Off the critical path.</b> Recording is wait-free (an HdrHistogram {@link AtomicHistogram}
+ * increment and a counter). The caller whose sample completes a window does the adjustment, at
+ * most one at a time: whoever fails to take the adjusting flag just leaves, so no caller ever
+ * waits for another. Two histograms alternate: the window being evaluated is no longer written
+ * to, a sample that raced with the swap lands in one window or the next. The adjustment reads
+ * one percentile and clears one histogram (a few microseconds, once per window) and allocates
+ * only when the rate changes (a new bucket generation). Publishing the change (events, saved
+ * state) is the {@link LimitListener}'s business and must not block either.
+ */
+public final class AdaptiveRateController {
+
+    /** Latencies above this are recorded as this: one hour in microseconds. */
+    static final long HIGHEST_MICROS = TimeUnit.HOURS.toMicros(1);
+
+    private final TokenBucket bucket;
+    private final LimitListener listener;
+    private final AtomicHistogram[] windows = {
+        new AtomicHistogram(HIGHEST_MICROS, 2), new AtomicHistogram(HIGHEST_MICROS, 2)
+    };
+    private final AtomicInteger samples = new AtomicInteger();
+    private final AtomicInteger staleSamples = new AtomicInteger();
+    private final AtomicBoolean adjusting = new AtomicBoolean();
+    private final AtomicLong raised = new AtomicLong();
+    private final AtomicLong lowered = new AtomicLong();
+    private final AtomicLong windowsClosed = new AtomicLong();
+
+    private volatile AdaptiveRateSettings settings;
+    private volatile int active;
+    private volatile double rate;
+    private volatile long lastP95Nanos = -1;
+    /** When the rate last changed; samples of calls admitted before it are not counted. */
+    private volatile long lastChangeNanos;
+
+    /**
+     * @param settings    the configuration
+     * @param startRate   the rate to start with (the initial rate, or one restored from saved state);
+     *                    clamped into the configured bounds
+     * @param timeSource  the clock
+     * @param listener    told of every rate change
+     */
+    public AdaptiveRateController(AdaptiveRateSettings settings, double startRate, TimeSource timeSource,
+            LimitListener listener) {
+        this.settings = settings;
+        this.listener = listener;
+        this.rate = clamp(startRate, settings);
+        this.bucket = new TokenBucket(rate, settings.burstAt(rate), 0, timeSource);
+        this.lastChangeNanos = timeSource.nanoTime() - TokenBucket.PREDATING_NANOS; // calls admitted just before count
+    }
+
+    /** @return the token bucket that enforces the current rate */
+    public TokenBucket bucket() {
+        return bucket;
+    }
+
+    /**
+     * Records the latency of one admitted call and, if it completes a window, adjusts the rate.
+     *
+     * @param latencyNanos how long the call took from admission to completion
+     * @param nowNanos     the current time
+     */
+    public void record(long latencyNanos, long nowNanos) {
+        long micros = latencyNanos <= 0 ? 0 : Math.min(HIGHEST_MICROS, latencyNanos / 1_000L);
+        windows[active].recordValue(micros);
+        if (nowNanos - latencyNanos - lastChangeNanos < 0) {
+            staleSamples.incrementAndGet(); // admitted before the last change
+        }
+        if (samples.incrementAndGet() >= settings.windowSamples()) {
+            closeWindow(nowNanos);
+        }
+    }
+
+    private void closeWindow(long nowNanos) {
+        if (!adjusting.compareAndSet(false, true)) {
+            return; // someone else is closing it; never wait for them
+        }
+        try {
+            AdaptiveRateSettings s = settings;
+            if (samples.get() < s.windowSamples()) {
+                return; // closed by the previous holder of the flag
+            }
+            int index = active;
+            AtomicHistogram window = windows[index];
+            active = index ^ 1;
+            samples.set(0);
+            boolean stale = staleSamples.getAndSet(0) > 0;
+            long count = window.getTotalCount();
+            if (count == 0) {
+                return;
+            }
+            long p95Nanos = window.getValueAtPercentile(95.0) * 1_000L;
+            window.reset();
+            lastP95Nanos = p95Nanos;
+            windowsClosed.incrementAndGet();
+            adjust(p95Nanos, stale, s, nowNanos);
+        } finally {
+            adjusting.set(false);
+        }
+    }
+
+    private void adjust(long p95Nanos, boolean stale, AdaptiveRateSettings s, long nowNanos) {
+        double current = rate;
+        double next = nextRate(current, p95Nanos, s);
+        if (next == current || (next > current && stale)) {
+            return;
+        }
+        LimitListener.Reason reason = next < current ? LimitListener.Reason.LATENCY_HIGH
+                : LimitListener.Reason.LATENCY_LOW;
+        apply(next, s, nowNanos);
+        (next < current ? lowered : raised).incrementAndGet();
+        listener.limitChanged(current, next, reason, p95Nanos, nowNanos);
+    }
+
+    /**
+     * The rule itself, a pure function.
+     *
+     * @param current  the current rate
+     * @param p95Nanos the window's P95
+     * @param s        the settings
+     * @return the next rate, within the bounds
+     */
+    static double nextRate(double current, long p95Nanos, AdaptiveRateSettings s) {
+        double target = s.targetP95Nanos();
+        double next = current;
+        if (p95Nanos > target * s.decreaseAbove()) {
+            next = current * (1.0 - s.decreaseStep());
+        } else if (p95Nanos < target * s.increaseBelow()) {
+            next = current * (1.0 + s.increaseStep());
+        }
+        return clamp(next, s);
+    }
+
+    /**
+     * Takes a new configuration: the current rate is kept, moved into the new bounds if needed.
+     *
+     * @param newSettings the configuration
+     * @param nowNanos    the current time
+     */
+    public void reconfigure(AdaptiveRateSettings newSettings, long nowNanos) {
+        while (!adjusting.compareAndSet(false, true)) {
+            Thread.onSpinWait(); // configuration thread only; an adjustment takes microseconds
+        }
+        try {
+            settings = newSettings;
+            double current = rate;
+            double next = clamp(current, newSettings);
+            apply(next, newSettings, nowNanos);
+            if (next != current) {
+                windows[active].reset(); // samples of the old rate
+                samples.set(0);
+                listener.limitChanged(current, next, LimitListener.Reason.CONFIGURED, -1, nowNanos);
+            }
+        } finally {
+            adjusting.set(false);
+        }
+    }
+
+    private void apply(double next, AdaptiveRateSettings s, long nowNanos) {
+        if (next != rate) {
+            lastChangeNanos = nowNanos;
+        }
+        rate = next;
+        bucket.setLimits(next, s.burstAt(next), nowNanos);
+    }
+
+    /** @return the configuration in force */
+    public AdaptiveRateSettings settings() {
+        return settings;
+    }
+
+    /** @return the current rate in permits per second */
+    public double rate() {
+        return rate;
+    }
+
+    /** @return the P95 of the last closed window in nanoseconds, or -1 before the first */
+    public long lastP95Nanos() {
+        return lastP95Nanos;
+    }
+
+    /** @return how often the controller raised the rate */
+    public long raised() {
+        return raised.get();
+    }
+
+    /** @return how often the controller lowered the rate */
+    public long lowered() {
+        return lowered.get();
+    }
+
+    /** @return windows evaluated so far */
+    public long windowsClosed() {
+        return windowsClosed.get();
+    }
+
+    /** @return samples in the window being filled */
+    public int windowFill() {
+        return samples.get();
+    }
+
+    private static double clamp(double value, AdaptiveRateSettings s) {
+        return Math.max(s.minRate(), Math.min(s.maxRate(), value));
+    }
+}

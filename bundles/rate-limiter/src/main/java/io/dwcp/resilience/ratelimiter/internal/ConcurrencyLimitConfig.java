@@ -1,0 +1,62 @@
+package io.dwcp.resilience.ratelimiter.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+
+/** Metatype of {@code dwcp.ratelimiter.concurrency~<operation>}: an adaptive limit on calls in flight. */
+@ObjectClassDefinition(id = ConcurrencyLimitSettings.PID, name = "DWCP rate limiter: adaptive concurrency",
+        description = "Limits the calls in flight and adapts the limit to latency (gradient2) or to drops (aimd).")
+@interface ConcurrencyLimitConfig {
+
+    @AttributeDefinition(name = "Operation", description = "The operation to protect, or * to give every "
+            + "operation its own limiter with these settings.")
+    String dwcp_operation();
+
+    @AttributeDefinition(name = "Algorithm", options = {
+        @Option(value = ConcurrencyLimitSettings.GRADIENT2, label = "Gradient2: long-term vs short-term RTT"),
+        @Option(value = ConcurrencyLimitSettings.AIMD, label = "AIMD: back off on drops, probe by +1")
+    })
+    String algorithm() default ConcurrencyLimitSettings.DEFAULT_ALGORITHM;
+
+    @AttributeDefinition(name = "Initial limit", min = "1")
+    int initial_limit() default ConcurrencyLimitSettings.DEFAULT_INITIAL_LIMIT;
+
+    @AttributeDefinition(name = "Minimum limit", min = "1")
+    int min_limit() default ConcurrencyLimitSettings.DEFAULT_MIN_LIMIT;
+
+    @AttributeDefinition(name = "Maximum limit", min = "1")
+    int max_limit() default ConcurrencyLimitSettings.DEFAULT_MAX_LIMIT;
+
+    @AttributeDefinition(name = "Window (calls)", description = "Calls a window needs before the limit moves.",
+            min = "1")
+    int window_samples() default ConcurrencyLimitSettings.DEFAULT_WINDOW_SAMPLES;
+
+    @AttributeDefinition(name = "Window minimum (ms)", description = "How long a window lasts at least.", min = "0")
+    double window_min_ms() default ConcurrencyLimitSettings.DEFAULT_WINDOW_MIN_MS;
+
+    @AttributeDefinition(name = "Gradient2: RTT tolerance", description = "Short-term RTT may exceed the long-term "
+            + "RTT by this factor before the limit shrinks.", min = "1")
+    double gradient_tolerance() default ConcurrencyLimitSettings.DEFAULT_TOLERANCE;
+
+    @AttributeDefinition(name = "Gradient2: smoothing", description = "Weight of a new estimate (0..1].")
+    double gradient_smoothing() default ConcurrencyLimitSettings.DEFAULT_SMOOTHING;
+
+    @AttributeDefinition(name = "Gradient2: long window", description = "Windows in the long-term RTT average.",
+            min = "1")
+    int gradient_long_window() default ConcurrencyLimitSettings.DEFAULT_LONG_WINDOW;
+
+    @AttributeDefinition(name = "Gradient2: queue size", description = "Calls allowed to queue beyond the "
+            + "RTT-derived limit; also the growth per window (times smoothing).", min = "0")
+    int gradient_queue_size() default ConcurrencyLimitSettings.DEFAULT_QUEUE_SIZE;
+
+    @AttributeDefinition(name = "AIMD: backoff ratio", description = "Factor applied after a window with drops.")
+    double aimd_backoff_ratio() default ConcurrencyLimitSettings.DEFAULT_BACKOFF_RATIO;
+
+    @AttributeDefinition(name = "AIMD: drop latency (ms)", description = "A call slower than this counts as a drop.")
+    double aimd_drop_latency_ms() default ConcurrencyLimitSettings.DEFAULT_DROP_LATENCY_MS;
+
+    @AttributeDefinition(name = "Service ranking", description = "The manager uses the highest-ranked rate-limit "
+            + "stage of an operation: raise it to swap strategies without a gap.", required = false)
+    int service_ranking() default 0;
+}
