@@ -1,7 +1,6 @@
 package io.dwcp.resilience.manager.internal;
 
 import io.dwcp.resilience.api.Call;
-import io.dwcp.resilience.api.CallObserver;
 import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.Next;
 import io.dwcp.resilience.api.Stage;
@@ -118,9 +117,6 @@ public class ManagerOverheadBenchmark {
     public String resilience4jDecoratorsRetryBreakerBulkheadRateLimiter() {
         return r4jFour.get();
     }
-
-    /** An observer that does nothing, to show the cost of the whiteboard loop is not hidden. */
-    static final CallObserver NO_OP_OBSERVER = (inv, outcome, latency, failure) -> { };
 
     // Six distinct pass-through classes: one shared class would make the chain unrealistically monomorphic.
     static final class P1 implements Stage {
