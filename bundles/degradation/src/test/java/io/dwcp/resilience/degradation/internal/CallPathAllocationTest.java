@@ -1,6 +1,6 @@
 package io.dwcp.resilience.degradation.internal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.dwcp.resilience.api.CallOutcome;
@@ -54,7 +54,9 @@ class CallPathAllocationTest {
                 engine.onCall("send", (i & 7) == 0 ? CallOutcome.FAILURE : CallOutcome.SUCCESS, i * 1_000L);
             }
         }, threads);
-        assertEquals(0, bytes, "bytes allocated by 100000 recordings");
+        // under one byte a call: an object per call (16 B at least) would show as 1.6 MB; the JIT may
+        // allocate a little on this thread while it compiles.
+        assertTrue(bytes < 100_000, bytes + " bytes allocated by 100000 recordings");
     }
 
     @Test
@@ -68,6 +70,6 @@ class CallPathAllocationTest {
                 shedder.admit("receive", DegradationLevel.NORMAL);
             }
         }, threads);
-        assertEquals(0, bytes, "bytes allocated by 200000 passes");
+        assertTrue(bytes < 200_000, bytes + " bytes allocated by 200000 passes");
     }
 }

@@ -1,5 +1,6 @@
 package io.dwcp.resilience.retry.internal;
 
+import io.dwcp.resilience.stage.support.ConfigValues;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

@@ -1,5 +1,6 @@
 package io.dwcp.resilience.retry.internal;
 
+import io.dwcp.resilience.stage.support.TestInvocation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -180,6 +181,8 @@ class RetryStageTest {
         }
         long allocated = threads.getThreadAllocatedBytes(thread) - before;
         // Any per-call allocation would be at least 16 bytes x 10,000 calls; allow the probe's own.
-        assertTrue(allocated < 1_000, allocated + " bytes allocated by 10,000 successful calls");
+        // under one byte a call: any object allocated per call (16 B at least) would show as 160,000 B;
+        // the JIT may allocate a little on the thread while it compiles.
+        assertTrue(allocated < 10_000, allocated + " bytes allocated by 10,000 successful calls");
     }
 }

@@ -1,5 +1,6 @@
 package io.dwcp.resilience.timeout.internal;
 
+import io.dwcp.resilience.stage.support.ConfigValues;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

@@ -1,5 +1,6 @@
 package io.dwcp.resilience.timeout.internal;
 
+import io.dwcp.resilience.stage.support.TestInvocation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -214,7 +215,9 @@ class TimeoutStageTest {
                 stage.execute(inv, next);
             }
             long allocated = threads.getThreadAllocatedBytes(thread) - before;
-            assertTrue(allocated < 1_000, mode + ": " + allocated + " bytes allocated by 10,000 successful calls");
+            // under one byte a call: one object per call (16 B at least) would show as 160,000 B; the
+            // JIT may allocate a little on the thread while it compiles.
+            assertTrue(allocated < 10_000, mode + ": " + allocated + " bytes allocated by 10,000 successful calls");
         }
     }
 }

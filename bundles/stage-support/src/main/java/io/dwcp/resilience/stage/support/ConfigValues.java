@@ -1,4 +1,4 @@
-package io.dwcp.resilience.retry.internal;
+package io.dwcp.resilience.stage.support;
 
 import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.Operations;
@@ -14,26 +14,26 @@ import java.util.Map;
  * {@link InvalidConfigurationException} naming the PID, key, value and reason. Values may arrive as
  * their own type (typed {@code .config} files, ConfigAdmin API) or as strings ({@code .cfg} files).
  */
-final class ConfigValues {
+public final class ConfigValues {
 
     private final String pid;
     private final Map<String, ?> properties;
 
-    ConfigValues(String pid, Map<String, ?> properties) {
+    public ConfigValues(String pid, Map<String, ?> properties) {
         this.pid = pid;
         this.properties = properties;
     }
 
-    String pid() {
+    public String pid() {
         return pid;
     }
 
-    InvalidConfigurationException refuse(String key, Object value, String reason) {
+    public InvalidConfigurationException refuse(String key, Object value, String reason) {
         return new InvalidConfigurationException(pid, key, value, reason);
     }
 
     /** @return the operation this configuration protects: a valid operation name or {@code *} */
-    String operation() {
+    public String operation() {
         Object raw = properties.get(Stage.OPERATION);
         if (raw == null) {
             throw refuse(Stage.OPERATION, null, "required: an operation name or " + Stage.ANY_OPERATION);
@@ -49,7 +49,7 @@ final class ConfigValues {
         }
     }
 
-    long longValue(String key, long defaultValue, long min, long max) {
+    public long longValue(String key, long defaultValue, long min, long max) {
         Object raw = properties.get(key);
         if (raw == null) {
             return defaultValue;
@@ -70,11 +70,11 @@ final class ConfigValues {
         return value;
     }
 
-    int intValue(String key, int defaultValue, int min, int max) {
+    public int intValue(String key, int defaultValue, int min, int max) {
         return (int) longValue(key, defaultValue, min, max);
     }
 
-    double doubleValue(String key, double defaultValue, double min, double max) {
+    public double doubleValue(String key, double defaultValue, double min, double max) {
         Object raw = properties.get(key);
         if (raw == null) {
             return defaultValue;
@@ -98,7 +98,7 @@ final class ConfigValues {
         return value;
     }
 
-    boolean booleanValue(String key, boolean defaultValue) {
+    public boolean booleanValue(String key, boolean defaultValue) {
         Object raw = properties.get(key);
         if (raw == null) {
             return defaultValue;
@@ -116,7 +116,7 @@ final class ConfigValues {
         throw refuse(key, raw, "must be true or false");
     }
 
-    String stringValue(String key, String defaultValue) {
+    public String stringValue(String key, String defaultValue) {
         Object raw = properties.get(key);
         return raw == null ? defaultValue : raw.toString().trim();
     }
@@ -125,7 +125,7 @@ final class ConfigValues {
      * @return the value matched case-insensitively against the names of {@code type}, written with
      *         '-' or '_' between words
      */
-    <E extends Enum<E>> E enumValue(String key, E defaultValue, Class<E> type) {
+    public <E extends Enum<E>> E enumValue(String key, E defaultValue, Class<E> type) {
         Object raw = properties.get(key);
         if (raw == null) {
             return defaultValue;
@@ -147,7 +147,7 @@ final class ConfigValues {
      * A list-valued key: a comma-separated string (what a {@code .cfg} file can carry), a String[]
      * or a collection. Blank entries are dropped.
      */
-    List<String> listValue(String key) {
+    public List<String> listValue(String key) {
         Object raw = properties.get(key);
         List<String> values = new ArrayList<>();
         if (raw == null) {

@@ -1,4 +1,4 @@
-package io.dwcp.resilience.timeout.internal;
+package io.dwcp.resilience.stage.support;
 
 import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.TimeSource;
@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** A plain mutable invocation, as the manager would hand one to a stage. */
-final class TestInvocation implements Invocation {
+public final class TestInvocation implements Invocation {
 
     private final String operation;
     private final TimeSource time;
@@ -15,14 +15,14 @@ final class TestInvocation implements Invocation {
     private int attempt = 1;
     private long deadlineNanos;
 
-    TestInvocation(String operation, TimeSource time, long deadlineNanos) {
+    public TestInvocation(String operation, TimeSource time, long deadlineNanos) {
         this.operation = operation;
         this.time = time;
         this.startNanos = time.nanoTime();
         this.deadlineNanos = deadlineNanos;
     }
 
-    TestInvocation(String operation, TimeSource time) {
+    public TestInvocation(String operation, TimeSource time) {
         this(operation, time, NO_DEADLINE);
     }
 
