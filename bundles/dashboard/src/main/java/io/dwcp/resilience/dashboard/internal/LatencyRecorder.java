@@ -1,0 +1,44 @@
+package io.dwcp.resilience.dashboard.internal;
+
+import io.dwcp.resilience.api.CallObserver;
+import io.dwcp.resilience.api.CallOutcome;
+import io.dwcp.resilience.api.Invocation;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Latency of each operation's calls, per sampling tick: an HdrHistogram {@link Recorder} per
+ * operation whose interval histogram the sampler takes once a second. The manager's own histogram
+ * counts since start, which cannot show what the last seconds looked like.
+ *
+ * <p>Registered as a {@link CallObserver} only while someone watches the page (see
+ * {@link LiveModel}), so an unwatched dashboard costs the call path nothing.
+ */
+final class LatencyRecorder implements CallObserver {
+
+    /** Two significant digits: a percentile on a chart needs no more. */
+    private static final int DIGITS = 2;
+
+    private final ConcurrentMap<String, Recorder> recorders = new ConcurrentHashMap<>();
+
+    @Override
+    public void onCall(Invocation inv, CallOutcome outcome, long latencyNanos, Throwable failure) {
+        // The manager bounds the number of operation names, so this map stays bounded too.
+        Recorder r = recorders.get(inv.operation());
+        if (r == null) {
+            r = recorders.computeIfAbsent(inv.operation(), op -> new Recorder(DIGITS));
+        }
+        r.recordValue(Math.max(1, latencyNanos / 1_000));
+    }
+
+    /**
+     * @param operation an operation
+     * @return the latencies (microseconds) recorded since the previous call for it, or null if none
+     */
+    Histogram takeInterval(String operation) {
+        Recorder r = recorders.get(operation);
+        return r == null ? null : r.getIntervalHistogram();
+    }
+}
