@@ -255,8 +255,10 @@
   }
 
   function updateOperations() {
-    if (!model.managerPresent) {
-      banner('The ResilienceManager is not running: no operation can be shown.');
+    if (!model.viewPresent) {
+      banner('The operators\' read model (bundle io.dwcp.resilience.view) is not running: no chain can be shown.');
+    } else if (!model.operations.length) {
+      banner('No operation known: is the ResilienceManager (bundle io.dwcp.resilience.manager) running?');
     }
     var xsMin = (model.now / 1000) - WINDOW_S;
     model.operations.forEach(function (o) {

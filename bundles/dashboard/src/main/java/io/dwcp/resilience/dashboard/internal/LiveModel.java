@@ -17,16 +17,16 @@ import io.dwcp.resilience.api.health.HealthCheckReport;
 import io.dwcp.resilience.api.health.HealthMonitor;
 import io.dwcp.resilience.api.metrics.LatencySnapshot;
 import io.dwcp.resilience.api.metrics.MetricsSnapshot;
-import io.dwcp.resilience.api.metrics.MetricsSource;
 import io.dwcp.resilience.api.metrics.OperationMetrics;
 import io.dwcp.resilience.api.transport.DWCPTransport;
 import io.dwcp.resilience.api.transport.PeerStatus;
+import io.dwcp.resilience.api.view.OperationView;
+import io.dwcp.resilience.api.view.ResilienceView;
+import io.dwcp.resilience.api.view.StageView;
 import java.util.ArrayList;
 import java.util.Hashtable;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -50,7 +50,9 @@ import org.osgi.service.log.LoggerFactory;
 
 /**
  * What the page shows, read from the platform's services (every one optional: the page shows what is
- * installed), plus the little the page needs that no service keeps: per-second history of each
+ * installed) — chains, providers and figures from the operators' read model ({@link ResilienceView}, which
+ * the dwcp:* console shows too), the rest from the control services — plus the little the page needs that
+ * no service keeps: per-second history of each
  * operation for the charts, the recent state changes for the timeline, and the audit trail of actions
  * taken from the page.
  *
@@ -69,6 +71,8 @@ import org.osgi.service.log.LoggerFactory;
         EventConstants.EVENT_TOPIC + "=" + ResilienceEvents.CHAOS_DISARMED})
 public final class LiveModel implements EventHandler {
 
+    /** The metrics source name of the SLO budgets' figures. */
+    private static final String SLO_SOURCE = "slo";
     /** One sample a second, ten minutes kept. */
     static final long TICK_MILLIS = 1_000;
     static final int HISTORY_TICKS = 600;
@@ -102,9 +106,10 @@ public final class LiveModel implements EventHandler {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<CircuitBreakerControl> breakers;
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    /** The operators' read model (chains, providers, every stage's figures), shared with the dwcp:* console. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private volatile List<MetricsSource> metricsSources;
+    private volatile ResilienceView view;
 
     private final Map<String, SeriesRing> history = new ConcurrentHashMap<>();
     private final Map<String, long[]> previousCounts = new ConcurrentHashMap<>();
@@ -256,11 +261,12 @@ public final class LiveModel implements EventHandler {
         lastViewedMillis = now;
         Json json = new Json();
         json.beginObject().field("now", now);
-        Map<String, List<MetricsSnapshot>> figures = figuresBySource();
-        writeOperations(json, figures, sinceMillis);
+        ResilienceView v = view;
+        json.field("viewPresent", v != null);
+        writeOperations(json, v, sinceMillis);
         json.name("timeline");
         timeline.write(json, now);
-        writeBudgets(json, figures);
+        writeBudgets(json, v);
         writeDegradation(json);
         writeHealth(json);
         writeTransport(json);
@@ -275,70 +281,23 @@ public final class LiveModel implements EventHandler {
         return latencyRegistration != null;
     }
 
-    private Map<String, List<MetricsSnapshot>> figuresBySource() {
-        Map<String, List<MetricsSnapshot>> bySource = new java.util.HashMap<>();
-        List<MetricsSource> sources = metricsSources;
-        if (sources != null) {
-            for (MetricsSource s : sources) {
-                try {
-                    for (MetricsSnapshot snap : s.metrics()) {
-                        bySource.computeIfAbsent(snap.source(), k -> new ArrayList<>()).add(snap);
-                    }
-                } catch (RuntimeException e) {
-                    logger.debug("metrics source failed: {}", e.toString());
-                }
-            }
-        }
-        return bySource;
-    }
-
-    /**
-     * @return the figures of a stage kind for an operation: a source named after the kind, or after the
-     *         kind and a strategy ({@code rate-limit.adaptive}); the operation's own before those for {@code *}
-     */
-    private static MetricsSnapshot figuresOf(Map<String, List<MetricsSnapshot>> figures, String kind, String op) {
-        MetricsSnapshot any = null;
-        for (Map.Entry<String, List<MetricsSnapshot>> e : figures.entrySet()) {
-            if (!e.getKey().equals(kind) && !e.getKey().startsWith(kind + ".")) {
-                continue;
-            }
-            for (MetricsSnapshot s : e.getValue()) {
-                if (s.operation().equals(op)) {
-                    return s;
-                }
-                if (s.operation().equals("*")) {
-                    any = s;
-                }
-            }
-        }
-        return any;
-    }
-
-    /** DWCP's four operations first, in their order, then any other the manager knows, by name. */
-    private static Set<String> orderedOperations(ResilienceManager m) {
-        Set<String> ops = new LinkedHashSet<>(Operations.DWCP);
-        ops.addAll(new TreeSet<>(m.operations()));
-        return ops;
-    }
-
-    private void writeOperations(Json json, Map<String, List<MetricsSnapshot>> figures, long since) {
-        ResilienceManager m = manager;
-        json.field("managerPresent", m != null);
+    private void writeOperations(Json json, ResilienceView v, long since) {
         json.name("operations").beginArray();
-        if (m != null) {
-            for (String op : orderedOperations(m)) {
-                ChainView chain = m.chain(op);
-                OperationMetrics om = m.metrics(op);
+        if (v != null) {
+            for (OperationView o : v.operations()) {
+                String op = o.operation();
+                ChainView chain = o.chain();
+                OperationMetrics om = o.metrics();
                 json.beginObject().field("name", op).field("accepting", chain.accepting());
                 json.field("breaker", breakerState(op));
                 json.name("chain").beginArray();
-                for (StageDescriptor d : chain.stages()) {
+                for (StageView stage : o.stages()) {
+                    StageDescriptor d = stage.descriptor();
                     json.beginObject().field("kind", d.kind().id()).field("bundle", d.bundleSymbolicName())
-                            .field("version", d.bundleVersion()).field("ranking", d.ranking()).field("scope", d.scope())
-                            .field("serviceId", d.serviceId());
-                    MetricsSnapshot f = figuresOf(figures, d.kind().id(), op);
-                    json.field("figures", f == null ? Map.of() : f.values());
-                    json.endObject();
+                            .field("version", d.bundleVersion()).field("bundleId", stage.bundleId())
+                            .field("ranking", d.ranking()).field("scope", d.scope()).field("serviceId", d.serviceId())
+                            .field("figures", stage.figures() == null ? Map.of() : stage.figures().values())
+                            .endObject();
                 }
                 json.endArray();
                 json.field("missing", kinds(chain.missing())).field("rejected", kinds(chain.rejected()));
@@ -349,11 +308,7 @@ public final class LiveModel implements EventHandler {
                         .field("p95", l.p95Nanos() / 1e6).field("p99", l.p99Nanos() / 1e6).endObject();
                 SeriesRing ring = history.get(op);
                 json.name("series");
-                if (ring == null) {
-                    new SeriesRing(1).write(json, since);
-                } else {
-                    ring.write(json, since);
-                }
+                (ring == null ? new SeriesRing(1) : ring).write(json, since);
                 json.endObject();
             }
         }
@@ -392,19 +347,28 @@ public final class LiveModel implements EventHandler {
         return null;
     }
 
-    private static void writeBudgets(Json json, Map<String, List<MetricsSnapshot>> figures) {
+    private static void writeBudgets(Json json, ResilienceView v) {
         json.name("budgets").beginArray();
-        List<MetricsSnapshot> slo = new ArrayList<>(figures.getOrDefault("slo", List.of()));
-        slo.sort((a, b) -> budgetOrder(a.operation()) - budgetOrder(b.operation()));
-        for (MetricsSnapshot s : slo) {
-            json.beginObject().field("operation", s.operation()).field("figures", s.values()).endObject();
+        if (v != null) {
+            List<MetricsSnapshot> slo = new ArrayList<>();
+            for (MetricsSnapshot s : v.figures()) {
+                if (s.source().equals(SLO_SOURCE)) {
+                    slo.add(s);
+                }
+            }
+            slo.sort((a, b) -> budgetOrder(a.operation()) != budgetOrder(b.operation())
+                    ? budgetOrder(a.operation()) - budgetOrder(b.operation()) : a.operation().compareTo(b.operation()));
+            for (MetricsSnapshot s : slo) {
+                json.beginObject().field("operation", s.operation()).field("figures", s.values()).endObject();
+            }
         }
         json.endArray();
     }
 
+    /** The budget of all operations first, then DWCP's four in their order, then the others. */
     private static int budgetOrder(String op) {
         int i = Operations.DWCP.indexOf(op);
-        return i >= 0 ? i : op.equals("*") ? -1 : Operations.DWCP.size() + Math.abs(op.hashCode() % 1000);
+        return op.equals("*") ? -1 : i >= 0 ? i : Operations.DWCP.size();
     }
 
     private void writeDegradation(Json json) {
