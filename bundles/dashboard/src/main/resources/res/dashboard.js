@@ -3,7 +3,8 @@
   'use strict';
   var root = document.getElementById('dwcp');
   var base = root.getAttribute('data-base');
-  var WINDOW_S = 600;              // charts and timeline show the last 10 minutes
+  var WINDOW_S = 600;              // charts and timeline show the last 10 minutes...
+  var MIN_WINDOW_S = 60;           // ...or all there is, at least a minute
   var POLL_MS = 1000;
   var series = {};                 // op -> {t:[], rate:[], err:[], p50:[], p95:[], p99:[]}
   var lastT = 0;
@@ -39,6 +40,7 @@
     return (v * 1000).toFixed(0) + ' µs';
   }
   function pct(v, digits) { return v == null || !isFinite(v) ? '–' : (v * 100).toFixed(digits == null ? 1 : digits) + ' %'; }
+  function hhmm(t) { var d = new Date(t); return ('0' + d.getHours()).slice(-2) + ':' + ('0' + d.getMinutes()).slice(-2) + (d.getSeconds() ? ':' + ('0' + d.getSeconds()).slice(-2) : ''); }
   function clock(t) { var d = new Date(t); return d.toLocaleTimeString([], {hour12: false}); }
   function left(msLeft) {
     var s = Math.max(0, Math.round(msLeft / 1000));
@@ -61,7 +63,8 @@
       cursor: {show: true, points: {show: false}, drag: {x: false, y: false}},
       scales: {x: {time: true}, y: {range: function (u, min, max) { return [0, max > 0 ? max * 1.15 : 1]; }}},
       axes: [
-        {size: 22, font: '10px system-ui', stroke: '#667085', grid: {stroke: '#eef0f4'}, ticks: {show: false}},
+        {size: 22, font: '10px system-ui', stroke: '#667085', grid: {stroke: '#eef0f4'}, ticks: {show: false},
+          values: function (u, vals) { return vals.map(function (v) { return hhmm(v * 1000); }); }},
         {size: 46, font: '10px system-ui', stroke: '#667085', grid: {stroke: '#eef0f4'}, ticks: {show: false},
           values: function (u, vals) { return vals.map(yFmt); }}
       ],
@@ -85,8 +88,8 @@
     var breaker = el('span', 'dw-badge dw-breaker', 'no breaker');
     breaker.title = 'circuit breaker state';
     head.appendChild(breaker);
-    var accepting = el('span', 'dw-badge dw-off', '');
-    accepting.hidden = true;
+    var accepting = el('span', 'dw-badge dw-bad', '');
+    accepting.style.display = 'none';
     head.appendChild(accepting);
     info.appendChild(head);
     var figs = el('div', 'dw-figs');
@@ -204,7 +207,7 @@
         box.appendChild(el('b', null, k));
         if (s) {
           var name = s.bundle.replace(/^io\.dwcp\.resilience\./, '');
-          var prov = el('small', null, name + ' ' + s.version);
+          var prov = el('small', null, name + ' ' + s.version.split('.').slice(0, 3).join('.'));
           prov.title = s.bundle + ' ' + s.version + ' · service ' + s.serviceId + ' · ranking ' + s.ranking + ' · scope ' + s.scope;
           box.appendChild(prov);
           c.stageEls[k] = box.appendChild(el('small', 'dw-stage-state', ''));
@@ -254,13 +257,25 @@
     return h;
   }
 
+  /** Start of the charts' and timeline's window (ms): ten minutes, or less while less history exists. */
+  function windowStart() {
+    var first = null;
+    Object.keys(series).forEach(function (op) {
+      var t = series[op].t;
+      if (t.length && (first == null || t[0] < first)) first = t[0];
+    });
+    var start = model.now - WINDOW_S * 1000;
+    if (first != null && first > start) start = Math.min(first, model.now - MIN_WINDOW_S * 1000);
+    return start;
+  }
+
   function updateOperations() {
     if (!model.viewPresent) {
       banner('The operators\' read model (bundle io.dwcp.resilience.view) is not running: no chain can be shown.');
     } else if (!model.operations.length) {
       banner('No operation known: is the ResilienceManager (bundle io.dwcp.resilience.manager) running?');
     }
-    var xsMin = (model.now / 1000) - WINDOW_S;
+    var xsMin = windowStart() / 1000;
     model.operations.forEach(function (o) {
       var c = cards[o.name] || buildCard(o.name);
       var h = mergeSeries(o.name, o.series);
@@ -270,9 +285,8 @@
       c.breaker.setAttribute('data-state', state || '');
       c.openBtn.disabled = !state || state === 'FORCED_OPEN';
       c.closeBtn.disabled = !state || state === 'CLOSED';
-      c.accepting.hidden = o.accepting;
+      c.accepting.style.display = o.accepting ? 'none' : '';
       c.accepting.textContent = 'REJECTING: ' + o.rejected.join(', ') + ' missing';
-      c.accepting.className = 'dw-badge dw-bad';
       c.figs.rate.textContent = fmt(last(h.rate), 1);
       var err = last(h.err);
       c.figs.err.textContent = pct(err);
@@ -299,7 +313,7 @@
 
   function updateTimeline() {
     var box = $('dw-timeline');
-    var now = model.now, from = now - WINDOW_S * 1000;
+    var now = model.now, from = windowStart();
     var byOp = {};
     model.timeline.forEach(function (e) {
       if (e.kind === 'breaker') (byOp[e.subject] = byOp[e.subject] || []).push(e);
@@ -315,10 +329,14 @@
       });
       var axis = el('div', 'dw-axis');
       axis.appendChild(el('div'));
-      var ticks = el('div');
-      for (var i = 10; i >= 0; i -= 2) ticks.appendChild(el('span', null, i === 0 ? 'now' : '−' + i + ' min'));
-      axis.appendChild(ticks);
+      axis.appendChild(el('div', 'dw-ticks'));
       box.appendChild(axis);
+    }
+    var ticks = box.querySelector('.dw-ticks');
+    ticks.textContent = '';
+    for (var i = 5; i >= 0; i--) {
+      var ago = (now - from) * i / 5 / 1000;
+      ticks.appendChild(el('span', null, i === 0 ? 'now' : ago >= 60 ? '−' + (ago / 60).toFixed(ago % 60 ? 1 : 0) + ' min' : '−' + Math.round(ago) + ' s'));
     }
     box.querySelectorAll('canvas').forEach(function (cv) {
       var op = cv.getAttribute('data-operation');
@@ -401,11 +419,21 @@
     });
   }
 
+  /** The share of a budget left; an overspent one says how many times over it is spent. */
+  function budgetBar(left, exhausted, suffix) {
+    var label = left == null ? '–' : left >= 0 ? pct(left, 0) + ' left' : 'spent ' + (1 - left).toFixed(1) + '×';
+    return bar(left, label + (suffix || ''));
+  }
+
   function burn(f, kind) {
     var keys = Object.keys(f).filter(function (k) { return k.indexOf('burnRate_' + kind + '_') === 0; });
     if (!keys.length) return '–';
     var span = el('span');
     keys.sort(function (a, b) { return windowSeconds(a) - windowSeconds(b); });
+    // the short and the long window of the fastest alert tell the story; all of them are in the title
+    span.title = keys.map(function (k) { return k.substring(('burnRate_' + kind + '_').length) + ' ' + fmt(f[k], 2) + '×'; }).join(', ');
+    keys = keys.filter(function (k) { return /_(5m|1h)$/.test(k); }).concat(keys)
+      .filter(function (k, i, all) { return all.indexOf(k) === i; }).slice(0, 2);
     keys.forEach(function (k, i) {
       var v = f[k];
       var w = k.substring(('burnRate_' + kind + '_').length);
@@ -427,10 +455,9 @@
       var lat = f.latencyRemainingBudget;
       return [b.operation === '*' ? 'all' : b.operation,
         f.objective != null ? pct(f.objective, 2) : '–',
-        bar(err, pct(err, 0) + (f.exhausted ? ' exhausted' : '')),
+        budgetBar(err, f.exhausted),
         burn(f, 'error'),
-        lat == null ? '–' : bar(lat, pct(lat, 0) + (f.latencyExhausted ? ' exhausted' : '') +
-          (f.latencyThresholdMillis ? ' (≤ ' + ms(f.latencyThresholdMillis) + ')' : ''))];
+        lat == null ? '–' : budgetBar(lat, f.latencyExhausted, f.latencyThresholdMillis ? ' (≤ ' + ms(f.latencyThresholdMillis) + ')' : '')];
     }, 'No SLO budget is configured.');
   }
 
@@ -451,12 +478,15 @@
     lvl.textContent = d.level + (forced ? ' — forced until ' + clock(overall.overrideExpires) : ' — automatic');
     lvl.className = 'dw-level dw-t-' + tone(d.level);
     $('dw-degrade-auto').disabled = !forced;
-    rows($('dw-degradation').tBodies[0], d.components, function (c) {
+    var shown = d.components.filter(function (c) { return c.component === '*' || c.level !== 'NORMAL' || c.overridden; });
+    var normal = d.components.length - shown.length;
+    rows($('dw-degradation').tBodies[0], shown, function (c) {
       return [c.component === '*' ? 'overall' : c.component,
         el('span', 'dw-t-' + tone(c.level), c.level + (c.overridden ? ' (forced)' : '')),
         c.reason];
     }, 'No component reported yet.');
-    $('dw-features').textContent = d.features.length ? 'Features on: ' + d.features.join(', ') : '';
+    $('dw-features').textContent = (normal ? normal + ' more component' + (normal > 1 ? 's' : '') + ' NORMAL. ' : '') +
+      (d.features.length ? 'Features on: ' + d.features.join(', ') : 'Every optional feature is off.');
   }
 
   function updateHealth() {
