@@ -4,7 +4,7 @@
   var root = document.getElementById('dwcp');
   var base = root.getAttribute('data-base');
   var WINDOW_S = 600;              // charts and timeline show the last 10 minutes...
-  var MIN_WINDOW_S = 60;           // ...or all there is, at least a minute
+  var MIN_WINDOW_S = 30;           // ...or all there is, at least half a minute
   var POLL_MS = 1000;
   var series = {};                 // op -> {t:[], rate:[], err:[], p50:[], p95:[], p99:[]}
   var lastT = 0;
@@ -437,7 +437,7 @@
     keys.forEach(function (k, i) {
       var v = f[k];
       var w = k.substring(('burnRate_' + kind + '_').length);
-      var s = el('span', v >= 6 ? 'dw-t-bad' : v >= 1 ? 'dw-t-warn' : '', (i ? '  ' : '') + w + ' ' + (v == null ? '–' : v.toFixed(1) + '×'));
+      var s = el('span', v >= 6 ? 'dw-t-bad' : v >= 1 ? 'dw-t-warn' : '', (i ? ' · ' : '') + w + ' ' + (v == null ? '–' : v.toFixed(v >= 10 ? 0 : 1) + '×'));
       span.appendChild(s);
     });
     return span;
