@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
@@ -54,7 +55,13 @@ import org.osgi.service.metatype.annotations.Designate;
  * resilience manager, stages, health, chaos and SLO bundles may come, go and be updated while
  * connections stay open and queued messages stay queued.
  */
-@Component(configurationPid = DWCPTransport.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = DWCPTransport.class)
+// Registered by hand beside the component (one per node), declared here so resolvers see them.
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=io.dwcp.resilience.api.transport.DWCPManager",
+        uses = DWCPManager.class)
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=io.dwcp.resilience.api.health.Pingable",
+        uses = Pingable.class)
+@Component(configurationPid = DWCPTransport.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = DWCPTransport.class,
+        immediate = true)
 @Designate(ocd = TransportConfig.class)
 public final class TransportComponent implements DWCPTransport {
 
