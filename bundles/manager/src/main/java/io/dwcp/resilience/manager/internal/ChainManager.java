@@ -116,7 +116,12 @@ final class ChainManager implements ResilienceManager {
     public ChainView chain(String operation) {
         OperationRuntime op = runtimes.get(operation);
         if (op != null) {
-            return op.chain.view();
+            Chain chain = op.chain;
+            if (chain.holding() && clock.nanoTime() - chain.holdUntil() >= 0) {
+                expireHolds(); // no call came to end the hold: the view must still tell the truth
+                chain = op.chain;
+            }
+            return chain.view();
         }
         Operations.validate(operation);
         synchronized (lock) {

@@ -101,6 +101,16 @@ class MakeBeforeBreakTest {
     }
 
     @Test
+    void theViewShowsTheHoldOverEvenWhenNoCallEndedIt() {
+        manager.addStage(registration(new TracingStage("breaker"), StageKind.CIRCUIT_BREAKER, 0, 1L));
+        manager.removeStage(1L);
+        assertTrue(manager.chain("send").holding());
+        clock.advance(Duration.ofMillis(2000));
+        assertFalse(manager.chain("send").holding());
+        assertTrue(manager.chain("send").missing().contains(StageKind.CIRCUIT_BREAKER));
+    }
+
+    @Test
     void aKindNotHeldIsBypassedAtOnce() throws Exception {
         manager.addStage(registration(new TracingStage("retry"), StageKind.RETRY, 0, 1L));
         manager.removeStage(1L);

@@ -147,6 +147,22 @@ class TimeoutStageTest {
     }
 
     @Test
+    void aStateStoreArrivingAfterTheStageStartedRestoresTheTimeoutUnlessItMovedSince() throws Exception {
+        store.records.put("timeout/send", "1:777000000".getBytes(StandardCharsets.UTF_8));
+        store.records.put("timeout/sync", "1:777000000".getBytes(StandardCharsets.UTF_8));
+        TimeoutStage stage = newStage();
+        stage.stateStore = null; // the state bundle starts last
+        stage.activate(config("*", "mode", "adaptive", "timeout.ms", "1000"));
+        stage.controllerFor("send");
+        timeoutSeenBy(stage, "sync"); // sync has learnt: 950 ms
+        assertEquals(1_000 * MS, stage.controller("send").currentTimeoutNanos());
+
+        stage.bindStateStore(store);
+        assertEquals(777 * MS, stage.controller("send").currentTimeoutNanos(), "restored when the store came");
+        assertEquals(950 * MS, stage.controller("sync").currentTimeoutNanos(), "what it learnt since is newer");
+    }
+
+    @Test
     void aCorruptStateRecordIsIgnored() {
         store.records.put("timeout/send", "garbage".getBytes(StandardCharsets.UTF_8));
         TimeoutStage stage = newStage();
