@@ -106,6 +106,12 @@ public abstract class ConfiguredComponent<S> {
         return String.valueOf(settings);
     }
 
+    /** Sets what DS would inject, for unit tests outside a framework. */
+    public final void setServices(Logger logger, EventAdmin eventAdmin) {
+        this.logger = logger;
+        this.eventAdmin = eventAdmin;
+    }
+
     /** @return the settings in force */
     public final S settings() {
         return settings;
