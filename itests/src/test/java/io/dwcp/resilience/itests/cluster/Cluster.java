@@ -4,6 +4,7 @@ import io.dwcp.resilience.itests.cluster.agent.ClusterAgent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.URISyntaxException;
 import java.net.ServerSocket;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.ops4j.pax.tinybundles.TinyBundle;
 import org.ops4j.pax.tinybundles.TinyBundles;
 import org.osgi.framework.Constants;
 
@@ -148,23 +150,26 @@ public final class Cluster implements AutoCloseable {
         return -1;
     }
 
-    /** The agent bundle, built once from its package's classes by TinyBundles (bnd computes its imports). */
+    /** The agent bundle, built once from every class of its package by TinyBundles (bnd computes its imports). */
     static synchronized Path agentBundle() throws IOException {
         Path jar = Path.of("target", "test-bundles", "cluster-agent.jar").toAbsolutePath();
         if (!Files.exists(jar)) {
             Files.createDirectories(jar.getParent());
-            try (InputStream in = TinyBundles.bundle()
-                    .addClass(ClusterAgent.class)
-                    .addClass(Class.forName(ClusterAgent.class.getPackageName() + ".SendRun"))
-                    .addClass(Class.forName(ClusterAgent.class.getPackageName() + ".DeliveryLedger"))
+            String folder = ClusterAgent.class.getPackageName().replace('.', '/');
+            TinyBundle bundle = TinyBundles.bundle()
                     .setHeader(Constants.BUNDLE_SYMBOLICNAME, AGENT_BSN)
                     .setHeader(Constants.BUNDLE_VERSION, "1.0.0")
                     .setHeader(Constants.BUNDLE_ACTIVATOR, ClusterAgent.class.getName())
-                    .setHeader("Private-Package", ClusterAgent.class.getPackageName())
-                    .build(TinyBundles.bndBuilder())) {
-                Files.copy(in, jar, StandardCopyOption.REPLACE_EXISTING);
-            } catch (ClassNotFoundException e) {
+                    .setHeader("Private-Package", ClusterAgent.class.getPackageName());
+            try (Stream<Path> classes = Files.list(Path.of(ClusterAgent.class.getResource("ClusterAgent.class").toURI()).getParent())) {
+                for (Path c : classes.filter(p -> p.toString().endsWith(".class")).collect(Collectors.toList())) {
+                    bundle.addResource(folder + "/" + c.getFileName(), c.toUri().toURL());
+                }
+            } catch (URISyntaxException e) {
                 throw new IllegalStateException(e);
+            }
+            try (InputStream in = bundle.build(TinyBundles.bndBuilder())) {
+                Files.copy(in, jar, StandardCopyOption.REPLACE_EXISTING);
             }
         }
         return jar;

@@ -3,6 +3,7 @@ package io.dwcp.resilience.itests.cluster.agent;
 import io.dwcp.resilience.api.chaos.ArmRequest;
 import io.dwcp.resilience.api.chaos.ChaosControl;
 import io.dwcp.resilience.api.transport.DWCPManager;
+import io.dwcp.resilience.api.transport.DWCPTransport;
 import java.io.BufferedReader;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -48,6 +49,7 @@ public final class ClusterAgent implements BundleActivator, LogListener {
     private BundleContext context;
     private Path dir;
     private ServiceTracker<DWCPManager, DWCPManager> managers;
+    private ServiceTracker<DWCPTransport, DWCPTransport> transports;
     private ServiceTracker<ChaosControl, ChaosControl> chaos;
     private ServiceTracker<LogReaderService, LogReaderService> logReaders;
     private DeliveryLedger deliveries;
@@ -74,6 +76,8 @@ public final class ClusterAgent implements BundleActivator, LogListener {
         logReaders.open();
         managers = new ServiceTracker<>(bc, DWCPManager.class, null);
         managers.open();
+        transports = new ServiceTracker<>(bc, DWCPTransport.class, null);
+        transports.open();
         chaos = new ServiceTracker<>(bc, ChaosControl.class, null);
         chaos.open();
         deliveries = new DeliveryLedger(managers::getService, dir);
@@ -99,6 +103,7 @@ public final class ClusterAgent implements BundleActivator, LogListener {
         receiver.join(5000);
         deliveries.close();
         chaos.close();
+        transports.close();
         managers.close();
         logReaders.close();
         synchronized (this) {
@@ -173,6 +178,9 @@ public final class ClusterAgent implements BundleActivator, LogListener {
                 }
                 return run.progress();
             }
+            case "BENCH": // BENCH <raw|chain> <peer> <threads> <size> <millis>
+                return ThroughputRun.measure(w[1], w[2], Integer.parseInt(w[3]), Integer.parseInt(w[4]),
+                        Long.parseLong(w[5]), transports.getService(), managers.getService());
             case "DELIVERED":
                 return deliveries.progress();
             case "PEERS":
