@@ -46,14 +46,23 @@ public class ResilienceManagerComponent implements ResilienceManager, ManagerLog
 
     private static final long OBSERVER_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    @Reference(service = LoggerFactory.class)
-    private Logger logger;
+    /**
+     * Injected through the constructor, so it is there before DS calls any bind method: when stage
+     * services already exist, DS binds them before it would inject a field, and a stage bound then
+     * must still be logged.
+     */
+    private final Logger logger;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin eventAdmin;
 
     private final AtomicLong lastObserverFailureLog = new AtomicLong(Long.MIN_VALUE);
     private final ChainManager manager = new ChainManager(this, this::chainsChanged, this::observerFailed);
+
+    @Activate
+    public ResilienceManagerComponent(@Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
+        this.logger = logger;
+    }
 
     @Activate
     void activate(ManagerConfig config) {
@@ -63,6 +72,12 @@ public class ResilienceManagerComponent implements ResilienceManager, ManagerLog
             refused(e);
             manager.configure(MissingStagePolicies.ALL_BYPASS, 256);
             logger.warn("running with the defaults (missing.stage.policy=bypass, max.operations=256) until a valid configuration arrives");
+        }
+        // Stages that existed before the manager were bound before EventAdmin could be: announce the
+        // chains as they stand once the manager is in service.
+        Set<String> operations = manager.operations();
+        if (!operations.isEmpty()) {
+            chainsChanged(operations);
         }
     }
 
