@@ -10,17 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.event.ResilienceEvents;
+import io.dwcp.resilience.testkit.RecordingEventAdmin;
+import io.dwcp.resilience.testkit.RecordingLogger;
 import java.io.IOException;
-import java.lang.reflect.Proxy;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.osgi.service.event.Event;
-import org.osgi.service.event.EventAdmin;
-import org.osgi.service.log.Logger;
 
 class KitTest {
 
@@ -82,7 +80,7 @@ class KitTest {
     }
 
     static final class Sample extends ConfiguredComponent<Settings> {
-        final List<String> calls = new ArrayList<>();
+        final List<String> calls = new java.util.ArrayList<>();
         Settings fallback;
 
         Sample() {
@@ -116,39 +114,14 @@ class KitTest {
     }
 
     static final class Recorder {
-        final List<String> lines = new ArrayList<>();
-        final List<Event> events = new ArrayList<>();
-
-        Logger logger() {
-            return (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] { Logger.class },
-                    (p, m, a) -> {
-                        if (m.getReturnType() == void.class) {
-                            lines.add(m.getName() + " " + a[0]);
-                        }
-                        return m.getReturnType() == boolean.class ? Boolean.TRUE
-                                : m.getReturnType() == String.class ? "test" : null;
-                    });
-        }
-
-        EventAdmin events() {
-            return new EventAdmin() {
-                @Override
-                public void postEvent(Event event) {
-                    events.add(event);
-                }
-
-                @Override
-                public void sendEvent(Event event) {
-                    events.add(event);
-                }
-            };
-        }
+        final RecordingLogger log = new RecordingLogger();
+        final RecordingEventAdmin eventAdmin = new RecordingEventAdmin();
     }
 
     private static Sample sample(Recorder r) {
         Sample s = new Sample();
-        s.logger = r.logger();
-        s.eventAdmin = r.events();
+        s.logger = r.log.logger();
+        s.eventAdmin = r.eventAdmin;
         return s;
     }
 
@@ -160,14 +133,14 @@ class KitTest {
         s.modified(Map.of("service.pid", "dwcp.sample~a", "size", "many"));
         assertEquals(new Settings(5), s.settings());
         assertEquals(List.of("start 5"), s.calls);
-        assertEquals(1, r.events.size());
-        Event e = r.events.get(0);
+        assertEquals(1, r.eventAdmin.events().size());
+        Event e = r.eventAdmin.events().get(0);
         assertEquals(ResilienceEvents.CONFIGURATION_REFUSED, e.getTopic());
         assertEquals("dwcp.sample~a", e.getProperty(ResilienceEvents.PID));
         assertEquals("size", e.getProperty(ResilienceEvents.KEY));
         assertEquals("many", e.getProperty(ConfigRefusals.VALUE));
         assertEquals("not a whole number", e.getProperty(ResilienceEvents.REASON));
-        assertEquals(1, r.lines.stream().filter(l -> l.startsWith("error")).count());
+        assertEquals(1, r.log.at("error").size());
     }
 
     @Test
@@ -175,12 +148,12 @@ class KitTest {
         Recorder r = new Recorder();
         Sample s = sample(r);
         s.activate(null, Map.of("size", "5"));
-        int linesAfterStart = r.lines.size();
+        int linesAfterStart = r.log.lines().size();
         s.modified(Map.of("size", 5, "felix.fileinstall.filename", "file:/etc/dwcp.sample.cfg"));
         s.modified(Map.of("size", " 5 ", "unused", "x"));
         assertEquals(List.of("start 5"), s.calls, "same settings: nothing reset");
-        assertEquals(linesAfterStart, r.lines.size(), "nothing logged");
-        assertTrue(r.events.isEmpty());
+        assertEquals(linesAfterStart, r.log.lines().size(), "nothing logged");
+        assertTrue(r.eventAdmin.events().isEmpty());
         s.modified(Map.of("size", 6));
         assertEquals(List.of("start 5", "apply 5->6"), s.calls);
     }
@@ -195,7 +168,7 @@ class KitTest {
         defaults.fallback = new Settings(10);
         defaults.activate(null, Map.of("size", 0));
         assertEquals(new Settings(10), defaults.settings());
-        assertEquals(2, r.events.size(), "both refusals posted");
+        assertEquals(2, r.eventAdmin.events().size(), "both refusals posted");
         defaults.deactivate();
         assertEquals(List.of("start 10", "stop"), defaults.calls);
     }

@@ -4,6 +4,9 @@ import io.dwcp.resilience.api.Call;
 import io.dwcp.resilience.api.CallObserver;
 import io.dwcp.resilience.api.ChainView;
 import io.dwcp.resilience.api.InvalidConfigurationException;
+import io.dwcp.resilience.kit.AcceptedConfiguration;
+import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfigRefusals;
 import io.dwcp.resilience.api.Operations;
 import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.Stage;
@@ -64,10 +67,18 @@ public class ResilienceManagerComponent implements ResilienceManager, ManagerLog
         this.logger = logger;
     }
 
+    /** The configuration last applied: a reconfiguration with the same values changes nothing. */
+    private final AcceptedConfiguration accepted = new AcceptedConfiguration();
+
+    /**
+     * The configuration is read from the raw map through the kit's reader, never as SCR's typed
+     * {@code ManagerConfig}: SCR would throw a bare {@code ComponentException} for
+     * {@code max.operations = lots}, and the manager would not start at all.
+     */
     @Activate
-    void activate(ManagerConfig config) {
+    void activate(Map<String, Object> properties) {
         try {
-            apply(config);
+            apply(properties);
         } catch (InvalidConfigurationException e) {
             refused(e);
             manager.configure(MissingStagePolicies.ALL_BYPASS, 256);
@@ -82,15 +93,19 @@ public class ResilienceManagerComponent implements ResilienceManager, ManagerLog
     }
 
     @Modified
-    void modified(ManagerConfig config) {
+    void modified(Map<String, Object> properties) {
+        if (accepted.isSame(properties)) {
+            return; // e.g. Karaf's FileInstall re-reading the etc/ file it wrote: nothing to log or rebuild
+        }
         try {
-            apply(config);
+            apply(properties);
         } catch (InvalidConfigurationException e) {
             refused(e); // the previous configuration stays in force: nothing was applied
         }
     }
 
-    private void apply(ManagerConfig config) {
+    private void apply(Map<String, Object> properties) {
+        ManagerConfig config = new ConfigReader(ManagerConfig.PID, properties).typed(ManagerConfig.class);
         MissingStagePolicies policies = MissingStagePolicies.parse(ManagerConfig.PID, config.missing_stage_policy(),
                 config.missing_stage_policy_overrides());
         int max = config.max_operations();
@@ -99,13 +114,12 @@ public class ResilienceManagerComponent implements ResilienceManager, ManagerLog
                     "must be between 4 and 65536");
         }
         manager.configure(policies, max);
+        accepted.accept(properties);
         logger.info("configuration {} applied: missing stages {}, max.operations {}", ManagerConfig.PID, policies, max);
     }
 
     private void refused(InvalidConfigurationException e) {
-        logger.error(e.getMessage());
-        post(ResilienceEvents.CONFIGURATION_REFUSED, Map.of(ResilienceEvents.PID, e.pid(),
-                ResilienceEvents.KEY, e.key(), ResilienceEvents.REASON, e.getMessage()));
+        ConfigRefusals.report(logger, eventAdmin, e);
     }
 
     // ---------------------------------------------------------------- ResilienceManager
