@@ -4,6 +4,9 @@ import io.dwcp.resilience.api.Call;
 import io.dwcp.resilience.api.CallObserver;
 import io.dwcp.resilience.api.ChainView;
 import io.dwcp.resilience.api.InvalidConfigurationException;
+import io.dwcp.resilience.kit.AcceptedConfiguration;
+import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfigRefusals;
 import io.dwcp.resilience.api.Operations;
 import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.Stage;
@@ -81,11 +84,19 @@ public class ResilienceManagerComponent implements ResilienceManager, Configurat
         this.logger = logger;
     }
 
+    /** The configuration last applied: a reconfiguration with the same values changes nothing. */
+    private final AcceptedConfiguration accepted = new AcceptedConfiguration();
+
+    /**
+     * The configuration is read from the raw map through the kit's reader, never as SCR's typed
+     * {@code ManagerConfig}: SCR would throw a bare {@code ComponentException} for
+     * {@code max.operations = lots}, and the manager would not start at all.
+     */
     @Activate
-    void activate(ManagerConfig config) {
+    void activate(Map<String, Object> properties) {
         manager.started();
         try {
-            apply(config);
+            apply(properties);
         } catch (InvalidConfigurationException e) {
             refused(e);
             manager.configure(MissingStagePolicies.ALL_BYPASS, 256, HoldSettings.DEFAULT);
@@ -108,15 +119,19 @@ public class ResilienceManagerComponent implements ResilienceManager, Configurat
     }
 
     @Modified
-    void modified(ManagerConfig config) {
+    void modified(Map<String, Object> properties) {
+        if (accepted.isSame(properties)) {
+            return; // e.g. Karaf's FileInstall re-reading the etc/ file it wrote: nothing to log or rebuild
+        }
         try {
-            apply(config);
+            apply(properties);
         } catch (InvalidConfigurationException e) {
             refused(e); // the previous configuration stays in force: nothing was applied
         }
     }
 
-    private void apply(ManagerConfig config) {
+    private void apply(Map<String, Object> properties) {
+        ManagerConfig config = new ConfigReader(ManagerConfig.PID, properties).typed(ManagerConfig.class);
         MissingStagePolicies policies = MissingStagePolicies.parse(ManagerConfig.PID, config.missing_stage_policy(),
                 config.missing_stage_policy_overrides());
         int max = config.max_operations();
@@ -127,6 +142,7 @@ public class ResilienceManagerComponent implements ResilienceManager, Configurat
         HoldSettings hold = HoldSettings.parse(ManagerConfig.PID, config.missing_stage_hold_kinds(),
                 config.missing_stage_hold_ms(), config.startup_grace_ms(), config.startup_stage_pids());
         manager.configure(policies, max, hold);
+        accepted.accept(properties);
         logger.info("configuration {} applied: missing stages {}, {}, max.operations {}", ManagerConfig.PID, policies,
                 hold, max);
     }
@@ -189,9 +205,7 @@ public class ResilienceManagerComponent implements ResilienceManager, Configurat
     }
 
     private void refused(InvalidConfigurationException e) {
-        logger.error(e.getMessage());
-        post(ResilienceEvents.CONFIGURATION_REFUSED, Map.of(ResilienceEvents.PID, e.pid(),
-                ResilienceEvents.KEY, e.key(), ResilienceEvents.REASON, e.getMessage()));
+        ConfigRefusals.report(logger, eventAdmin, e);
     }
 
     // ---------------------------------------------------------------- ResilienceManager
