@@ -1,7 +1,7 @@
 package io.dwcp.resilience.transport.internal;
 
 import io.dwcp.resilience.api.transport.DWCPTransport;
-import io.dwcp.resilience.stage.support.ConfigValues;
+import io.dwcp.resilience.kit.ConfigReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -50,18 +50,18 @@ record TransportSettings(String nodeId, String listenHost, int listenPort, Map<S
     }
 
     static TransportSettings from(Map<String, ?> properties) {
-        ConfigValues c = new ConfigValues(DWCPTransport.PID, properties);
-        String nodeId = c.stringValue("node.id", "node-1");
+        ConfigReader c = new ConfigReader(DWCPTransport.PID, properties);
+        String nodeId = c.string("node.id", "node-1");
         if (!NODE_ID.matcher(nodeId).matches()) {
             throw c.refuse("node.id", nodeId, "must match " + NODE_ID.pattern());
         }
-        String listenHost = c.stringValue("listen.host", "127.0.0.1");
+        String listenHost = c.string("listen.host", "127.0.0.1");
         if (listenHost.isEmpty()) {
             throw c.refuse("listen.host", listenHost, "must not be empty");
         }
         int listenPort = c.intValue("listen.port", 7700, 0, 65535);
         Map<String, PeerAddress> peers = new LinkedHashMap<>();
-        for (String entry : c.listValue("peers")) {
+        for (String entry : c.list("peers")) {
             Matcher m = PEER.matcher(entry);
             if (!m.matches()) {
                 throw c.refuse("peers", entry, "an entry must be id=host:port");
@@ -108,9 +108,9 @@ record TransportSettings(String nodeId, String listenHost, int listenPort, Map<S
         }
         double hysteresis = c.doubleValue("mode.hysteresis", 0.2, 0, 0.9);
         boolean tlsOn = c.booleanValue("tls.enabled", false);
-        Tls tls = new Tls(tlsOn, c.stringValue("tls.keystore", ""), c.stringValue("tls.keystore.password", ""),
-                c.stringValue("tls.keystore.type", "PKCS12"), c.stringValue("tls.truststore", ""),
-                c.stringValue("tls.truststore.password", ""), c.stringValue("tls.truststore.type", "PKCS12"));
+        Tls tls = new Tls(tlsOn, c.string("tls.keystore", ""), c.string("tls.keystore.password", ""),
+                c.string("tls.keystore.type", "PKCS12"), c.string("tls.truststore", ""),
+                c.string("tls.truststore.password", ""), c.string("tls.truststore.type", "PKCS12"));
         if (tlsOn) {
             for (String key : new String[] {"tls.keystore", "tls.truststore"}) {
                 String file = key.equals("tls.keystore") ? tls.keystore() : tls.truststore();
