@@ -1,0 +1,538 @@
+package io.dwcp.resilience.console.internal;
+
+import io.dwcp.resilience.api.Operations;
+import io.dwcp.resilience.api.ResilienceManager;
+import io.dwcp.resilience.api.StageKind;
+import io.dwcp.resilience.api.chaos.ArmRequest;
+import io.dwcp.resilience.api.chaos.ChaosControl;
+import io.dwcp.resilience.api.chaos.ChaosNotAllowedException;
+import io.dwcp.resilience.api.chaos.ChaosStatus;
+import io.dwcp.resilience.api.degradation.ComponentLevel;
+import io.dwcp.resilience.api.degradation.DegradationLevel;
+import io.dwcp.resilience.api.degradation.DegradationManager;
+import io.dwcp.resilience.api.health.HealthCheckReport;
+import io.dwcp.resilience.api.health.HealthMonitor;
+import io.dwcp.resilience.api.metrics.LatencySnapshot;
+import io.dwcp.resilience.api.metrics.MetricsSnapshot;
+import io.dwcp.resilience.api.metrics.OperationMetrics;
+import io.dwcp.resilience.api.view.ConfigurationView;
+import io.dwcp.resilience.api.view.OperationView;
+import io.dwcp.resilience.api.view.ResilienceView;
+import io.dwcp.resilience.api.view.StageView;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+/**
+ * The {@code dwcp:*} console commands. Gogo (Felix) and the Karaf shell both find them by the
+ * {@code osgi.command.*} service properties. Every command takes its arguments as strings and parses
+ * them itself, so a wrong argument is answered with the usage and the reason, never a stack trace.
+ * Output goes to {@code System.out}, which both shells redirect to the session.
+ */
+@Component(service = DwcpCommands.class, property = {
+        "osgi.command.scope=dwcp",
+        "osgi.command.function=status",
+        "osgi.command.function=stages",
+        "osgi.command.function=config",
+        "osgi.command.function=metrics",
+        "osgi.command.function=health",
+        "osgi.command.function=budget",
+        "osgi.command.function=swap",
+        "osgi.command.function=degrade",
+        "osgi.command.function=chaos" })
+public class DwcpCommands {
+
+    static final String USAGE_STATUS = "dwcp:status";
+    static final String USAGE_STAGES = "dwcp:stages [operation]";
+    static final String USAGE_CONFIG = "dwcp:config [pid]          (no pid: list the DWCP configurations)";
+    static final String USAGE_METRICS = "dwcp:metrics [operation]";
+    static final String USAGE_HEALTH = "dwcp:health";
+    static final String USAGE_BUDGET = "dwcp:budget [operation]";
+    static final String USAGE_SWAP = "dwcp:swap <kind> [operation] <bundle-location> [--timeout 10s]\n"
+            + "  kind: " + kinds();
+    static final String USAGE_DEGRADE = "dwcp:degrade <level> [--for 15m] [--component *] [--reason text] | dwcp:degrade auto [--component *]\n"
+            + "  level: NORMAL, DEGRADED, SEVERELY_DEGRADED, EMERGENCY";
+    static final String USAGE_CHAOS = "dwcp:chaos status\n"
+            + "  dwcp:chaos arm --for <duration> [--probability p] [--injectors a,b:2] [--operations x,y] [--peers p,q] [--reason text]\n"
+            + "  dwcp:chaos disarm [--reason text]";
+
+    /** How long a degradation override lasts when no --for is given. */
+    static final Duration DEFAULT_OVERRIDE = Duration.ofMinutes(15);
+    /** How long dwcp:swap waits for the manager to bind the new provider. */
+    static final Duration DEFAULT_SWAP_TIMEOUT = Duration.ofSeconds(10);
+
+    @Reference
+    private ResilienceView view;
+
+    @Reference
+    private ResilienceManager manager;
+
+    @Reference(service = LoggerFactory.class)
+    private Logger logger;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile DegradationManager degradation;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile HealthMonitor health;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ChaosControl chaos;
+
+    private BundleContext context;
+
+    /** For tests: the stream commands print to (the shell's System.out otherwise). */
+    private PrintStream fixedOut;
+
+    public DwcpCommands() {
+    }
+
+    DwcpCommands(ResilienceView view, ResilienceManager manager, DegradationManager degradation, HealthMonitor health,
+            ChaosControl chaos, PrintStream out) {
+        this.view = view;
+        this.manager = manager;
+        this.degradation = degradation;
+        this.health = health;
+        this.chaos = chaos;
+        this.fixedOut = out;
+    }
+
+    @Activate
+    void activate(BundleContext bundleContext) {
+        this.context = bundleContext;
+    }
+
+    private PrintStream out() {
+        return fixedOut != null ? fixedOut : System.out;
+    }
+
+    /** Runs a command body, answering a usage error with usage and reason, any other failure with its message. */
+    private void run(String name, String usage, Consumer<PrintStream> body) {
+        PrintStream out = out();
+        try {
+            body.accept(out);
+        } catch (UsageException e) {
+            out.println("dwcp:" + name + ": " + e.getMessage());
+            out.println("usage: " + usage);
+        } catch (RuntimeException e) {
+            out.println("dwcp:" + name + " failed: " + e);
+            if (logger != null) {
+                logger.warn("dwcp:{} failed", name, e);
+            }
+        }
+    }
+
+    private static Args noHelp(String[] args, Set<String> options) {
+        for (String a : args == null ? new String[0] : args) {
+            if ("--help".equals(a) || "-h".equals(a)) {
+                throw new UsageException("help");
+            }
+        }
+        return Args.parse(args, options);
+    }
+
+    // ------------------------------------------------------------------ status
+
+    public void status(String... args) {
+        run("status", USAGE_STATUS, out -> {
+            noHelp(args, Set.of()).expect(0, 0);
+            out.println("node     " + nodeName());
+            out.println("peers    no transport installed");
+            HealthMonitor h = health;
+            out.println("health   " + (h == null ? "no health monitor" : h.status()));
+            DegradationManager d = degradation;
+            out.println("level    " + (d == null ? "no degradation manager" : describeLevel(d)));
+            out.println("chaos    " + describeChaos());
+            out.println();
+            Table t = new Table("operation", ">calls", ">errors %", ">p50 ms", ">p95 ms", ">p99 ms", "breaker", ">budget left %", "accepting");
+            for (OperationView op : view.operations()) {
+                OperationMetrics m = op.metrics();
+                LatencySnapshot l = m.latency();
+                Optional<MetricsSnapshot> breaker = op.figures(StageKind.CIRCUIT_BREAKER.id());
+                Optional<MetricsSnapshot> slo = op.figures("slo");
+                t.row(op.operation(), m.calls(), m.calls() == 0 ? null : Units.percent(1 - m.successRate()),
+                        Units.latency(l, l.p50Nanos()), Units.latency(l, l.p95Nanos()), Units.latency(l, l.p99Nanos()),
+                        breaker.map(StageSummary::breakerState).orElse("none"),
+                        slo.map(s -> Units.percent(s.value("remainingBudget"))).orElse("none"),
+                        op.chain().accepting() ? "yes" : "NO: missing " + op.chain().rejected());
+            }
+            t.print(out);
+        });
+    }
+
+    private String nodeName() {
+        String node = context == null ? null : context.getProperty("dwcp.node");
+        if (node != null) {
+            return node;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName() + " (set dwcp.node to name it)";
+        } catch (java.io.IOException e) {
+            return "unnamed (set dwcp.node to name it)";
+        }
+    }
+
+    private static String describeLevel(DegradationManager d) {
+        ComponentLevel overall = null;
+        for (ComponentLevel c : d.components()) {
+            if (DegradationManager.OVERALL.equals(c.component())) {
+                overall = c;
+            }
+        }
+        if (overall == null) {
+            return d.level().toString();
+        }
+        return overall.level() + (overall.overridden() ? " (override until " + Units.time(overall.overrideExpiresMillis()) + ")" : "")
+                + (overall.reason().isEmpty() ? "" : ": " + overall.reason());
+    }
+
+    private String describeChaos() {
+        ChaosControl c = chaos;
+        if (c == null) {
+            return "not installed";
+        }
+        ChaosStatus s = c.status();
+        if (s.armed()) {
+            return "ARMED until " + Units.time(s.expiresAtMillis()) + ", probability " + s.probability()
+                    + ", " + s.totalInjections() + " faults injected";
+        }
+        return (s.allowed() ? "allowed" : "not allowed (dwcp.chaos allowed=false)") + ", disarmed";
+    }
+
+    // ------------------------------------------------------------------ stages
+
+    public void stages(String... args) {
+        run("stages", USAGE_STAGES, out -> {
+            Args a = noHelp(args, Set.of()).expect(0, 1);
+            List<OperationView> ops = selected(a.positional(0, null));
+            boolean first = true;
+            for (OperationView op : ops) {
+                if (!first) {
+                    out.println();
+                }
+                first = false;
+                out.println(op.operation() + (op.chain().accepting() ? "" : "   (REJECTING calls: no provider of " + op.chain().rejected() + ")"));
+                Table t = new Table("#", "kind", ">bundle", "provider", "version", ">ranking", "scope", "state");
+                int i = 1;
+                for (StageView s : op.stages()) {
+                    t.row(i++, s.descriptor().kind(), s.bundleId(), s.descriptor().bundleSymbolicName(), s.descriptor().bundleVersion(),
+                            s.descriptor().ranking(), s.descriptor().scope(), StageSummary.of(s));
+                }
+                t.print(out);
+                if (!op.chain().missing().isEmpty()) {
+                    StringBuilder b = new StringBuilder("missing: ");
+                    for (StageKind k : op.chain().missing()) {
+                        b.append(k).append(op.chain().rejected().contains(k) ? " (reject) " : " (bypass) ");
+                    }
+                    out.println(b.toString().trim());
+                }
+            }
+        });
+    }
+
+    private List<OperationView> selected(String operation) {
+        if (operation == null) {
+            return view.operations();
+        }
+        try {
+            Operations.validate(operation);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        return List.of(view.operation(operation).orElseThrow(() -> new UsageException(
+                "unknown operation '" + operation + "': known are " + String.join(", ", manager.operations()))));
+    }
+
+    // ------------------------------------------------------------------ config
+
+    public void config(String... args) {
+        run("config", USAGE_CONFIG, out -> {
+            Args a = noHelp(args, Set.of()).expect(0, 1);
+            String pid = a.positional(0, null);
+            if (pid == null) {
+                Table t = new Table("pid", "in force", "last refusal");
+                for (ConfigurationView c : view.configurations()) {
+                    t.row(c.pid(), c.refusedChangePending() ? (c.inForceKnown() ? "previous values (a change was refused)" : "defaults (refused)") : "as configured",
+                            c.refusal().map(r -> Units.time(r.timestampMillis()) + " " + r.key()).orElse(""));
+                }
+                t.print(out);
+                return;
+            }
+            ConfigurationView c = view.configuration(pid).orElseThrow(() -> new UsageException(
+                    "no DWCP configuration with PID '" + pid + "' (dwcp:config lists them)"));
+            out.println("pid      " + c.pid() + (c.factoryPid() == null ? "" : "   (factory " + c.factoryPid() + ")"));
+            if (!c.inForceKnown()) {
+                out.println("in force the component's defaults: it refused this configuration (see the refusal)");
+            } else if (c.refusedChangePending()) {
+                out.println("in force the previous values: the configured change was refused");
+            }
+            Table t = new Table("key", "in force", "configured");
+            java.util.TreeSet<String> keys = new java.util.TreeSet<>(c.configured().keySet());
+            keys.addAll(c.inForce().keySet());
+            for (String k : keys) {
+                Object f = c.inForce().get(k);
+                Object conf = c.configured().get(k);
+                t.row(k, c.inForceKnown() ? (f == null ? "(default)" : f) : "(default)",
+                        java.util.Objects.equals(f, conf) && c.inForceKnown() ? "" : conf == null ? "(unset)" : conf);
+            }
+            t.print(out);
+            out.println("last refusal: " + c.refusal().map(r -> Units.time(r.timestampMillis()) + " key " + r.key() + ": " + r.reason())
+                    .orElse("none since the console started"));
+        });
+    }
+
+    // ------------------------------------------------------------------ metrics
+
+    public void metrics(String... args) {
+        run("metrics", USAGE_METRICS, out -> {
+            Args a = noHelp(args, Set.of()).expect(0, 1);
+            List<OperationView> ops = selected(a.positional(0, null));
+            Table t = new Table("operation", ">calls", ">ok", ">failed", ">rejected", ">timed out", ">p50 ms", ">p90 ms", ">p99 ms", ">p99.9 ms", ">max ms");
+            for (OperationView op : ops) {
+                OperationMetrics m = op.metrics();
+                LatencySnapshot l = m.latency();
+                t.row(op.operation(), m.calls(), m.successes(), m.failures(), m.rejections(), m.timeouts(), Units.latency(l, l.p50Nanos()),
+                        Units.latency(l, l.p90Nanos()), Units.latency(l, l.p99Nanos()), Units.latency(l, l.p999Nanos()),
+                        Units.latency(l, l.maxNanos()));
+            }
+            t.print(out);
+            if (a.positional(0, null) != null) {
+                OperationView op = ops.get(0);
+                out.println();
+                Table f = new Table("source", "figure", ">value");
+                for (MetricsSnapshot s : op.figures()) {
+                    for (Map.Entry<String, Number> e : s.values().entrySet()) {
+                        f.row(s.source(), e.getKey(), Units.number(e.getValue()));
+                    }
+                }
+                f.print(out);
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ health
+
+    public void health(String... args) {
+        run("health", USAGE_HEALTH, out -> {
+            noHelp(args, Set.of()).expect(0, 0);
+            HealthMonitor h = health;
+            if (h == null) {
+                out.println("no health monitor installed (bundle io.dwcp.resilience.health)");
+                return;
+            }
+            out.println("overall  " + h.status());
+            Table t = new Table("check", "status", ">runs", ">success %", ">timeouts", ">last ms", ">every s", "message");
+            for (HealthCheckReport r : h.reports()) {
+                t.row(r.name(), r.status(), r.runs(), Units.percent(r.successRate()), r.timeouts(), Units.millis(r.lastDurationNanos()),
+                        Units.number(r.intervalMillis() / 1000.0), r.lastResult().message());
+            }
+            t.print(out);
+            DegradationManager d = degradation;
+            if (d != null) {
+                out.println();
+                Table l = new Table("component", "level", "computed", "since", "override until", "reason");
+                for (ComponentLevel c : d.components()) {
+                    l.row(c.component(), c.level(), c.computed(), Units.time(c.sinceMillis()),
+                            c.overridden() ? Units.time(c.overrideExpiresMillis()) : "", c.reason());
+                }
+                l.print(out);
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ budget
+
+    public void budget(String... args) {
+        run("budget", USAGE_BUDGET, out -> {
+            Args a = noHelp(args, Set.of()).expect(0, 1);
+            String only = a.positional(0, null);
+            if (only != null && !"*".equals(only)) {
+                selected(only);
+            }
+            Table t = new Table("operation", ">objective %", ">window", ">calls", ">failed", ">allowed", ">error budget left %",
+                    ">slow", ">latency budget left %", "exhausted");
+            for (MetricsSnapshot s : view.figures()) {
+                if (!"slo".equals(s.source()) || only != null && !only.equals(s.operation())) {
+                    continue;
+                }
+                boolean latency = s.values().containsKey("latencyRemainingBudget");
+                boolean exhausted = s.value("exhausted") > 0 || latency && s.value("latencyExhausted") > 0;
+                t.row(s.operation(), Units.percent(s.value("objective")), Durations.format(Duration.ofSeconds((long) s.value("windowSeconds"))),
+                        Units.number(s.values().get("total")), Units.number(s.values().get("failed")),
+                        Units.number(s.values().get("allowedFailures")), Units.percent(s.value("remainingBudget")),
+                        latency ? Units.number(s.values().get("latencySlow")) : null,
+                        latency ? Units.percent(s.value("latencyRemainingBudget")) : null, exhausted ? "YES" : "no");
+            }
+            if (t.isEmpty()) {
+                out.println(only == null ? "no budgets configured (dwcp.slo-<operation>.cfg)" : "no budget configured for " + only);
+                return;
+            }
+            t.print(out);
+        });
+    }
+
+    // ------------------------------------------------------------------ swap
+
+    public void swap(String... args) {
+        run("swap", USAGE_SWAP, out -> {
+            Args a = noHelp(args, Set.of("timeout")).expect(2, 3);
+            String kindId = a.positional(0, null);
+            StageKind kind = StageKind.fromId(kindId).orElseThrow(() -> new UsageException("unknown stage kind '" + kindId + "'"));
+            String operation = a.positionals().size() == 3 ? a.positional(1, null) : null;
+            if (operation != null) {
+                selected(operation);
+            }
+            String location = a.positional(a.positionals().size() - 1, null);
+            if (!location.contains(":")) {
+                throw new UsageException("'" + location + "' is not a bundle location: give a URL such as file:/path/bundle.jar or mvn:group/artifact/version");
+            }
+            Duration timeout = a.duration("timeout", DEFAULT_SWAP_TIMEOUT);
+            StageSwapper.Result r = new StageSwapper(context, manager, view).swap(kind, operation, location, timeout, out);
+            out.println(r.message());
+        });
+    }
+
+    // ------------------------------------------------------------------ degrade
+
+    public void degrade(String... args) {
+        run("degrade", USAGE_DEGRADE, out -> {
+            Args a = noHelp(args, Set.of("for", "component", "reason")).expect(1, 1);
+            DegradationManager d = degradation;
+            if (d == null) {
+                out.println("no degradation manager installed (bundle io.dwcp.resilience.degradation)");
+                return;
+            }
+            String component = a.has("component") ? a.option("component") : DegradationManager.OVERALL;
+            String what = a.positional(0, null);
+            if ("auto".equalsIgnoreCase(what)) {
+                if (a.has("for") || a.has("reason")) {
+                    throw new UsageException("'auto' takes no --for or --reason");
+                }
+                boolean cleared = d.clearOverride(component);
+                out.println(cleared ? "override of " + component + " removed: the level follows the signals again"
+                        : "no override of " + component + " was in force");
+                out.println("level of " + component + " now " + d.level(component));
+                return;
+            }
+            DegradationLevel level;
+            try {
+                level = DegradationLevel.parse(what);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            Duration duration = a.duration("for", DEFAULT_OVERRIDE);
+            String reason = a.has("reason") ? a.option("reason") : "operator (dwcp:degrade)";
+            d.override(component, level, duration, reason);
+            out.println("level of " + component + " forced to " + level + " for " + Durations.format(duration) + " (until "
+                    + Units.time(System.currentTimeMillis() + duration.toMillis()) + "); dwcp:degrade auto ends it sooner");
+        });
+    }
+
+    // ------------------------------------------------------------------ chaos
+
+    public void chaos(String... args) {
+        run("chaos", USAGE_CHAOS, out -> {
+            Args a = noHelp(args, Set.of("for", "probability", "injectors", "operations", "peers", "reason"));
+            a.expect(1, 1);
+            ChaosControl c = chaos;
+            String verb = a.positional(0, null);
+            if (!List.of("status", "arm", "disarm").contains(verb)) {
+                throw new UsageException("unknown sub-command '" + verb + "': expected status, arm or disarm");
+            }
+            if (c == null) {
+                out.println("the chaos engine is not installed (Karaf: feature:install dwcp-chaos)");
+                return;
+            }
+            switch (verb) {
+                case "status" -> {
+                    onlyOptions(a, verb);
+                    printChaos(c.status(), out);
+                }
+                case "disarm" -> {
+                    for (String o : List.of("for", "probability", "injectors", "operations", "peers")) {
+                        if (a.has(o)) {
+                            throw new UsageException("disarm takes only --reason");
+                        }
+                    }
+                    printChaos(c.disarm(a.has("reason") ? a.option("reason") : "operator (dwcp:chaos disarm)"), out);
+                }
+                default -> {
+                    if (!a.has("for")) {
+                        throw new UsageException("arm needs --for <duration>: chaos always ends by itself");
+                    }
+                    Duration duration = a.duration("for", null);
+                    Double probability = a.number("probability", 0, 1);
+                    Map<String, Double> injectors = new LinkedHashMap<>();
+                    for (String item : a.list("injectors")) {
+                        int colon = item.indexOf(':');
+                        String name = colon < 0 ? item : item.substring(0, colon);
+                        double weight = 1.0;
+                        if (colon >= 0) {
+                            try {
+                                weight = Double.parseDouble(item.substring(colon + 1));
+                            } catch (NumberFormatException e) {
+                                throw new UsageException("--injectors: weight of '" + name + "' is not a number");
+                            }
+                        }
+                        injectors.put(name, weight);
+                    }
+                    ArmRequest request = new ArmRequest(duration, probability, a.list("operations"), a.list("peers"), injectors,
+                            a.has("reason") ? a.option("reason") : "operator (dwcp:chaos arm)");
+                    try {
+                        printChaos(c.arm(request), out);
+                    } catch (ChaosNotAllowedException e) {
+                        out.println("refused: " + e.getMessage());
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException(e.getMessage());
+                    }
+                }
+            }
+        });
+    }
+
+    private static void onlyOptions(Args a, String verb) {
+        for (String o : List.of("for", "probability", "injectors", "operations", "peers", "reason")) {
+            if (a.has(o)) {
+                throw new UsageException(verb + " takes no options");
+            }
+        }
+    }
+
+    private static void printChaos(ChaosStatus s, PrintStream out) {
+        out.println("allowed      " + (s.allowed() ? "yes" : "no (set allowed=true in dwcp.chaos to allow it)"));
+        out.println("armed        " + (s.armed() ? "yes, since " + Units.time(s.armedAtMillis()) + ", until " + Units.time(s.expiresAtMillis()) : "no"));
+        out.println("reason       " + (s.reason() == null || s.reason().isEmpty() ? "-" : s.reason()));
+        out.println("probability  " + s.probability());
+        out.println("operations   " + String.join(",", s.operations()));
+        out.println("peers        " + String.join(",", s.peers()));
+        out.println("counts       " + s.arms() + " arms, " + s.disarms() + " disarms, " + s.refusals() + " refusals");
+        Table t = new Table("injector", "selected", ">weight", ">injected");
+        for (String name : s.availableInjectors()) {
+            Double w = s.weights().isEmpty() ? Double.valueOf(1.0) : s.weights().get(name);
+            t.row(name, w == null ? "no" : "yes", w == null ? "" : Units.number(w), s.injections(name));
+        }
+        t.print(out);
+    }
+
+    private static String kinds() {
+        StringBuilder b = new StringBuilder();
+        for (StageKind k : StageKind.values()) {
+            b.append(b.length() == 0 ? "" : ", ").append(k.id());
+        }
+        return b.toString();
+    }
+}
