@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
@@ -24,6 +25,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogLevel;
 import org.osgi.service.log.LogListener;
 import org.osgi.service.log.LogReaderService;
 
@@ -58,6 +60,8 @@ public abstract class DwcpTestSupport {
         options.add(junitBundles());
         options.add(systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
         options.add(systemProperty("dwcp.itests.dir").value(dir.getParentFile().getAbsolutePath()));
+        options.add(systemProperty("dwcp.runtime.conf").value(
+                System.getProperty("dwcp.runtime.conf", new File("../runtime/conf").getAbsolutePath())));
         for (File jar : jars) {
             options.add(bundle(jar.toURI().toString()));
         }
@@ -102,6 +106,38 @@ public abstract class DwcpTestSupport {
         config.update(props);
     }
 
+    /**
+     * Hands every file of the runtime's default configuration ({@code runtime/conf}) to ConfigAdmin the
+     * way FileInstall does: {@code <factoryPid>-<name>.cfg} as the named factory configuration
+     * {@code <factoryPid>~<name>}, any other file as a plain PID, every value as the String it reads.
+     *
+     * @return the PIDs written
+     */
+    protected List<String> applyRuntimeConfiguration() throws IOException {
+        File dir = new File(System.getProperty("dwcp.runtime.conf"));
+        File[] files = dir.listFiles((d, name) -> name.endsWith(".cfg"));
+        if (files == null || files.length == 0) {
+            throw new IllegalStateException("no .cfg files in " + dir);
+        }
+        Arrays.sort(files);
+        List<String> pids = new ArrayList<>();
+        for (File file : files) {
+            Properties values = new Properties();
+            try (InputStream in = Files.newInputStream(file.toPath())) {
+                values.load(in);
+            }
+            Dictionary<String, Object> props = new Hashtable<>();
+            values.forEach((k, v) -> props.put((String) k, v));
+            String pid = file.getName().substring(0, file.getName().length() - ".cfg".length());
+            int dash = pid.indexOf('-');
+            Configuration config = dash < 0 ? configurationAdmin.getConfiguration(pid, "?")
+                    : configurationAdmin.getFactoryConfiguration(pid.substring(0, dash), pid.substring(dash + 1), "?");
+            config.update(props);
+            pids.add(config.getPid());
+        }
+        return pids;
+    }
+
     /** Collects log messages from now on. */
     protected final class LogCapture implements LogListener, AutoCloseable {
         private final List<String> messages = Collections.synchronizedList(new ArrayList<>());
@@ -112,12 +148,21 @@ public abstract class DwcpTestSupport {
 
         @Override
         public void logged(LogEntry entry) {
-            messages.add(entry.getLogLevel() + " " + entry.getBundle().getSymbolicName() + ": " + entry.getMessage());
+            messages.add(entry.getLogLevel() + " " + entry.getBundle().getSymbolicName() + ": " + entry.getMessage()
+                    + (entry.getException() == null ? "" : " (" + entry.getException() + ")"));
         }
 
         public boolean contains(String text) {
             synchronized (messages) {
                 return messages.stream().anyMatch(m -> m.contains(text));
+            }
+        }
+
+        /** Every message logged at {@code level} or worse so far. */
+        public List<String> atLeast(LogLevel level) {
+            synchronized (messages) {
+                return messages.stream().filter(m -> LogLevel.valueOf(m.substring(0, m.indexOf(' '))).ordinal()
+                        <= level.ordinal()).toList();
             }
         }
 

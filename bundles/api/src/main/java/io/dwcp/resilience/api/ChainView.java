@@ -11,9 +11,13 @@ import java.util.Objects;
  * @param missing   the stage kinds no service provides for this operation, in chain order
  * @param rejected  the missing kinds whose policy is {@link MissingStagePolicy#REJECT}: while this
  *                  is not empty, every call fails with {@link StageUnavailableException}
+ * @param held      the missing kinds the manager is waiting for (make-before-break after a provider
+ *                  went away, or the start-up gate): while this is not empty, calls wait, for a
+ *                  bounded time, until a provider is back; then the missing-stage policy applies
+ * @since 1.2
  */
 public record ChainView(String operation, List<StageDescriptor> stages, List<StageKind> missing,
-        List<StageKind> rejected) {
+        List<StageKind> rejected, List<StageKind> held) {
 
     /** Copies the lists, so a view never changes. */
     public ChainView {
@@ -21,6 +25,18 @@ public record ChainView(String operation, List<StageDescriptor> stages, List<Sta
         stages = List.copyOf(stages);
         missing = List.copyOf(missing);
         rejected = List.copyOf(rejected);
+        held = List.copyOf(held);
+    }
+
+    /** A view of a chain that holds no call (as before 1.2). */
+    public ChainView(String operation, List<StageDescriptor> stages, List<StageKind> missing,
+            List<StageKind> rejected) {
+        this(operation, stages, missing, rejected, List.of());
+    }
+
+    /** @return whether calls of this operation are held until a provider of a missing kind is back */
+    public boolean holding() {
+        return !held.isEmpty();
     }
 
     /** @return whether calls of this operation are currently accepted */

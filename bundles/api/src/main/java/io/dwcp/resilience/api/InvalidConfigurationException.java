@@ -11,6 +11,8 @@ public class InvalidConfigurationException extends IllegalArgumentException {
 
     private final String pid;
     private final String key;
+    private final String value;
+    private final String reason;
 
     /**
      * @param pid    the configuration PID, e.g. {@code dwcp.manager}
@@ -23,6 +25,8 @@ public class InvalidConfigurationException extends IllegalArgumentException {
                 + "; the previous configuration stays in force");
         this.pid = pid;
         this.key = key;
+        this.value = String.valueOf(value);
+        this.reason = reason;
     }
 
     /** @return the PID of the refused configuration */
@@ -33,5 +37,21 @@ public class InvalidConfigurationException extends IllegalArgumentException {
     /** @return the key whose value was refused */
     public String key() {
         return key;
+    }
+
+    /**
+     * @return the refused value as text ({@code "null"} for a missing required value)
+     * @since 1.2
+     */
+    public String value() {
+        return value;
+    }
+
+    /**
+     * @return why the value was refused, without PID, key or value
+     * @since 1.2
+     */
+    public String reason() {
+        return reason;
     }
 }

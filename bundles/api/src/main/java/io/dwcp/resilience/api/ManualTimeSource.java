@@ -37,6 +37,20 @@ public final class ManualTimeSource implements TimeSource {
     }
 
     /**
+     * A wait on a manual clock moves the clock: the waiting thread returns at once with the clock
+     * at {@code untilNanos} (or later, if another thread moved it further), as in a discrete-event
+     * simulation. So a test of a stage that waits (a backoff, a rate-limit permit, injected latency)
+     * runs on one thread, never sleeps, and reads how long the stage waited off the clock.
+     */
+    @Override
+    public void sleepUntil(long untilNanos) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted while waiting");
+        }
+        nanos.accumulateAndGet(untilNanos, Math::max);
+    }
+
+    /**
      * @param delta how far to move; not negative
      * @return the new {@link #nanoTime()}
      */

@@ -16,6 +16,17 @@ public class StageUnavailableException extends ResilienceException {
         this.stageKind = stageKind;
     }
 
+    /**
+     * @param operation the operation
+     * @param stageKind the missing stage kinds
+     * @param message   why the call could not run
+     * @since 1.2
+     */
+    public StageUnavailableException(String operation, String stageKind, String message) {
+        super(operation, message, null, false);
+        this.stageKind = stageKind;
+    }
+
     @Override
     public boolean isRejection() {
         return true;

@@ -45,6 +45,21 @@ public record ChaosStatus(boolean allowed, boolean armed, long armedAtMillis, lo
         return n == null ? 0 : n;
     }
 
+    /**
+     * @return whether the engine is armed but none of the injectors its arming selected is registered
+     *         (all were uninstalled or stopped): it injects nothing until one comes back
+     * @since 1.2
+     */
+    public boolean idle() {
+        if (!armed) {
+            return false;
+        }
+        if (weights.isEmpty()) {
+            return availableInjectors.isEmpty();
+        }
+        return weights.keySet().stream().noneMatch(availableInjectors::contains);
+    }
+
     /** @return faults injected so far by every injector */
     public long totalInjections() {
         long sum = 0;

@@ -8,5 +8,5 @@
  * {@code ChaosNotAllowedException} and {@code PartitionPolicy}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.dwcp.resilience.api.chaos;

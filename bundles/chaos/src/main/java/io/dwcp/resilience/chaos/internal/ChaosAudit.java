@@ -12,6 +12,13 @@ interface ChaosAudit {
     /** @param status the engine just after it was armed */
     void armed(ChaosStatus status);
 
+    /**
+     * The engine is armed, but no injector its arming selected is registered any more.
+     *
+     * @param status the engine just after the last selected injector went away
+     */
+    void idle(ChaosStatus status);
+
     /** @param reason why an arm request was refused */
     void refused(String reason);
 

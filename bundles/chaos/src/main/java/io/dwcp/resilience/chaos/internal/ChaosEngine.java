@@ -342,7 +342,11 @@ final class ChaosEngine {
     private void rebuildLocked() {
         Armed a = armed;
         if (a != null) {
-            armed = build(a.plan, settings);
+            Armed next = build(a.plan, settings);
+            armed = next;
+            if (next.injectors.length == 0 && a.injectors.length > 0) {
+                audit.idle(statusLocked()); // armed, yet nothing left to inject with: say so
+            }
         }
     }
 

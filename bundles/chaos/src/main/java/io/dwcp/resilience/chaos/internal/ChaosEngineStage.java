@@ -229,6 +229,13 @@ public class ChaosEngineStage implements Stage, ChaosControl, MetricsSource, Cha
     }
 
     @Override
+    public void idle(ChaosStatus s) {
+        logger.warn("AUDIT chaos armed until {} but injects nothing: none of its injectors {} is registered any more "
+                + "(available: {}); it resumes when one comes back, or disarm it", java.time.Instant.ofEpochMilli(
+                s.expiresAtMillis()), s.weights().isEmpty() ? "(all)" : s.weights().keySet(), s.availableInjectors());
+    }
+
+    @Override
     public void refused(String reason) {
         logger.warn("AUDIT {}", reason);
     }

@@ -281,8 +281,11 @@ class ChaosEngineTest {
         engine.removeInjector(id);
         assertEquals(List.of(), engine.status().availableInjectors());
         assertEquals(0, run(engine, 10, "send", ""), "nothing left to inject with");
+        assertTrue(engine.status().idle(), "reported: armed but nothing to inject with");
+        assertTrue(audit.lines.contains("idle [latency]"), audit.lines.toString());
 
         register(engine, latency, 0);
+        assertFalse(engine.status().idle());
         assertEquals(10, run(engine, 10, "send", ""));
         assertEquals(20, engine.status().injections("latency"));
     }

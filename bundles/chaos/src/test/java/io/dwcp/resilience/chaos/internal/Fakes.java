@@ -59,6 +59,11 @@ final class Fakes {
         }
 
         @Override
+        public void idle(ChaosStatus status) {
+            lines.add("idle " + status.weights().keySet());
+        }
+
+        @Override
         public void disarmed(String reason, boolean wasArmed, ChaosStatus status) {
             lines.add((wasArmed ? "disarmed " : "kill switch ") + reason);
         }

@@ -26,8 +26,9 @@ import org.osgi.framework.ServiceReference;
  * Replaces the bundle that provides a stage kind, make-before-break: install and start the new
  * provider, wait until the manager has bound it in every chain the old one served, then stop and
  * uninstall the old one. When the new provider does not rank above the old one, the manager cannot
- * prefer it while the old one runs: the old one is stopped first and the manager's make-before-break
- * holds calls until the new one is bound. Any failure rolls back to the old provider and says why.
+ * prefer it while the old one runs: the old one is stopped first, and calls follow the manager's
+ * missing-stage policy (and its make-before-break hold) until the new one is bound. Any failure
+ * rolls back to the old provider and says why.
  */
 final class StageSwapper {
 
@@ -105,17 +106,22 @@ final class StageSwapper {
 
         // 3. make before break: wait until the manager has bound the new provider everywhere
         boolean oldStopped = false;
-        if (!awaitBound(kind, targets, fresh, timeout)) {
+        int oldRanking = Integer.MIN_VALUE;
+        for (StageView s : before.values()) {
+            oldRanking = Math.max(oldRanking, s.descriptor().ranking());
+        }
+        if (!awaitBound(kind, targets, fresh, timeout, oldRanking)) {
             List<ServiceReference<?>> offered = stagesOf(fresh, kind);
             if (offered.isEmpty()) {
                 uninstallQuietly(fresh);
                 return new Result(false, "rolled back (new bundle uninstalled): bundle " + fresh.getSymbolicName()
                         + " registered no " + kind + " stage within " + Durations.format(timeout));
             }
-            out.println("the new provider does not rank above the old one: stopping the old one first, the manager holds calls until the new one is bound");
+            out.println("the new provider does not rank above the old one (service.ranking " + oldRanking
+                    + "): stopping the old one first; until the new one is bound, calls follow the manager's missing-stage policy");
             stopAll(oldBundles);
             oldStopped = true;
-            if (!awaitBound(kind, targets, fresh, timeout)) {
+            if (!awaitBound(kind, targets, fresh, timeout, Integer.MAX_VALUE)) {
                 uninstallQuietly(fresh);
                 String restarted = startAll(oldBundles);
                 return new Result(false, "rolled back (new bundle uninstalled, old restarted" + restarted + "): the manager did not bind the "
@@ -166,11 +172,19 @@ final class StageSwapper {
                 .orElse(null);
     }
 
-    private boolean awaitBound(StageKind kind, Set<String> targets, Bundle fresh, Duration timeout) {
+    /**
+     * Waits until the manager has bound {@code fresh} for every target; gives up early when the new
+     * stage is registered but cannot win while the old one runs (its ranking is not above {@code outrank}).
+     */
+    private boolean awaitBound(StageKind kind, Set<String> targets, Bundle fresh, Duration timeout, int outrank) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             if (unbound(kind, targets, fresh).isEmpty()) {
                 return true;
+            }
+            List<ServiceReference<?>> offered = stagesOf(fresh, kind);
+            if (!offered.isEmpty() && outrank != Integer.MAX_VALUE && offered.stream().allMatch(r -> ranking(r) <= outrank)) {
+                return false;
             }
             if (System.nanoTime() - deadline > 0) {
                 return false;
@@ -220,6 +234,11 @@ final class StageSwapper {
             }
         }
         return found;
+    }
+
+    private static int ranking(ServiceReference<?> r) {
+        Object v = r.getProperty(Constants.SERVICE_RANKING);
+        return v instanceof Integer i ? i : 0;
     }
 
     private void stopAll(Set<Long> ids) {

@@ -1,5 +1,7 @@
 package io.dwcp.resilience.degradation.internal;
 
+import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfigRefusals;
 import io.dwcp.resilience.api.CallObserver;
 import io.dwcp.resilience.api.CallOutcome;
 import io.dwcp.resilience.api.InvalidConfigurationException;
@@ -90,7 +92,7 @@ public final class DegradationManagerComponent
     synchronized void activate(DegradationConfig config, Map<String, Object> properties) {
         DegradationSettings settings;
         try {
-            settings = DegradationSettings.from(ConfigRefusals.pid(properties, DegradationSettings.PID), config);
+            settings = DegradationSettings.from(ConfigReader.pidOf(properties, DegradationSettings.PID), config);
         } catch (InvalidConfigurationException e) {
             ConfigRefusals.report(logger, eventAdmin, e);
             throw e;
@@ -110,7 +112,7 @@ public final class DegradationManagerComponent
     synchronized void modified(DegradationConfig config, Map<String, Object> properties) {
         DegradationSettings settings;
         try {
-            settings = DegradationSettings.from(ConfigRefusals.pid(properties, DegradationSettings.PID), config);
+            settings = DegradationSettings.from(ConfigReader.pidOf(properties, DegradationSettings.PID), config);
         } catch (InvalidConfigurationException e) {
             ConfigRefusals.report(logger, eventAdmin, e);
             return;

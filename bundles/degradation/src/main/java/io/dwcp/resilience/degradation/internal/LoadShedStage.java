@@ -1,5 +1,7 @@
 package io.dwcp.resilience.degradation.internal;
 
+import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfigRefusals;
 import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.LoadShedException;
@@ -74,7 +76,7 @@ public final class LoadShedStage implements Stage, MetricsSource {
     }
 
     private static LoadShedSettings settings(LoadShedConfig config, Map<String, Object> properties) {
-        return LoadShedSettings.from(ConfigRefusals.pid(properties, LoadShedSettings.PID), config);
+        return LoadShedSettings.from(ConfigReader.pidOf(properties, LoadShedSettings.PID), config);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.dwcp.resilience.health.internal;
 
+import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfigRefusals;
 import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.TimeSource;
 import io.dwcp.resilience.api.health.HealthCheck;
@@ -43,7 +45,7 @@ public final class CompositeCheckComponent implements HealthCheck {
     void activate(CompositeCheckConfig config, Map<String, Object> properties) {
         try {
             check = new CompositeCheck(TimeSource.SYSTEM,
-                    CompositeSettings.from(ConfigRefusals.pid(properties, CompositeSettings.PID), config));
+                    CompositeSettings.from(ConfigReader.pidOf(properties, CompositeSettings.PID), config));
         } catch (InvalidConfigurationException e) {
             ConfigRefusals.report(logger, eventAdmin, e);
             throw e;
@@ -54,7 +56,7 @@ public final class CompositeCheckComponent implements HealthCheck {
     void modified(CompositeCheckConfig config, Map<String, Object> properties) {
         try {
             check = new CompositeCheck(TimeSource.SYSTEM,
-                    CompositeSettings.from(ConfigRefusals.pid(properties, CompositeSettings.PID), config));
+                    CompositeSettings.from(ConfigReader.pidOf(properties, CompositeSettings.PID), config));
         } catch (InvalidConfigurationException e) {
             ConfigRefusals.report(logger, eventAdmin, e);
         }

@@ -1,5 +1,7 @@
 package io.dwcp.resilience.health.internal;
 
+import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfigRefusals;
 import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.TimeSource;
 import io.dwcp.resilience.api.event.ResilienceEvents;
@@ -66,7 +68,7 @@ public final class HealthMonitorComponent implements HealthMonitor, MetricsSourc
     synchronized void activate(HealthConfig config, Map<String, Object> properties) {
         HealthSettings settings;
         try {
-            settings = HealthSettings.of(ConfigRefusals.pid(properties, HealthSettings.PID), config.default_interval_ms(),
+            settings = HealthSettings.of(ConfigReader.pidOf(properties, HealthSettings.PID), config.default_interval_ms(),
                     config.default_timeout_ms());
         } catch (InvalidConfigurationException e) {
             ConfigRefusals.report(logger, eventAdmin, e);
@@ -90,7 +92,7 @@ public final class HealthMonitorComponent implements HealthMonitor, MetricsSourc
     @Modified
     synchronized void modified(HealthConfig config, Map<String, Object> properties) {
         try {
-            runner.updateSettings(HealthSettings.of(ConfigRefusals.pid(properties, HealthSettings.PID),
+            runner.updateSettings(HealthSettings.of(ConfigReader.pidOf(properties, HealthSettings.PID),
                     config.default_interval_ms(), config.default_timeout_ms()));
         } catch (InvalidConfigurationException e) {
             ConfigRefusals.report(logger, eventAdmin, e);

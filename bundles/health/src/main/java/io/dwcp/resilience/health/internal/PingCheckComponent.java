@@ -1,5 +1,7 @@
 package io.dwcp.resilience.health.internal;
 
+import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfigRefusals;
 import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.TimeSource;
 import io.dwcp.resilience.api.health.HealthCheck;
@@ -41,7 +43,7 @@ public final class PingCheckComponent implements HealthCheck {
     @Activate
     void activate(PingCheckConfig config, Map<String, Object> properties) {
         try {
-            check = new PingCheck(TimeSource.SYSTEM, PingSettings.from(ConfigRefusals.pid(properties, PingSettings.PID), config));
+            check = new PingCheck(TimeSource.SYSTEM, PingSettings.from(ConfigReader.pidOf(properties, PingSettings.PID), config));
         } catch (InvalidConfigurationException e) {
             ConfigRefusals.report(logger, eventAdmin, e);
             throw e;
@@ -51,7 +53,7 @@ public final class PingCheckComponent implements HealthCheck {
     @Modified
     void modified(PingCheckConfig config, Map<String, Object> properties) {
         try {
-            check = new PingCheck(TimeSource.SYSTEM, PingSettings.from(ConfigRefusals.pid(properties, PingSettings.PID), config));
+            check = new PingCheck(TimeSource.SYSTEM, PingSettings.from(ConfigReader.pidOf(properties, PingSettings.PID), config));
         } catch (InvalidConfigurationException e) {
             ConfigRefusals.report(logger, eventAdmin, e);
         }

@@ -1,5 +1,7 @@
 package io.dwcp.resilience.health.internal;
 
+import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfigRefusals;
 import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.TimeSource;
@@ -45,7 +47,7 @@ public final class ThresholdCheckComponent implements HealthCheck {
     void activate(ThresholdCheckConfig config, Map<String, Object> properties) {
         try {
             check = new ThresholdCheck(TimeSource.SYSTEM,
-                    ThresholdSettings.from(ConfigRefusals.pid(properties, ThresholdSettings.PID), config));
+                    ThresholdSettings.from(ConfigReader.pidOf(properties, ThresholdSettings.PID), config));
         } catch (InvalidConfigurationException e) {
             ConfigRefusals.report(logger, eventAdmin, e);
             throw e;
@@ -56,7 +58,7 @@ public final class ThresholdCheckComponent implements HealthCheck {
     void modified(ThresholdCheckConfig config, Map<String, Object> properties) {
         try {
             check = new ThresholdCheck(TimeSource.SYSTEM,
-                    ThresholdSettings.from(ConfigRefusals.pid(properties, ThresholdSettings.PID), config));
+                    ThresholdSettings.from(ConfigReader.pidOf(properties, ThresholdSettings.PID), config));
         } catch (InvalidConfigurationException e) {
             ConfigRefusals.report(logger, eventAdmin, e);
         }

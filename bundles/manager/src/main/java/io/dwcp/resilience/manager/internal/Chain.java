@@ -13,42 +13,81 @@ import java.util.stream.Collectors;
 /**
  * The immutable chain of one operation: its first link and the view that describes it.
  *
- * @param head the outermost link
- * @param view what the chain is made of
+ * @param head      the outermost link
+ * @param view      what the chain is made of
+ * @param holdUntil while the chain holds calls: the clock instant the earliest awaited kind is awaited
+ *                  until; else 0
  */
-record Chain(Link head, ChainView view) {
+record Chain(Link head, ChainView view, long holdUntil) {
+
+    /** When, if ever, a missing kind is awaited for an operation. */
+    interface Awaited {
+        Awaited NOTHING = (operation, kind) -> Long.MIN_VALUE;
+
+        /** @return the clock instant until which {@code kind} is awaited for {@code operation}, or {@code Long.MIN_VALUE} */
+        long until(String operation, StageKind kind);
+    }
+
+    /** Makes the head of a chain that holds its calls. */
+    interface HoldLinks {
+        Link hold(long untilNanos, String kinds);
+    }
+
+    boolean holding() {
+        return holdUntil != 0;
+    }
+
+    /** A chain that awaits nothing (views, tests). */
+    static Chain build(String operation, Collection<StageRegistration> registrations, MissingStagePolicies policies) {
+        return build(operation, registrations, policies, Awaited.NOTHING, 0, null);
+    }
 
     /**
      * Picks, for every stage kind in canonical order, the best registered stage serving
-     * {@code operation}, and links them outermost first.
+     * {@code operation}, and links them outermost first. A missing kind still awaited at {@code now}
+     * makes the chain hold its calls (head from {@code holds}); otherwise its missing-stage policy
+     * applies.
      */
-    static Chain build(String operation, Collection<StageRegistration> registrations, MissingStagePolicies policies) {
+    static Chain build(String operation, Collection<StageRegistration> registrations, MissingStagePolicies policies,
+            Awaited awaited, long now, HoldLinks holds) {
         List<StageRegistration> chosen = new ArrayList<>();
         List<StageKind> missing = new ArrayList<>();
         List<StageKind> rejected = new ArrayList<>();
+        List<StageKind> held = new ArrayList<>();
+        long holdUntil = Long.MAX_VALUE;
         for (StageKind kind : StageKind.values()) {
             Optional<StageRegistration> best = registrations.stream()
                     .filter(r -> r.kind() == kind && r.serves(operation))
                     .min(StageRegistration.bestFirstFor(operation));
             if (best.isPresent()) {
                 chosen.add(best.get());
-            } else {
-                missing.add(kind);
-                if (policies.policyFor(operation, kind) == MissingStagePolicy.REJECT) {
-                    rejected.add(kind);
-                }
+                continue;
+            }
+            missing.add(kind);
+            long until = awaited.until(operation, kind);
+            if (until != Long.MIN_VALUE && until - now > 0) {
+                held.add(kind);
+                holdUntil = Math.min(holdUntil, until);
+            } else if (policies.policyFor(operation, kind) == MissingStagePolicy.REJECT) {
+                rejected.add(kind);
             }
         }
         List<StageDescriptor> stages = chosen.stream().map(StageRegistration::describe).collect(Collectors.toList());
-        ChainView view = new ChainView(operation, stages, missing, rejected);
+        ChainView view = new ChainView(operation, stages, missing, rejected, held);
+        if (!held.isEmpty() && holds != null) {
+            String kinds = held.stream().map(StageKind::id).collect(Collectors.joining(", "));
+            // 0 means "not holding": an instant that happens to be 0 is moved by a nanosecond.
+            long until = holdUntil == 0 ? 1 : holdUntil;
+            return new Chain(holds.hold(until, kinds), view, until);
+        }
         if (!rejected.isEmpty()) {
             String kinds = rejected.stream().map(StageKind::id).collect(Collectors.joining(", "));
-            return new Chain(new Link.RejectLink(operation, kinds), view);
+            return new Chain(new Link.RejectLink(operation, kinds), view, 0);
         }
         Link head = Link.OperationLink.INSTANCE;
         for (int i = chosen.size() - 1; i >= 0; i--) {
             head = new Link.StageLink(chosen.get(i).stage(), head);
         }
-        return new Chain(head, view);
+        return new Chain(head, view, 0);
     }
 }

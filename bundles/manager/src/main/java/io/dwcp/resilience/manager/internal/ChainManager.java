@@ -9,8 +9,12 @@ import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.TimeSource;
 import io.dwcp.resilience.api.metrics.LatencySnapshot;
 import io.dwcp.resilience.api.metrics.OperationMetrics;
+import io.dwcp.resilience.api.Stage;
+import io.dwcp.resilience.api.StageDescriptor;
+import io.dwcp.resilience.api.StageKind;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,6 +23,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -44,6 +49,15 @@ final class ChainManager implements ResilienceManager {
     private final Map<Long, ObserverRegistration> observers = new LinkedHashMap<>();
     private MissingStagePolicies policies = MissingStagePolicies.ALL_BYPASS;
     private int maxOperations = 256;
+    private HoldSettings hold = HoldSettings.NONE;
+    /**
+     * Missing kinds calls wait for, keyed {@code operation|kind} ({@code *|kind} for every operation):
+     * the clock instant until which they wait. Entries are made when a held kind's last provider for
+     * an operation goes away, and for the kinds the configuration names at start-up.
+     */
+    private final Map<String, Long> awaited = new HashMap<>();
+    private final Chain.Awaited awaitedLookup = this::awaitedUntilLocked;
+    private long startedNanos;
 
     /**
      * @param log              where to report
@@ -56,6 +70,7 @@ final class ChainManager implements ResilienceManager {
         this.chainsChanged = chainsChanged;
         this.observerFailures = observerFailures;
         synchronized (lock) {
+            startedNanos = clock.nanoTime();
             for (String operation : Operations.DWCP) {
                 runtimes.put(operation, newRuntimeLocked(operation));
             }
@@ -101,11 +116,16 @@ final class ChainManager implements ResilienceManager {
     public ChainView chain(String operation) {
         OperationRuntime op = runtimes.get(operation);
         if (op != null) {
-            return op.chain.view();
+            Chain chain = op.chain;
+            if (chain.holding() && clock.nanoTime() - chain.holdUntil() >= 0) {
+                expireHolds(); // no call came to end the hold: the view must still tell the truth
+                chain = op.chain;
+            }
+            return chain.view();
         }
         Operations.validate(operation);
         synchronized (lock) {
-            return Chain.build(operation, stages.values(), policies).view();
+            return Chain.build(operation, stages.values(), policies, awaitedLookup, clock.nanoTime(), null).view();
         }
     }
 
@@ -131,13 +151,99 @@ final class ChainManager implements ResilienceManager {
     }
 
     void configure(MissingStagePolicies policies, int maxOperations) {
+        configure(policies, maxOperations, HoldSettings.NONE);
+    }
+
+    void configure(MissingStagePolicies policies, int maxOperations, HoldSettings hold) {
         Set<String> changed;
         synchronized (lock) {
             this.policies = policies;
             this.maxOperations = maxOperations;
+            this.hold = hold;
             changed = rebuildChainsLocked();
         }
         announce(changed);
+    }
+
+    /** @return the hold settings in force */
+    HoldSettings holdSettings() {
+        synchronized (lock) {
+            return hold;
+        }
+    }
+
+    /** Counts the start-up grace from now (the manager's activation). */
+    void started() {
+        synchronized (lock) {
+            startedNanos = clock.nanoTime();
+        }
+    }
+
+    /** @return whether the start-up grace period is still running */
+    boolean inStartupGrace() {
+        synchronized (lock) {
+            return clock.nanoTime() - startedNanos < hold.graceNanos();
+        }
+    }
+
+    /**
+     * The start-up gate: until the grace period that began when the manager started has passed,
+     * calls of each operation wait for the kinds its configuration names.
+     *
+     * @param expected operation ({@code *} for all) to the kinds its configuration names
+     */
+    void expectConfigured(Map<String, Set<StageKind>> expected) {
+        Set<String> changed;
+        synchronized (lock) {
+            long until = startedNanos + hold.graceNanos();
+            if (until - clock.nanoTime() <= 0) {
+                return;
+            }
+            for (Map.Entry<String, Set<StageKind>> e : expected.entrySet()) {
+                for (StageKind kind : e.getValue()) {
+                    awaited.merge(e.getKey() + "|" + kind.id(), until, Math::max);
+                }
+            }
+            changed = rebuildChainsLocked();
+        }
+        announce(changed);
+    }
+
+    /**
+     * Lets calls held past their hold run on (the policy now applies): the waiting callers do this
+     * themselves when their hold expires; a test with a manual clock calls it after advancing time.
+     */
+    void expireHolds() {
+        Set<String> changed;
+        synchronized (lock) {
+            changed = rebuildChainsLocked();
+        }
+        announce(changed);
+    }
+
+    /**
+     * Parks a call of {@code op} while its chain is the one {@code held} heads, at most until
+     * {@code untilNanos}; then returns the chain in force (another holding chain when a kind is still
+     * awaited, the complete chain, or one the missing-stage policy shaped).
+     */
+    Chain awaitChain(OperationRuntime op, Link held, long untilNanos, String kinds) throws InterruptedException {
+        TimeSource time = clock;
+        long start = time.nanoTime();
+        synchronized (op) {
+            while (op.chain.head() == held) {
+                long left = untilNanos - time.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                op.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+            }
+        }
+        if (op.chain.head() == held) {
+            expireHolds(); // this hold is over: apply the policy (or the next hold) to every caller
+        }
+        long now = time.nanoTime();
+        op.held(now - start);
+        return op.chain;
     }
 
     void addStage(StageRegistration registration) {
@@ -205,22 +311,59 @@ final class ChainManager implements ResilienceManager {
     }
 
     private OperationRuntime newRuntimeLocked(String operation) {
-        OperationRuntime op = new OperationRuntime(operation, Chain.build(operation, stages.values(), policies));
+        OperationRuntime op = new OperationRuntime(operation);
+        op.chain = buildLocked(op, clock.nanoTime());
         op.observers = observersFor(operation);
         return op;
     }
 
-    /** @return the operations whose chain is made of other stages, or rejects differently, than before */
+    private Chain buildLocked(OperationRuntime op, long now) {
+        return Chain.build(op.name, stages.values(), policies, awaitedLookup, now,
+                (until, kinds) -> new Link.HoldLink(this, op, until, kinds));
+    }
+
+    private long awaitedUntilLocked(String operation, StageKind kind) {
+        Long mine = awaited.get(operation + "|" + kind.id());
+        Long all = awaited.get(Stage.ANY_OPERATION + "|" + kind.id());
+        return Math.max(mine == null ? Long.MIN_VALUE : mine, all == null ? Long.MIN_VALUE : all);
+    }
+
+    /** @return the operations whose chain is made of other stages, rejects or holds differently, than before */
     private Set<String> rebuildChainsLocked() {
+        long now = clock.nanoTime();
+        awaited.values().removeIf(until -> until - now <= 0);
         Set<String> changed = new LinkedHashSet<>();
         for (OperationRuntime op : runtimes.values()) {
-            Chain next = Chain.build(op.name, stages.values(), policies);
-            if (!next.view().equals(op.chain.view())) {
+            Chain previous = op.chain;
+            awaitLostKindsLocked(op, previous, now);
+            Chain next = buildLocked(op, now);
+            if (!next.view().equals(previous.view())) {
                 changed.add(op.name);
             }
             op.chain = next; // the one volatile write that swaps the chain
+            if (previous.holding()) {
+                synchronized (op) {
+                    op.notifyAll(); // held calls go on with the new chain
+                }
+            }
         }
         return changed;
+    }
+
+    /**
+     * Make-before-break: a held kind that the operation's chain had and no registered stage serves
+     * any longer is awaited for the hold time (its bundle is probably being updated or restarted).
+     */
+    private void awaitLostKindsLocked(OperationRuntime op, Chain previous, long now) {
+        if (hold.holdNanos() == 0) {
+            return;
+        }
+        for (StageDescriptor had : previous.view().stages()) {
+            StageKind kind = had.kind();
+            if (hold.holds(kind) && stages.values().stream().noneMatch(r -> r.kind() == kind && r.serves(op.name))) {
+                awaited.merge(op.name + "|" + kind.id(), now + hold.holdNanos(), Math::max);
+            }
+        }
     }
 
     private void rebuildObserversLocked() {
@@ -242,11 +385,24 @@ final class ChainManager implements ResilienceManager {
     private void announce(Set<String> changed) {
         if (!changed.isEmpty()) {
             for (String operation : changed) {
-                log.info("chain of '" + operation + "' is now " + runtimes.get(operation).chain.view().stages()
-                        + " (missing " + runtimes.get(operation).chain.view().missing() + ")");
+                OperationRuntime op = runtimes.get(operation);
+                ChainView view = op.chain.view();
+                if (view.holding()) {
+                    log.info("chain of '" + operation + "' is now " + view.stages() + ": calls wait for "
+                            + view.held() + " to come back (at most " + heldForMillis(op) + " ms more)");
+                } else {
+                    String held = op.heldCalls() == 0 ? "" : "; calls held so far " + op.heldCalls()
+                            + ", longest " + TimeUnit.NANOSECONDS.toMillis(op.heldMaxNanos()) + " ms";
+                    log.info("chain of '" + operation + "' is now " + view.stages() + " (missing " + view.missing()
+                            + (view.rejected().isEmpty() ? "" : ", rejected " + view.rejected()) + held + ")");
+                }
             }
             chainsChanged.accept(changed);
         }
+    }
+
+    private long heldForMillis(OperationRuntime op) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(op.chain.holdUntil() - clock.nanoTime()));
     }
 
     private record ObserverRegistration(CallObserver observer, Set<String> operations) {

@@ -68,6 +68,31 @@ abstract class Link implements Next<Object> {
         return (PooledInvocation) inv;
     }
 
+    /**
+     * Head of a chain that waits for a missing kind (make-before-break, start-up gate): parks the call
+     * until the operation's chain changes or the hold expires, then runs it on the chain in force.
+     */
+    static final class HoldLink extends Link {
+        private final ChainManager manager;
+        private final OperationRuntime op;
+        private final long untilNanos;
+        private final String kinds;
+
+        HoldLink(ChainManager manager, OperationRuntime op, long untilNanos, String kinds) {
+            this.manager = manager;
+            this.op = op;
+            this.untilNanos = untilNanos;
+            this.kinds = kinds;
+        }
+
+        @Override
+        public Object proceed(Invocation inv) throws Exception {
+            Chain chain = manager.awaitChain(op, this, untilNanos, kinds);
+            pooled(inv).restartAt(inv.timeSource().nanoTime());
+            return chain.head().proceed(inv);
+        }
+    }
+
     /** Head of a chain that lacks a stage kind whose policy is reject. */
     static final class RejectLink extends Link {
         private final String operation;

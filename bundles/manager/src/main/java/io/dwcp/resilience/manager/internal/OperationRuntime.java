@@ -6,6 +6,7 @@ import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.metrics.LatencySnapshot;
 import io.dwcp.resilience.api.metrics.OperationMetrics;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.AtomicHistogram;
 import org.HdrHistogram.Histogram;
@@ -37,9 +38,29 @@ final class OperationRuntime {
      */
     private final AtomicHistogram latencies = new AtomicHistogram(1, MAX_RECORDED_NANOS, SIGNIFICANT_DIGITS);
 
-    OperationRuntime(String name, Chain chain) {
+    /** Calls that waited for their chain, how long in total, the longest: rare, so plain atomics. */
+    private final LongAdder held = new LongAdder();
+    private final LongAdder heldNanos = new LongAdder();
+    private final AtomicLong heldMaxNanos = new AtomicLong();
+
+    /** The chain is set by the manager right after, before the runtime is published. */
+    OperationRuntime(String name) {
         this.name = name;
-        this.chain = chain;
+    }
+
+    /** Counts a call that waited {@code nanos} for its chain. */
+    void held(long nanos) {
+        held.increment();
+        heldNanos.add(nanos);
+        heldMaxNanos.accumulateAndGet(nanos, Math::max);
+    }
+
+    long heldCalls() {
+        return held.sum();
+    }
+
+    long heldMaxNanos() {
+        return heldMaxNanos.get();
     }
 
     /** Counts a finished call and tells the observers; on the caller's thread. */
@@ -81,7 +102,8 @@ final class OperationRuntime {
                         total.getMean(), total.getValueAtPercentile(50), total.getValueAtPercentile(90),
                         total.getValueAtPercentile(95), total.getValueAtPercentile(99),
                         total.getValueAtPercentile(99.9));
-        return new OperationMetrics(name, s + f + r + t, s, f, r, t, latency);
+        return new OperationMetrics(name, s + f + r + t, s, f, r, t, latency, held.sum(), heldNanos.sum(),
+                heldMaxNanos.get());
     }
 
     /** Told when an observer throws. */

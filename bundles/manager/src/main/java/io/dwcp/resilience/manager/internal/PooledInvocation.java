@@ -35,6 +35,14 @@ final class PooledInvocation implements Invocation {
         this.attempt = 1;
     }
 
+    /**
+     * After the call waited for its chain (make-before-break): the stages see the call start now,
+     * so that the wait does not eat into a timeout or skew the latencies they learn from.
+     */
+    void restartAt(long startNanos) {
+        this.startNanos = startNanos;
+    }
+
     /** Drops every reference so a pooled invocation holds on to nothing of a finished call. */
     void clear() {
         operation = null;

@@ -4,6 +4,9 @@ import io.dwcp.resilience.api.Call;
 import io.dwcp.resilience.api.CallObserver;
 import io.dwcp.resilience.api.ChainView;
 import io.dwcp.resilience.api.InvalidConfigurationException;
+import io.dwcp.resilience.kit.AcceptedConfiguration;
+import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfigRefusals;
 import io.dwcp.resilience.api.Operations;
 import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.Stage;
@@ -11,7 +14,10 @@ import io.dwcp.resilience.api.StageKind;
 import io.dwcp.resilience.api.TimeSource;
 import io.dwcp.resilience.api.event.ResilienceEvents;
 import io.dwcp.resilience.api.metrics.OperationMetrics;
+import java.io.IOException;
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -21,6 +27,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationEvent;
+import org.osgi.service.cm.ConfigurationListener;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -41,13 +53,18 @@ import org.osgi.service.metatype.annotations.Designate;
  * publishes what changes.
  */
 @Designate(ocd = ManagerConfig.class)
-@Component(service = ResilienceManager.class, configurationPid = ManagerConfig.PID, immediate = true)
-public class ResilienceManagerComponent implements ResilienceManager, ManagerLog {
+@Component(service = { ResilienceManager.class, ConfigurationListener.class }, configurationPid = ManagerConfig.PID,
+        immediate = true)
+public class ResilienceManagerComponent implements ResilienceManager, ConfigurationListener, ManagerLog {
 
     private static final long OBSERVER_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    @Reference(service = LoggerFactory.class)
-    private Logger logger;
+    /**
+     * Injected through the constructor, so it is there before DS calls any bind method: when stage
+     * services already exist, DS binds them before it would inject a field, and a stage bound then
+     * must still be logged.
+     */
+    private final Logger logger;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin eventAdmin;
@@ -55,27 +72,66 @@ public class ResilienceManagerComponent implements ResilienceManager, ManagerLog
     private final AtomicLong lastObserverFailureLog = new AtomicLong(Long.MIN_VALUE);
     private final ChainManager manager = new ChainManager(this, this::chainsChanged, this::observerFailed);
 
+    /** Read at start-up only: which stage kinds the configuration gives each operation (the start-up gate). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ConfigurationAdmin configurationAdmin;
+
+    private volatile boolean active;
+
     @Activate
-    void activate(ManagerConfig config) {
+    public ResilienceManagerComponent(@Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
+        this.logger = logger;
+    }
+
+    /** The configuration last applied: a reconfiguration with the same values changes nothing. */
+    private final AcceptedConfiguration accepted = new AcceptedConfiguration();
+
+    /**
+     * The configuration is read from the raw map through the kit's reader, never as SCR's typed
+     * {@code ManagerConfig}: SCR would throw a bare {@code ComponentException} for
+     * {@code max.operations = lots}, and the manager would not start at all.
+     */
+    @Activate
+    void activate(Map<String, Object> properties) {
+        manager.started();
         try {
-            apply(config);
+            apply(properties);
         } catch (InvalidConfigurationException e) {
             refused(e);
-            manager.configure(MissingStagePolicies.ALL_BYPASS, 256);
-            logger.warn("running with the defaults (missing.stage.policy=bypass, max.operations=256) until a valid configuration arrives");
+            manager.configure(MissingStagePolicies.ALL_BYPASS, 256, HoldSettings.DEFAULT);
+            logger.warn("running with the defaults (missing.stage.policy=bypass, max.operations=256, {}) until a "
+                    + "valid configuration arrives", manager.holdSettings());
         }
+        // Stages that existed before the manager were bound before EventAdmin could be: announce the
+        // chains as they stand once the manager is in service.
+        Set<String> operations = manager.operations();
+        if (!operations.isEmpty()) {
+            chainsChanged(operations);
+        }
+        active = true;
+        expectConfiguredStages();
+    }
+
+    @Deactivate
+    void deactivate() {
+        active = false;
     }
 
     @Modified
-    void modified(ManagerConfig config) {
+    void modified(Map<String, Object> properties) {
+        if (accepted.isSame(properties)) {
+            return; // e.g. Karaf's FileInstall re-reading the etc/ file it wrote: nothing to log or rebuild
+        }
         try {
-            apply(config);
+            apply(properties);
         } catch (InvalidConfigurationException e) {
             refused(e); // the previous configuration stays in force: nothing was applied
         }
     }
 
-    private void apply(ManagerConfig config) {
+    private void apply(Map<String, Object> properties) {
+        ManagerConfig config = new ConfigReader(ManagerConfig.PID, properties).typed(ManagerConfig.class);
         MissingStagePolicies policies = MissingStagePolicies.parse(ManagerConfig.PID, config.missing_stage_policy(),
                 config.missing_stage_policy_overrides());
         int max = config.max_operations();
@@ -83,14 +139,73 @@ public class ResilienceManagerComponent implements ResilienceManager, ManagerLog
             throw new InvalidConfigurationException(ManagerConfig.PID, ManagerConfig.KEY_MAX_OPERATIONS, max,
                     "must be between 4 and 65536");
         }
-        manager.configure(policies, max);
-        logger.info("configuration {} applied: missing stages {}, max.operations {}", ManagerConfig.PID, policies, max);
+        HoldSettings hold = HoldSettings.parse(ManagerConfig.PID, config.missing_stage_hold_kinds(),
+                config.missing_stage_hold_ms(), config.startup_grace_ms(), config.startup_stage_pids());
+        manager.configure(policies, max, hold);
+        accepted.accept(properties);
+        logger.info("configuration {} applied: missing stages {}, {}, max.operations {}", ManagerConfig.PID, policies,
+                hold, max);
+    }
+
+    // ---------------------------------------------------------------- the start-up gate
+
+    /**
+     * While the start-up grace runs, every stage configuration known to ConfigurationAdmin makes the
+     * manager wait for its kind on its operation(s): a client that starts with the framework does not
+     * run on a partial chain.
+     */
+    private void expectConfiguredStages() {
+        ConfigurationAdmin cm = configurationAdmin;
+        if (cm == null || !active || !manager.inStartupGrace()) {
+            return;
+        }
+        Map<String, StageKind> pids = manager.holdSettings().stagePids();
+        Map<String, Set<StageKind>> expected = new HashMap<>();
+        try {
+            Configuration[] all = cm.listConfigurations(null);
+            for (Configuration c : all == null ? new Configuration[0] : all) {
+                StageKind kind = c.getFactoryPid() == null ? null : pids.get(c.getFactoryPid());
+                if (kind != null && c.getProperties() != null) {
+                    expect(expected, c.getProperties().get(Stage.OPERATION), kind);
+                }
+            }
+        } catch (IOException | InvalidSyntaxException | IllegalStateException e) {
+            logger.warn("start-up gate: cannot list the stage configurations ({}); calls run on the chain as it "
+                    + "forms", e.toString());
+            return;
+        }
+        if (!expected.isEmpty()) {
+            logger.info("start-up gate: calls wait up to {} ms for the stages their configuration names: {}",
+                    TimeUnit.NANOSECONDS.toMillis(manager.holdSettings().graceNanos()), expected);
+            manager.expectConfigured(expected);
+        }
+    }
+
+    private static void expect(Map<String, Set<StageKind>> expected, Object operationProperty, StageKind kind) {
+        Collection<String> operations = strings(operationProperty);
+        if (operations.isEmpty()) {
+            operations = Set.of(Stage.ANY_OPERATION);
+        }
+        for (String operation : operations) {
+            for (String one : operation.split(",")) {
+                if (!one.isBlank()) {
+                    expected.computeIfAbsent(one.trim(), k -> EnumSet.noneOf(StageKind.class)).add(kind);
+                }
+            }
+        }
+    }
+
+    /** A stage configuration created or changed during the start-up grace (FileInstall's first scan). */
+    @Override
+    public void configurationEvent(ConfigurationEvent event) {
+        if (event.getType() == ConfigurationEvent.CM_UPDATED && event.getFactoryPid() != null && active
+                && manager.inStartupGrace() && manager.holdSettings().stagePids().containsKey(event.getFactoryPid())) {
+            expectConfiguredStages();
+        }
     }
 
     private void refused(InvalidConfigurationException e) {
-        logger.error(e.getMessage());
-        post(ResilienceEvents.CONFIGURATION_REFUSED, Map.of(ResilienceEvents.PID, e.pid(),
-                ResilienceEvents.KEY, e.key(), ResilienceEvents.REASON, e.getMessage()));
+        ConfigRefusals.report(logger, eventAdmin, e);
     }
 
     // ---------------------------------------------------------------- ResilienceManager

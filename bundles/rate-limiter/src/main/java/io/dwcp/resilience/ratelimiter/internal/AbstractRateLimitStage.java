@@ -66,8 +66,6 @@ abstract class AbstractRateLimitStage<S, A> implements Stage, MetricsSource {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile EventAdmin eventAdmin;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
     volatile StateStore stateStore;
 
     final ConcurrentHashMap<String, OperationLimiter<A>> limiters = new ConcurrentHashMap<>();
@@ -173,6 +171,49 @@ abstract class AbstractRateLimitStage<S, A> implements Stage, MetricsSource {
         }
         publishAndSave(true);
         limiters.clear();
+    }
+
+    /**
+     * The store may arrive after the stage started (the state bundle started later, or was updated):
+     * its saved limits are taken up then, by every limiter that has not learnt anything yet.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindStateStore(StateStore store) {
+        stateStore = store;
+        S s = settings;
+        if (s != null && adaptive()) {
+            restoreLate(operationOf(s));
+        }
+    }
+
+    void unbindStateStore(StateStore store) {
+        if (stateStore == store) {
+            stateStore = null;
+        }
+    }
+
+    private synchronized void restoreLate(String scope) {
+        loadSaved(scope);
+        String prefix = stateKey("");
+        for (Map.Entry<String, StateRecord> e : saved.entrySet()) {
+            OperationLimiter<A> current = limiters.get(e.getKey());
+            if (current == null) {
+                continue; // made with the saved state on its first call
+            }
+            if (current.changes != null && current.changes.written() > 0) {
+                logger.info("{} stage: saved state {} found late and not taken up: the limit of '{}' has moved since "
+                        + "the stage started, which is newer", strategy(), prefix + e.getKey(), e.getKey());
+                continue;
+            }
+            LimitChangeLog changes = new LimitChangeLog(CHANGE_LOG_CAPACITY);
+            OperationLimiter<A> restored = new OperationLimiter<>(e.getKey(),
+                    create(settings, current.clock, changes, Optional.of(e.getValue())), current.clock, changes);
+            if (limiters.replace(e.getKey(), current, restored)) {
+                logger.info("{} stage: state store arrived after the stage started; restored the limit of '{}' from {}",
+                        strategy(), e.getKey(), prefix + e.getKey());
+            }
+        }
     }
 
     // ---- call path helpers

@@ -33,6 +33,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "window. At least 20.", min = "20")
     int window_samples() default AdaptiveRateSettings.DEFAULT_WINDOW_SAMPLES;
 
+    @AttributeDefinition(name = "Window minimum (ms)", description = "How long a window lasts at least, so that "
+            + "a window spans enough time at any rate. 0 = samples only.", min = "0")
+    double window_min_ms() default AdaptiveRateSettings.DEFAULT_WINDOW_MIN_MS;
+
     @AttributeDefinition(name = "Decrease above", description = "Lower the rate when P95 > this x target.")
     double decrease_above() default AdaptiveRateSettings.DEFAULT_DECREASE_ABOVE;
 

@@ -39,6 +39,8 @@ public final class AdaptiveRateController {
 
     /** Latencies above this are recorded as this: one hour in microseconds. */
     static final long HIGHEST_MICROS = TimeUnit.HOURS.toMicros(1);
+    /** A cut may wait once the rate lets the queue drain its excess over the target within this time. */
+    static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final TokenBucket bucket;
     private final LimitListener listener;
@@ -58,6 +60,12 @@ public final class AdaptiveRateController {
     private volatile long lastP95Nanos = -1;
     /** When the rate last changed; samples of calls admitted before it are not counted. */
     private volatile long lastChangeNanos;
+    /** When the window being filled began. */
+    private volatile long windowStartNanos;
+    /** Whether the last change was a raise: only then are samples of calls admitted before it too optimistic. */
+    private volatile boolean lastChangeRaised;
+    /** Cuts held because the rate was already below what the server completed. */
+    private final AtomicLong held = new AtomicLong();
 
     /**
      * @param settings    the configuration
@@ -73,6 +81,7 @@ public final class AdaptiveRateController {
         this.rate = clamp(startRate, settings);
         this.bucket = new TokenBucket(rate, settings.burstAt(rate), 0, timeSource);
         this.lastChangeNanos = timeSource.nanoTime() - TokenBucket.PREDATING_NANOS; // calls admitted just before count
+        this.windowStartNanos = timeSource.nanoTime();
     }
 
     /** @return the token bucket that enforces the current rate */
@@ -92,7 +101,8 @@ public final class AdaptiveRateController {
         if (nowNanos - latencyNanos - lastChangeNanos < 0) {
             staleSamples.incrementAndGet(); // admitted before the last change
         }
-        if (samples.incrementAndGet() >= settings.windowSamples()) {
+        AdaptiveRateSettings s = settings;
+        if (samples.incrementAndGet() >= s.windowSamples() && nowNanos - windowStartNanos >= s.windowMinNanos()) {
             closeWindow(nowNanos);
         }
     }
@@ -103,9 +113,11 @@ public final class AdaptiveRateController {
         }
         try {
             AdaptiveRateSettings s = settings;
-            if (samples.get() < s.windowSamples()) {
+            if (samples.get() < s.windowSamples() || nowNanos - windowStartNanos < s.windowMinNanos()) {
                 return; // closed by the previous holder of the flag
             }
+            long windowNanos = nowNanos - windowStartNanos;
+            windowStartNanos = nowNanos;
             int index = active;
             AtomicHistogram window = windows[index];
             active = index ^ 1;
@@ -119,16 +131,22 @@ public final class AdaptiveRateController {
             window.reset();
             lastP95Nanos = p95Nanos;
             windowsClosed.incrementAndGet();
-            adjust(p95Nanos, stale, s, nowNanos);
+            double completed = windowNanos <= 0 ? 0 : count * 1e9 / windowNanos; // unknown: never hold a cut
+            adjust(p95Nanos, completed, stale, s, nowNanos);
         } finally {
             adjusting.set(false);
         }
     }
 
-    private void adjust(long p95Nanos, boolean stale, AdaptiveRateSettings s, long nowNanos) {
+    private void adjust(long p95Nanos, double completedPerSecond, boolean stale, AdaptiveRateSettings s,
+            long nowNanos) {
         double current = rate;
         double next = nextRate(current, p95Nanos, s);
-        if (next == current || (next > current && stale)) {
+        if (next == current || (next > current && stale && lastChangeRaised)) {
+            return;
+        }
+        if (next < current && draining(current, completedPerSecond, p95Nanos, s)) {
+            held.incrementAndGet(); // the last cuts are taking effect: another one now would over-correct
             return;
         }
         LimitListener.Reason reason = next < current ? LimitListener.Reason.LATENCY_HIGH
@@ -136,6 +154,25 @@ public final class AdaptiveRateController {
         apply(next, s, nowNanos);
         (next < current ? lowered : raised).incrementAndGet();
         listener.limitChanged(current, next, reason, p95Nanos, nowNanos);
+    }
+
+    /**
+     * Whether a cut should wait because the previous ones already took effect: latency lags the rate
+     * by the latency itself, so for a while after the rate fell below capacity every window is still
+     * above target while the queue drains. Once the rate is below what the server completed in the
+     * window (its capacity while it queues) by a full decrease step, or by enough to drain the P95's
+     * excess over the target within {@link #DRAIN_NANOS} (at most half), another cut would only
+     * overshoot below capacity (the old controller fell to 122/s
+     * after a drop to 400/s and took tens of seconds to climb back).
+     *
+     * @param rate               the current rate
+     * @param completedPerSecond the calls completed per second during the window
+     * @param s                  the settings
+     * @return whether to hold the cut
+     */
+    static boolean draining(double rate, double completedPerSecond, long p95Nanos, AdaptiveRateSettings s) {
+        double excess = (p95Nanos - s.targetP95Nanos()) / (double) DRAIN_NANOS;
+        return rate <= completedPerSecond * (1.0 - Math.min(0.5, Math.max(s.decreaseStep(), excess)));
     }
 
     /**
@@ -185,6 +222,7 @@ public final class AdaptiveRateController {
     private void apply(double next, AdaptiveRateSettings s, long nowNanos) {
         if (next != rate) {
             lastChangeNanos = nowNanos;
+            lastChangeRaised = next > rate;
         }
         rate = next;
         bucket.setLimits(next, s.burstAt(next), nowNanos);
@@ -213,6 +251,11 @@ public final class AdaptiveRateController {
     /** @return how often the controller lowered the rate */
     public long lowered() {
         return lowered.get();
+    }
+
+    /** @return how often a cut was held because the queue was already draining */
+    public long held() {
+        return held.get();
     }
 
     /** @return windows evaluated so far */

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param maxRate        the highest rate the controller may set
  * @param targetP95Nanos the P95 latency the controller steers towards
  * @param windowSamples  latencies per window; one adjustment per window
+ * @param windowMinNanos how long a window lasts at least (a window needs both)
  * @param decreaseAbove  lower the rate when P95 exceeds this multiple of the target
  * @param increaseBelow  raise the rate when P95 is below this multiple of the target
  * @param decreaseStep   fraction by which a decrease lowers the rate
@@ -22,7 +23,7 @@ import java.util.Map;
  * @param permitsPerCall permits each call takes
  */
 public record AdaptiveRateSettings(String operation, double initialRate, double minRate, double maxRate,
-        long targetP95Nanos, int windowSamples, double decreaseAbove, double increaseBelow, double decreaseStep,
+        long targetP95Nanos, int windowSamples, long windowMinNanos, double decreaseAbove, double increaseBelow, double decreaseStep,
         double increaseStep, long burstNanos, long maxWaitNanos, int permitsPerCall) {
 
     /** Factory PID of the adaptive rate-limiter component. */
@@ -33,6 +34,7 @@ public record AdaptiveRateSettings(String operation, double initialRate, double 
     static final String MAX_RATE = "max.rate";
     static final String TARGET_P95_MS = "target.p95.ms";
     static final String WINDOW_SAMPLES = "window.samples";
+    static final String WINDOW_MIN_MS = "window.min.ms";
     static final String DECREASE_ABOVE = "decrease.above";
     static final String INCREASE_BELOW = "increase.below";
     static final String DECREASE_STEP = "decrease.step";
@@ -46,6 +48,7 @@ public record AdaptiveRateSettings(String operation, double initialRate, double 
     static final double DEFAULT_MAX_RATE = 10_000.0;
     static final double DEFAULT_TARGET_P95_MS = 100.0;
     static final int DEFAULT_WINDOW_SAMPLES = 100;
+    static final double DEFAULT_WINDOW_MIN_MS = 250.0;
     static final double DEFAULT_DECREASE_ABOVE = 1.2;
     static final double DEFAULT_INCREASE_BELOW = 0.8;
     static final double DEFAULT_DECREASE_STEP = 0.10;
@@ -77,6 +80,7 @@ public record AdaptiveRateSettings(String operation, double initialRate, double 
         }
         long target = values.millisAsNanos(TARGET_P95_MS, DEFAULT_TARGET_P95_MS, 0.001, 3_600_000.0);
         int window = values.integer(WINDOW_SAMPLES, DEFAULT_WINDOW_SAMPLES, MIN_WINDOW_SAMPLES, 1_000_000);
+        long windowMin = values.millisAsNanos(WINDOW_MIN_MS, DEFAULT_WINDOW_MIN_MS, 0.0, 600_000.0);
         double decreaseAbove = values.decimal(DECREASE_ABOVE, DEFAULT_DECREASE_ABOVE, 1.0, 100.0);
         double increaseBelow = values.decimalAbove(INCREASE_BELOW, DEFAULT_INCREASE_BELOW, 0.0, 1.0);
         if (increaseBelow >= decreaseAbove) {
@@ -88,7 +92,7 @@ public record AdaptiveRateSettings(String operation, double initialRate, double 
         long burst = values.millisAsNanos(BURST_MS, DEFAULT_BURST_MS, 0.001, 60_000.0);
         long maxWait = values.millisAsNanos(MAX_WAIT_MS, DEFAULT_MAX_WAIT_MS, 0.0, 3_600_000.0);
         int permits = values.integer(PERMITS_PER_CALL, DEFAULT_PERMITS_PER_CALL, 1, TokenBucket.MAX_BURST);
-        return new AdaptiveRateSettings(operation, initial, min, max, target, window, decreaseAbove, increaseBelow,
+        return new AdaptiveRateSettings(operation, initial, min, max, target, window, windowMin, decreaseAbove, increaseBelow,
                 decreaseStep, increaseStep, burst, maxWait, permits);
     }
 
@@ -105,6 +109,6 @@ public record AdaptiveRateSettings(String operation, double initialRate, double 
     /** @return a short description for log lines */
     public String describe() {
         return "adaptive rate " + Rates.format(minRate) + ".." + Rates.format(maxRate) + "/s, target P95 "
-                + Rates.millis(targetP95Nanos) + " over " + windowSamples + " calls";
+                + Rates.millis(targetP95Nanos) + " over " + windowSamples + " calls and " + Rates.millis(windowMinNanos);
     }
 }

@@ -56,6 +56,11 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(name = "AIMD: drop latency (ms)", description = "A call slower than this counts as a drop.")
     double aimd_drop_latency_ms() default ConcurrencyLimitSettings.DEFAULT_DROP_LATENCY_MS;
 
+    @AttributeDefinition(name = "AIMD: drop share", description = "The limit backs off after a window in which more "
+            + "than this share of the calls were drops (0.05: the window's P95 exceeded the drop latency); 0 = any "
+            + "single drop.", min = "0", max = "1")
+    double aimd_drop_share() default ConcurrencyLimitSettings.DEFAULT_DROP_SHARE;
+
     @AttributeDefinition(name = "Service ranking", description = "The manager uses the highest-ranked rate-limit "
             + "stage of an operation: raise it to swap strategies without a gap.", required = false)
     int service_ranking() default 0;

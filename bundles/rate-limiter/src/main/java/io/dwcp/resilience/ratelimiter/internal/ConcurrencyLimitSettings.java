@@ -19,10 +19,11 @@ import java.util.Map;
  * @param queueSize          Gradient2: calls allowed to queue beyond the RTT-derived limit
  * @param backoffRatio       AIMD: factor applied to the limit after a window with drops
  * @param dropLatencyNanos   AIMD: a call slower than this counts as a drop
+ * @param dropShare          AIMD: the limit backs off after a window in which more than this share of calls dropped
  */
 public record ConcurrencyLimitSettings(String operation, String algorithm, int initialLimit, int minLimit,
         int maxLimit, int windowSamples, long windowMinNanos, double tolerance, double smoothing, int longWindow,
-        int queueSize, double backoffRatio, long dropLatencyNanos) {
+        int queueSize, double backoffRatio, long dropLatencyNanos, double dropShare) {
 
     /** Factory PID of the concurrency-limit component. */
     public static final String PID = "dwcp.ratelimiter.concurrency";
@@ -44,6 +45,7 @@ public record ConcurrencyLimitSettings(String operation, String algorithm, int i
     static final String QUEUE_SIZE = "gradient.queue.size";
     static final String BACKOFF_RATIO = "aimd.backoff.ratio";
     static final String DROP_LATENCY_MS = "aimd.drop.latency.ms";
+    static final String DROP_SHARE = "aimd.drop.share";
 
     static final String DEFAULT_ALGORITHM = GRADIENT2;
     static final int DEFAULT_INITIAL_LIMIT = 20;
@@ -57,6 +59,7 @@ public record ConcurrencyLimitSettings(String operation, String algorithm, int i
     static final int DEFAULT_QUEUE_SIZE = 4;
     static final double DEFAULT_BACKOFF_RATIO = 0.9;
     static final double DEFAULT_DROP_LATENCY_MS = 1000.0;
+    static final double DEFAULT_DROP_SHARE = 0.05;
 
     /** Highest limit accepted. */
     static final int MAX_ACCEPTED_LIMIT = 1_000_000;
@@ -88,8 +91,9 @@ public record ConcurrencyLimitSettings(String operation, String algorithm, int i
         int queueSize = values.integer(QUEUE_SIZE, DEFAULT_QUEUE_SIZE, 0, MAX_ACCEPTED_LIMIT);
         double backoff = values.decimalAbove(BACKOFF_RATIO, DEFAULT_BACKOFF_RATIO, 0.0, 0.999);
         long dropLatency = values.millisAsNanos(DROP_LATENCY_MS, DEFAULT_DROP_LATENCY_MS, 0.001, 3_600_000.0);
+        double dropShare = values.decimal(DROP_SHARE, DEFAULT_DROP_SHARE, 0.0, 0.999);
         return new ConcurrencyLimitSettings(operation, algorithm, initial, min, max, window, windowMin, tolerance,
-                smoothing, longWindow, queueSize, backoff, dropLatency);
+                smoothing, longWindow, queueSize, backoff, dropLatency, dropShare);
     }
 
     /** @return a new instance of the configured algorithm, starting fresh */

@@ -24,6 +24,8 @@ public final class ConcurrencyLimiter {
     private final AtomicInteger rttCount = new AtomicInteger();
     private final AtomicLong rttSum = new AtomicLong();
     private final AtomicInteger windowMaxInflight = new AtomicInteger();
+    /** Calls of the window that timed out, were shed downstream or were slower than the drop latency. */
+    private final AtomicInteger windowDrops = new AtomicInteger();
     private final AtomicBoolean adjusting = new AtomicBoolean();
     private final AtomicLong raised = new AtomicLong();
     private final AtomicLong lowered = new AtomicLong();
@@ -31,7 +33,6 @@ public final class ConcurrencyLimiter {
 
     private volatile ConcurrencyLimitSettings settings;
     private volatile int limit;
-    private volatile boolean windowDropped;
     private volatile long windowStart;
     private volatile long lastShortRtt = -1;
     private volatile long lastLongRtt = -1;
@@ -94,8 +95,8 @@ public final class ConcurrencyLimiter {
             rttSum.addAndGet(rttNanos);
             rttCount.incrementAndGet();
         }
-        if ((dropped || rttNanos > s.dropLatencyNanos()) && !windowDropped) {
-            windowDropped = true;
+        if (dropped || rttNanos > s.dropLatencyNanos()) {
+            windowDrops.incrementAndGet();
         }
         if (windowCount.incrementAndGet() >= s.windowSamples() && nowNanos - windowStart >= s.windowMinNanos()) {
             closeWindow(nowNanos);
@@ -111,12 +112,12 @@ public final class ConcurrencyLimiter {
             if (windowCount.get() < s.windowSamples() || nowNanos - windowStart < s.windowMinNanos()) {
                 return;
             }
-            windowCount.set(0);
+            int count = windowCount.getAndSet(0);
             long sum = rttSum.getAndSet(0);
             int measured = rttCount.getAndSet(0);
             int maxInflight = windowMaxInflight.getAndSet(inflight.get());
-            boolean dropped = windowDropped;
-            windowDropped = false;
+            // a share, not a single call: ordinary latency variance always has a few slow calls
+            boolean dropped = windowDrops.getAndSet(0) > s.dropShare() * count;
             windowStart = nowNanos;
             long shortRtt = measured > 0 ? sum / measured : -1;
             if (shortRtt >= 0) {

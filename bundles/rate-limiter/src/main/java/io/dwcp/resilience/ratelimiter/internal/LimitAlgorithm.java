@@ -11,7 +11,8 @@ public interface LimitAlgorithm {
      * @param limit       the current (unrounded) limit
      * @param shortRtt    mean RTT of the window's measured calls in nanoseconds, or -1 if none was measured
      * @param maxInflight the most calls in flight at once during the window
-     * @param dropped     whether a call of the window timed out or was shed downstream
+     * @param dropped     whether more than the configured share of the window's calls dropped (timed out, were
+     *                    shed downstream or were slower than the drop latency)
      * @return the new limit, within the configured bounds
      */
     double update(double limit, long shortRtt, int maxInflight, boolean dropped);

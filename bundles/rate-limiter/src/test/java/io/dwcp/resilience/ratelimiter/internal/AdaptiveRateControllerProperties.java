@@ -19,7 +19,7 @@ class AdaptiveRateControllerProperties {
     void everyChangeFollowsTheRuleAndStaysInBounds(
             @ForAll @Size(min = 1, max = 40) List<@LongRange(min = 0, max = 2_000) Long> windowLatenciesMs,
             @ForAll @IntRange(min = 100, max = 10_000) int initialRate) {
-        AdaptiveRateSettings s = AdaptiveRateSettings.from(Map.of("dwcp.operation", "send", "initial.rate",
+        AdaptiveRateSettings s = AdaptiveRateSettings.from(Map.of("dwcp.operation", "send", "window.min.ms", "0", "initial.rate",
                 Integer.toString(initialRate), "window.samples", "20"));
         List<double[]> changes = new ArrayList<>();
         ManualTimeSource clock = new ManualTimeSource();

@@ -19,7 +19,7 @@ class AdaptiveRateControllerTest {
             changes.add(Rates.format(from) + "->" + Rates.format(to) + " " + reason + " " + signal / MS);
 
     private static AdaptiveRateSettings sendDefaults() {
-        return AdaptiveRateSettings.from(Map.of("dwcp.operation", "send"));
+        return AdaptiveRateSettings.from(Map.of("dwcp.operation", "send", "window.min.ms", "0"));
     }
 
     private void window(AdaptiveRateController c, int n, long latencyMs) {
@@ -88,23 +88,68 @@ class AdaptiveRateControllerTest {
     }
 
     @Test
-    void aFastWindowOfCallsAdmittedBeforeTheLastChangeDoesNotRaiseTheRate() {
+    void aFastWindowOfCallsAdmittedBeforeTheLastRaiseDoesNotRaiseAgain() {
         AdaptiveRateController c = new AdaptiveRateController(sendDefaults(), 1000, clock, listener);
         clock.advanceNanos(1_000 * MS);
         long before = clock.nanoTime();
-        window(c, 100, 500);
-        assertEquals(900.0, c.rate(), 1e-9);
-        for (int i = 0; i < 100; i++) {
-            c.record(10 * MS, clock.nanoTime()); // fast, but admitted 10 ms before the decrease
-        }
-        assertEquals(900.0, c.rate(), 1e-9, "stale fast samples may not raise");
         window(c, 100, 10);
-        assertEquals(945.0, c.rate(), 1e-9, "fresh fast samples do");
+        assertEquals(1050.0, c.rate(), 1e-9);
+        for (int i = 0; i < 100; i++) {
+            c.record(10 * MS, clock.nanoTime()); // fast, but admitted 10 ms before the raise: too optimistic
+        }
+        assertEquals(1050.0, c.rate(), 1e-9, "stale fast samples may not raise");
+        window(c, 100, 10);
+        assertEquals(1102.5, c.rate(), 1e-9, "fresh fast samples do");
         for (int i = 0; i < 100; i++) {
             c.record(clock.nanoTime() - before, clock.nanoTime());
         }
         // these calls took (now - before) > 120 ms: stale or not, a slow window always lowers
-        assertEquals(850.5, c.rate(), 1e-9);
+        assertEquals(992.25, c.rate(), 1e-9);
+    }
+
+    @Test
+    void aFastWindowAfterACutMayRaiseAtOnce() {
+        AdaptiveRateController c = new AdaptiveRateController(sendDefaults(), 1000, clock, listener);
+        clock.advanceNanos(1_000 * MS);
+        window(c, 100, 500);
+        assertEquals(900.0, c.rate(), 1e-9);
+        for (int i = 0; i < 100; i++) {
+            c.record(10 * MS, clock.nanoTime()); // admitted before the cut, at the higher rate: pessimistic
+        }
+        assertEquals(945.0, c.rate(), 1e-9, "samples of a higher rate cannot make a raise overshoot");
+    }
+
+    @Test
+    void aCutWaitsWhileTheRateIsFarEnoughBelowWhatTheServerCompletes() {
+        AdaptiveRateSettings s = AdaptiveRateSettings.from(Map.of("dwcp.operation", "send"));
+        AdaptiveRateController c = new AdaptiveRateController(s, 1000, clock, listener);
+        // 1000 slow calls complete within 250 ms: the server does 4000/s, the rate is 1000/s, the queue drains
+        for (int i = 0; i < 1000; i++) {
+            clock.advanceNanos(250 * MS / 1000);
+            c.record(500 * MS, clock.nanoTime());
+        }
+        assertEquals(1000.0, c.rate(), 1e-9);
+        assertEquals(1, c.held());
+        // 100 slow calls in 250 ms: 400/s completed, below the rate: cut
+        for (int i = 0; i < 100; i++) {
+            clock.advanceNanos(250 * MS / 100);
+            c.record(500 * MS, clock.nanoTime());
+        }
+        assertEquals(900.0, c.rate(), 1e-9);
+    }
+
+    @Test
+    void aWindowSpansItsMinimumTimeAsWellAsItsSamples() {
+        AdaptiveRateSettings s = AdaptiveRateSettings.from(Map.of("dwcp.operation", "send"));
+        AdaptiveRateController c = new AdaptiveRateController(s, 1000, clock, listener);
+        for (int i = 0; i < 1000; i++) {
+            clock.advanceNanos(MS / 10);
+            c.record(500 * MS, clock.nanoTime());
+        }
+        assertEquals(0, c.windowsClosed(), "1000 samples in 100 ms: not a window yet");
+        clock.advanceNanos(150 * MS);
+        c.record(500 * MS, clock.nanoTime());
+        assertEquals(1, c.windowsClosed());
     }
 
     @Test
@@ -134,10 +179,10 @@ class AdaptiveRateControllerTest {
         AdaptiveRateController c = new AdaptiveRateController(sendDefaults(), 1000, clock, listener);
         window(c, 100, 500);
         assertEquals(900.0, c.rate(), 1e-9);
-        c.reconfigure(AdaptiveRateSettings.from(Map.of("dwcp.operation", "send", "target.p95.ms", "600")),
+        c.reconfigure(AdaptiveRateSettings.from(Map.of("dwcp.operation", "send", "window.min.ms", "0", "target.p95.ms", "600")),
                 clock.nanoTime());
         assertEquals(900.0, c.rate(), 1e-9, "a new target does not reset the rate");
-        c.reconfigure(AdaptiveRateSettings.from(Map.of("dwcp.operation", "send", "max.rate", "500",
+        c.reconfigure(AdaptiveRateSettings.from(Map.of("dwcp.operation", "send", "window.min.ms", "0", "max.rate", "500",
                 "initial.rate", "500")), clock.nanoTime());
         assertEquals(500.0, c.rate(), 1e-9);
         assertEquals("900->500 CONFIGURED 0", changes.get(changes.size() - 1));

@@ -2,22 +2,21 @@ package io.dwcp.resilience.ratelimiter.internal;
 
 import io.dwcp.resilience.api.ManualTimeSource;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.PriorityQueue;
-import java.util.Random;
+import java.util.SplittableRandom;
 import org.HdrHistogram.Histogram;
 
 /**
  * A discrete-event simulation of an overloaded server, in simulated time: clients send requests
  * at a fixed Poisson rate; a limiter admits or rejects each; admitted requests go to a server with
- * {@code workers} workers, a FIFO queue without bound and exponential service times, so latency
- * grows with load; a client gives up after {@code clientTimeout}, but the server still does the
- * work (that is how overload turns into congestion collapse).
+ * {@code workers} workers, a FIFO queue without bound and random service times, so latency grows
+ * with load; a client gives up after {@code clientTimeout}, but the server still does the work
+ * (that is how overload turns into congestion collapse). A scenario may halve the workers in
+ * mid-run (capacity drops to half).
  *
- * <p>Goodput counts requests that completed within the client's timeout. Everything is seeded, so
- * a run gives the same figures every time.
+ * <p>Arrivals and service times come from separate random streams, so every limiter sees the same
+ * arrivals. Goodput counts requests that completed within the client's timeout. Everything is
+ * seeded: a run gives the same figures every time.
  */
 final class OverloadSimulation {
 
@@ -36,76 +35,134 @@ final class OverloadSimulation {
         double limit();
     }
 
-    /** The server and the load. */
-    record Scenario(int workers, long meanServiceNanos, double offeredRate, long clientTimeoutNanos, long durationNanos,
-            long warmupNanos, long seed) {
+    /** Service time of one request. */
+    interface ServiceTime {
+        long next(SplittableRandom random);
+
+        double meanNanos();
+
+        String describe();
+    }
+
+    static ServiceTime exponential(long meanNanos) {
+        return new ServiceTime() {
+            @Override
+            public long next(SplittableRandom random) {
+                return draw(random, meanNanos);
+            }
+
+            @Override
+            public double meanNanos() {
+                return meanNanos;
+            }
+
+            @Override
+            public String describe() {
+                return "exponential " + meanNanos / MS + " ms";
+            }
+        };
+    }
+
+    /** A mixture of two exponentials: {@code fastShare} of requests have mean {@code fast}, the rest mean {@code slow}. */
+    static ServiceTime bimodal(double fastShare, long fastNanos, long slowNanos) {
+        return new ServiceTime() {
+            @Override
+            public long next(SplittableRandom random) {
+                return draw(random, random.nextDouble() < fastShare ? fastNanos : slowNanos);
+            }
+
+            @Override
+            public double meanNanos() {
+                return fastShare * fastNanos + (1 - fastShare) * slowNanos;
+            }
+
+            @Override
+            public String describe() {
+                return String.format(Locale.ROOT, "bimodal %.0f %% ~%d ms, %.0f %% ~%d ms", 100 * fastShare,
+                        fastNanos / MS, 100 * (1 - fastShare), slowNanos / MS);
+            }
+        };
+    }
+
+    /**
+     * The server and the load.
+     *
+     * @param dropAtNanos when the workers halve (from the start of the run), or -1
+     */
+    record Scenario(String name, int workers, ServiceTime service, double offeredRate, long clientTimeoutNanos,
+            long durationNanos, long warmupNanos, long dropAtNanos) {
 
         double capacity() {
-            return workers * (double) SECOND / meanServiceNanos;
+            return workers * (double) SECOND / service.meanNanos();
+        }
+
+        double capacityAfterDrop() {
+            return (workers / 2) * (double) SECOND / service.meanNanos();
+        }
+
+        String describe() {
+            return String.format(Locale.ROOT, "%s: %d workers x %s (capacity %.0f/s), Poisson %.0f/s%s", name, workers,
+                    service.describe(), capacity(), offeredRate, dropAtNanos < 0 ? ""
+                            : String.format(Locale.ROOT, ", workers halve at %d s", dropAtNanos / SECOND));
         }
     }
 
-    /** What a run measured after its warm-up. */
-    record Result(String name, double offered, double admittedRate, double goodput, double capacity, long p50, long p95,
-            long p99, long max, double limitMean, double limitMin, double limitMax, List<Long> windowP95s) {
-
-        double goodputShare() {
-            return goodput / capacity;
-        }
-
-        String row() {
-            return String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f (%.0f %%) | %.1f | %.1f | %.1f | %.1f | %s |",
-                    name, offered, admittedRate, goodput, 100 * goodputShare(), p50 / 1e6, p95 / 1e6, p99 / 1e6,
-                    max / 1e6, Double.isInfinite(limitMean) ? "none" : limitMin == limitMax ? String.format(Locale.ROOT, "%.0f", limitMean)
-                            : String.format(Locale.ROOT, "%.0f (%.0f..%.0f)", limitMean, limitMin, limitMax));
-        }
-    }
-
-    private record Event(long time, int kind, long admittedAt) implements Comparable<Event> {
-        static final int ARRIVAL = 0;
-        static final int COMPLETION = 1;
-
-        @Override
-        public int compareTo(Event o) {
-            return time != o.time ? Long.compare(time, o.time) : Integer.compare(kind, o.kind);
-        }
+    /**
+     * What a run measured after its warm-up.
+     *
+     * @param goodputShare   calls completed within the client timeout / what the server could do meanwhile
+     * @param recoveryNanos  after the drop: how long until every later 5 s stretch had goodput within 10 % of
+     *                       the new capacity and every second a P99 under 1 s (-1 without a drop, MAX if never)
+     * @param settledShare   share of seconds (after warm-up, except the 10 s after a drop) whose P95 was within
+     *                       80..120 % of {@code p95Target}
+     */
+    record Result(String limiter, Scenario scenario, long seed, double goodputShare, long p95, long p99,
+            double limitMean, double limitMin, double limitMax, long recoveryNanos, double settledShare) {
     }
 
     private OverloadSimulation() {
     }
 
-    static Result run(String name, Scenario sc, ManualTimeSource clock, Limiter limiter) {
-        Random random = new Random(sc.seed());
-        PriorityQueue<Event> events = new PriorityQueue<>();
+    /**
+     * @param p95Target the P95 the per-second check compares against
+     */
+    static Result run(String name, Scenario sc, long seed, ManualTimeSource clock, Limiter limiter, long p95Target) {
+        SplittableRandom arrivals = new SplittableRandom(seed);
+        SplittableRandom service = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 1);
+        CompletionHeap running = new CompletionHeap(sc.workers());
         ArrayDeque<Long> queue = new ArrayDeque<>();
-        Histogram latencies = new Histogram(3_600_000_000_000L, 3);
-        Histogram windowLatencies = new Histogram(3_600_000_000_000L, 3);
-        List<Long> windowP95s = new ArrayList<>();
+        Histogram latencies = new Histogram(3_600_000_000_000L, 2);
+        int seconds = (int) (sc.durationNanos() / SECOND) + 1;
+        Histogram[] perSecond = new Histogram[seconds];
+        long[] goodPerSecond = new long[seconds];
         long start = clock.nanoTime();
         long end = start + sc.durationNanos();
         long measureFrom = start + sc.warmupNanos();
-        long nextWindow = measureFrom + SECOND;
+        long dropAt = sc.dropAtNanos() < 0 ? Long.MAX_VALUE : start + sc.dropAtNanos();
+        int workers = sc.workers();
         int busy = 0;
-        long arrivals = 0;
-        long admitted = 0;
         long good = 0;
         double limitSum = 0;
         double limitMin = Double.MAX_VALUE;
         double limitMax = 0;
         long limitSamples = 0;
-        events.add(new Event(start + exponential(random, SECOND / sc.offeredRate()), Event.ARRIVAL, 0));
-        while (!events.isEmpty()) {
-            Event e = events.poll();
-            if (e.time() > end) {
+        double meanGap = SECOND / sc.offeredRate();
+        long nextArrival = start + draw(arrivals, meanGap);
+        for (;;) {
+            boolean arrival = running.isEmpty() || nextArrival < running.peekTime();
+            long now = arrival ? nextArrival : running.peekTime();
+            if (now > end) {
                 break;
             }
-            clock.advanceNanos(e.time() - clock.nanoTime());
-            long now = e.time();
+            if (now >= dropAt) {
+                workers = sc.workers() / 2;
+                dropAt = Long.MAX_VALUE;
+            }
+            clock.advanceNanos(now - clock.nanoTime());
             boolean measuring = now >= measureFrom;
-            if (e.kind() == Event.ARRIVAL) {
-                events.add(new Event(now + exponential(random, SECOND / sc.offeredRate()), Event.ARRIVAL, 0));
+            if (arrival) {
+                nextArrival = now + draw(arrivals, meanGap);
                 if (measuring) {
-                    arrivals++;
                     double l = limiter.limit();
                     limitSum += l;
                     limitSamples++;
@@ -113,88 +170,155 @@ final class OverloadSimulation {
                     limitMax = Math.max(limitMax, l);
                 }
                 if (limiter.admit(now)) {
-                    if (measuring) {
-                        admitted++;
-                    }
-                    if (busy < sc.workers()) {
+                    if (busy < workers) {
                         busy++;
-                        events.add(new Event(now + exponential(random, sc.meanServiceNanos()), Event.COMPLETION, now));
+                        running.add(now + sc.service().next(service), now);
                     } else {
                         queue.add(now);
                     }
                 }
             } else {
-                long latency = now - e.admittedAt();
+                long admittedAt = running.peekAdmitted();
+                running.poll();
+                long latency = now - admittedAt;
                 boolean timedOut = latency > sc.clientTimeoutNanos();
-                limiter.completed(e.admittedAt(), now, timedOut);
-                if (measuring && e.admittedAt() >= measureFrom) {
+                limiter.completed(admittedAt, now, timedOut);
+                int second = (int) ((now - start) / SECOND);
+                if (perSecond[second] == null) {
+                    perSecond[second] = new Histogram(3_600_000_000_000L, 2);
+                }
+                perSecond[second].recordValue(latency);
+                if (!timedOut) {
+                    goodPerSecond[second]++;
+                }
+                if (measuring && admittedAt >= measureFrom) {
                     latencies.recordValue(latency);
-                    windowLatencies.recordValue(latency);
                     if (!timedOut) {
                         good++;
                     }
                 }
-                if (now >= nextWindow) {
-                    windowP95s.add(windowLatencies.getTotalCount() == 0 ? 0 : windowLatencies.getValueAtPercentile(95));
-                    windowLatencies.reset();
-                    nextWindow += SECOND;
-                }
-                Long waiting = queue.poll();
+                Long waiting = busy <= workers ? queue.poll() : null;
                 if (waiting != null) {
-                    events.add(new Event(now + exponential(random, sc.meanServiceNanos()), Event.COMPLETION, waiting));
+                    running.add(now + sc.service().next(service), waiting);
                 } else {
                     busy--;
                 }
             }
         }
-        double seconds = (sc.durationNanos() - sc.warmupNanos()) / (double) SECOND;
-        return new Result(name, arrivals / seconds, admitted / seconds, good / seconds, sc.capacity(),
-                latencies.getValueAtPercentile(50), latencies.getValueAtPercentile(95),
-                latencies.getValueAtPercentile(99), latencies.getMaxValue(), limitSum / Math.max(1, limitSamples),
-                limitMin, limitMax, windowP95s);
+        double measured = (sc.durationNanos() - sc.warmupNanos()) / (double) SECOND;
+        double possible = sc.dropAtNanos() < 0 ? sc.capacity() * measured
+                : sc.capacity() * (sc.dropAtNanos() - sc.warmupNanos()) / SECOND
+                        + sc.capacityAfterDrop() * (sc.durationNanos() - sc.dropAtNanos()) / SECOND;
+        int firstMeasured = (int) (sc.warmupNanos() / SECOND);
+        int dropSecond = sc.dropAtNanos() < 0 ? -1 : (int) (sc.dropAtNanos() / SECOND);
+        int settled = 0;
+        int counted = 0;
+        for (int s = firstMeasured; s < seconds - 1; s++) {
+            if (dropSecond >= 0 && s >= dropSecond && s < dropSecond + 10) {
+                continue;
+            }
+            counted++;
+            long p95 = perSecond[s] == null ? 0 : perSecond[s].getValueAtPercentile(95);
+            if (p95 >= 0.8 * p95Target && p95 <= 1.2 * p95Target) {
+                settled++;
+            }
+        }
+        long recovery = dropSecond < 0 ? -1 : recovery(perSecond, goodPerSecond, dropSecond, seconds - 1,
+                sc.capacityAfterDrop());
+        return new Result(name, sc, seed, good / possible, latencies.getValueAtPercentile(95),
+                latencies.getValueAtPercentile(99), limitSum / Math.max(1, limitSamples), limitMin, limitMax, recovery,
+                counted == 0 ? 0 : settled / (double) counted);
     }
 
-    private static long exponential(Random random, double mean) {
+    /** The first second after the drop from which on every 5 s stretch is back to capacity with P99 under 1 s. */
+    private static long recovery(Histogram[] perSecond, long[] good, int dropSecond, int lastFull, double capacity) {
+        int recovered = Integer.MAX_VALUE;
+        for (int s = lastFull - 5; s >= dropSecond; s--) {
+            long sum = 0;
+            boolean fast = true;
+            for (int i = s; i < s + 5; i++) {
+                sum += good[i];
+                fast &= perSecond[i] != null && perSecond[i].getValueAtPercentile(99) < SECOND;
+            }
+            if (!fast || sum < 0.9 * capacity * 5) {
+                break;
+            }
+            recovered = s;
+        }
+        return recovered == Integer.MAX_VALUE ? Long.MAX_VALUE : (recovered - dropSecond) * SECOND;
+    }
+
+    static long draw(SplittableRandom random, double mean) {
         return Math.max(1, (long) (-Math.log(1.0 - random.nextDouble()) * mean));
     }
 
+    /** The requests in service, by completion time: a binary heap of (time, admittedAt) pairs. */
+    private static final class CompletionHeap {
+        private long[] times;
+        private long[] admitted;
+        private int size;
+
+        CompletionHeap(int capacity) {
+            times = new long[capacity + 1];
+            admitted = new long[capacity + 1];
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        long peekTime() {
+            return times[0];
+        }
+
+        long peekAdmitted() {
+            return admitted[0];
+        }
+
+        void add(long time, long admittedAt) {
+            if (size == times.length) {
+                times = java.util.Arrays.copyOf(times, size * 2);
+                admitted = java.util.Arrays.copyOf(admitted, size * 2);
+            }
+            int i = size++;
+            while (i > 0) {
+                int parent = (i - 1) / 2;
+                if (times[parent] <= time) {
+                    break;
+                }
+                times[i] = times[parent];
+                admitted[i] = admitted[parent];
+                i = parent;
+            }
+            times[i] = time;
+            admitted[i] = admittedAt;
+        }
+
+        void poll() {
+            long time = times[--size];
+            long adm = admitted[size];
+            int i = 0;
+            for (;;) {
+                int child = 2 * i + 1;
+                if (child >= size) {
+                    break;
+                }
+                if (child + 1 < size && times[child + 1] < times[child]) {
+                    child++;
+                }
+                if (times[child] >= time) {
+                    break;
+                }
+                times[i] = times[child];
+                admitted[i] = admitted[child];
+                i = child;
+            }
+            times[i] = time;
+            admitted[i] = adm;
+        }
+    }
+
     // ---- limiters
-
-    static Limiter unlimited() {
-        return new Limiter() {
-            @Override
-            public boolean admit(long now) {
-                return true;
-            }
-
-            @Override
-            public void completed(long admittedAt, long now, boolean timedOut) {
-            }
-
-            @Override
-            public double limit() {
-                return Double.POSITIVE_INFINITY;
-            }
-        };
-    }
-
-    static Limiter fixedRate(TokenBucket bucket) {
-        return new Limiter() {
-            @Override
-            public boolean admit(long now) {
-                return bucket.tryAcquire(1, now, 0) == 0;
-            }
-
-            @Override
-            public void completed(long admittedAt, long now, boolean timedOut) {
-            }
-
-            @Override
-            public double limit() {
-                return bucket.rate();
-            }
-        };
-    }
 
     static Limiter adaptiveRate(AdaptiveRateController controller) {
         return new Limiter() {
@@ -234,8 +358,31 @@ final class OverloadSimulation {
         };
     }
 
-    static String header() {
-        return "| limiter | offered/s | admitted/s | goodput/s (of capacity) | P50 ms | P95 ms | P99 ms | max ms | limit mean (min..max) |\n"
-                + "|---|---|---|---|---|---|---|---|---|";
+    /** A Netflix concurrency-limits {@code Limit}, driven as its {@code SimpleLimiter} drives it. */
+    static Limiter netflix(com.netflix.concurrency.limits.Limit limit) {
+        return new Limiter() {
+            private int inflight;
+
+            @Override
+            public boolean admit(long now) {
+                if (inflight >= limit.getLimit()) {
+                    return false;
+                }
+                inflight++;
+                return true;
+            }
+
+            @Override
+            public void completed(long admittedAt, long now, boolean timedOut) {
+                // SimpleLimiter reports the in-flight count seen at acquisition; the count now is close enough
+                limit.onSample(admittedAt, now - admittedAt, inflight, timedOut);
+                inflight--;
+            }
+
+            @Override
+            public double limit() {
+                return limit.getLimit();
+            }
+        };
     }
 }

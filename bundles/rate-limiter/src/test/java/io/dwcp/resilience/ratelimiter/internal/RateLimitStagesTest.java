@@ -213,6 +213,54 @@ class RateLimitStagesTest {
     }
 
     @Test
+    void aStateStoreArrivingAfterTheStageStartedRestoresTheLimitUnlessItMovedSince() throws Exception {
+        AdaptiveRateStage learner = wire(new AdaptiveRateStage());
+        learner.activate(config());
+        Next<String> slow = inv -> {
+            clock.advanceNanos(500 * MS);
+            return "slow";
+        };
+        for (int i = 0; i < 200; i++) {
+            clock.advanceNanos(10 * MS);
+            learner.execute(call(), slow);
+        }
+        learner.deactivate();
+        assertEquals(1, store.records.size());
+
+        // The state bundle starts last: the stage is active and serving before the store exists.
+        AdaptiveRateStage late = wire(new AdaptiveRateStage());
+        late.stateStore = null;
+        late.activate(config());
+        try {
+            late.execute(call(), OK);
+            assertEquals(1000.0, late.limiters.get("send").algorithm.rate(), 1e-9);
+            late.bindStateStore(store);
+            assertEquals(810.0, late.limiters.get("send").algorithm.rate(), 1e-9, "restored when the store came");
+            assertTrue(log.stream().anyMatch(l -> l.contains("state store arrived after the stage started")), log.toString());
+        } finally {
+            late.deactivate();
+        }
+
+        // A limiter that has learnt since it started keeps what it learnt.
+        store.records.put("ratelimiter.adaptive/send", store.records.get("ratelimiter.adaptive/send"));
+        AdaptiveRateStage busy = wire(new AdaptiveRateStage());
+        busy.stateStore = null;
+        busy.activate(config());
+        try {
+            for (int i = 0; i < 100; i++) {
+                clock.advanceNanos(10 * MS);
+                busy.execute(call(), slow);
+            }
+            double learnt = busy.limiters.get("send").algorithm.rate();
+            assertTrue(learnt < 1000.0, "moved: " + learnt);
+            busy.bindStateStore(store);
+            assertEquals(learnt, busy.limiters.get("send").algorithm.rate(), 1e-9, "newer than the saved state");
+        } finally {
+            busy.deactivate();
+        }
+    }
+
+    @Test
     void innerRejectionsAreNotLatencySamples() throws Exception {
         AdaptiveRateStage stage = wire(new AdaptiveRateStage());
         stage.activate(config("window.samples", "20"));

@@ -1,6 +1,6 @@
 package io.dwcp.resilience.retry.internal;
 
-import io.dwcp.resilience.stage.support.ConfigValues;
+import io.dwcp.resilience.kit.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -74,7 +74,7 @@ record RetrySettings(String operation, int maxRetries, BackoffPreset backoffPres
      * @throws io.dwcp.resilience.api.InvalidConfigurationException for the first bad value
      */
     static RetrySettings from(String pid, Map<String, ?> properties) {
-        ConfigValues c = new ConfigValues(pid, properties);
+        ConfigReader c = new ConfigReader(pid, properties);
         String operation = c.operation();
         int maxRetries = c.intValue(MAX_RETRIES, DEFAULT_MAX_RETRIES, 0, MAX_MAX_RETRIES);
         BackoffPreset preset = c.enumValue(BACKOFF, BackoffPreset.valueOf(DEFAULT_BACKOFF.toUpperCase(java.util.Locale.ROOT)), BackoffPreset.class);
@@ -88,15 +88,15 @@ record RetrySettings(String operation, int maxRetries, BackoffPreset backoffPres
         long incrementMs = c.longValue(INCREMENT_MS, DEFAULT_INCREMENT_MS, 0, MAX_DELAY_BOUND_MS);
         Jitter jitter = c.enumValue(JITTER, Jitter.valueOf(DEFAULT_JITTER.toUpperCase(java.util.Locale.ROOT)), Jitter.class);
         double jitterFactor = c.doubleValue(JITTER_FACTOR, DEFAULT_JITTER_FACTOR, 0.0, 1.0);
-        List<String> retryExceptions = c.listValue(RETRY_EXCEPTIONS);
-        List<String> ignoreExceptions = c.listValue(IGNORE_EXCEPTIONS);
+        List<String> retryExceptions = c.list(RETRY_EXCEPTIONS);
+        List<String> ignoreExceptions = c.list(IGNORE_EXCEPTIONS);
         for (String name : retryExceptions) {
             if (ignoreExceptions.contains(name)) {
                 throw c.refuse(RETRY_EXCEPTIONS, name, "is also listed in " + IGNORE_EXCEPTIONS);
             }
         }
-        ResultRules resultRules = ResultRules.parse(pid, RETRY_ON_RESULTS, c.listValue(RETRY_ON_RESULTS));
-        String resultPredicate = c.stringValue(RESULT_PREDICATE, "");
+        ResultRules resultRules = ResultRules.parse(pid, RETRY_ON_RESULTS, c.list(RETRY_ON_RESULTS));
+        String resultPredicate = c.string(RESULT_PREDICATE, "");
         boolean budgetEnabled = c.booleanValue(BUDGET_ENABLED, DEFAULT_BUDGET_ENABLED);
         double budgetRatio = c.doubleValue(BUDGET_RATIO, DEFAULT_BUDGET_RATIO, 0.0, 100.0);
         double budgetMin = c.doubleValue(BUDGET_MIN_RETRIES_PER_SECOND, DEFAULT_BUDGET_MIN_RETRIES_PER_SECOND, 0.0, 1e6);

@@ -1,6 +1,6 @@
 package io.dwcp.resilience.retry.internal;
 
-import io.dwcp.resilience.stage.support.TestInvocation;
+import io.dwcp.resilience.testkit.TestInvocation;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dwcp.resilience.api.ManualTimeSource;

@@ -95,10 +95,8 @@ class RetrySettingsTest {
     }
 
     @Test
-    void theOperationIsRequired() {
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> RetrySettings.from(PID, new HashMap<>()));
-        assertEquals("dwcp.operation", e.key());
+    void withoutAnOperationTheStageServesEveryOperationAsEveryStageDoes() {
+        assertEquals("*", RetrySettings.from(PID, new HashMap<>()).operation());
     }
 
     @Test

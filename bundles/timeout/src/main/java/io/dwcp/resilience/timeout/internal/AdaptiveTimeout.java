@@ -41,6 +41,15 @@ final class AdaptiveTimeout {
         this.failureFactor = failureFactor;
         this.latencyMultiplier = latencyMultiplier;
         this.currentNanos = new AtomicLong(clamp(initialNanos));
+        this.startNanos = currentNanos.get();
+    }
+
+    /** The value it started from; compared, not tracked, so that learning costs the call path nothing more. */
+    private final long startNanos;
+
+    /** @return whether the timeout has moved since it was made (it learnt, or was restored) */
+    boolean moved() {
+        return currentNanos.get() != startNanos;
     }
 
     /** @return the timeout to use now */

@@ -1,6 +1,6 @@
 package io.dwcp.resilience.timeout.internal;
 
-import io.dwcp.resilience.stage.support.ConfigValues;
+import io.dwcp.resilience.kit.ConfigReader;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +70,7 @@ record TimeoutSettings(String operation, TimeoutMode mode, long timeoutNanos, lo
      * @throws io.dwcp.resilience.api.InvalidConfigurationException for the first bad value
      */
     static TimeoutSettings from(String pid, Map<String, ?> properties) {
-        ConfigValues c = new ConfigValues(pid, properties);
+        ConfigReader c = new ConfigReader(pid, properties);
         String operation = c.operation();
         TimeoutMode mode = c.enumValue(MODE, TimeoutMode.valueOf(DEFAULT_MODE.toUpperCase(Locale.ROOT)), TimeoutMode.class);
         long timeoutMs = c.longValue(TIMEOUT_MS, DEFAULT_TIMEOUT_MS, 1, LIMIT_MS);

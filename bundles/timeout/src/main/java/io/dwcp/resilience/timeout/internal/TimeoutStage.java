@@ -25,6 +25,7 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.log.Logger;
@@ -56,8 +57,33 @@ public final class TimeoutStage implements Stage, MetricsSource, TimeoutListener
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile EventAdmin eventAdmin;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile StateStore stateStore;
+
+    /**
+     * The store may arrive after the stage started (the state bundle started later, or was updated):
+     * a saved adaptive timeout is taken up then, unless the timeout has already moved, which is newer.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindStateStore(StateStore store) {
+        stateStore = store;
+        if (settings == null) {
+            return; // activation restores
+        }
+        for (TimeoutController c : controllers.values()) {
+            if (c.adaptive() != null && !c.adaptive().moved()) {
+                logger.info("timeout stage: the state store arrived after the stage started; restoring {}",
+                        c.operation());
+                restore(c);
+            }
+        }
+    }
+
+    void unbindStateStore(StateStore store) {
+        if (stateStore == store) {
+            stateStore = null;
+        }
+    }
 
     private final TimeSource clock;
     private final Map<String, TimeoutController> controllers = new ConcurrentHashMap<>();
@@ -169,7 +195,7 @@ public final class TimeoutStage implements Stage, MetricsSource, TimeoutListener
         return r == null ? controller.execute(inv, next) : controller.executeForced(inv, next, r);
     }
 
-    private TimeoutController controllerFor(String operation) {
+    TimeoutController controllerFor(String operation) {
         TimeoutController controller = controllers.get(operation);
         if (controller != null) {
             return controller;

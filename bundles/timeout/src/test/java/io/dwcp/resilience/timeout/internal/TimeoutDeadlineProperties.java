@@ -1,6 +1,6 @@
 package io.dwcp.resilience.timeout.internal;
 
-import io.dwcp.resilience.stage.support.TestInvocation;
+import io.dwcp.resilience.testkit.TestInvocation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,6 +1,7 @@
 package io.dwcp.resilience.timeout.internal;
 
-import io.dwcp.resilience.stage.support.TestInvocation;
+import io.dwcp.resilience.testkit.TestInvocation;
+import io.dwcp.resilience.testkit.InMemoryStateStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -138,7 +139,7 @@ class TimeoutStageTest {
         long adapted = old.controller("send").currentTimeoutNanos();
         assertTrue(adapted < 1_000 * MS);
         old.deactivate();
-        assertEquals("1:" + adapted, new String(store.records.get("timeout/send"), StandardCharsets.UTF_8));
+        assertEquals("1:" + adapted, new String(store.records().get("timeout/send"), StandardCharsets.UTF_8));
 
         TimeoutStage replacement = newStage();
         replacement.activate(config("send", "mode", "adaptive", "timeout.ms", "1000"));
@@ -147,8 +148,24 @@ class TimeoutStageTest {
     }
 
     @Test
+    void aStateStoreArrivingAfterTheStageStartedRestoresTheTimeoutUnlessItMovedSince() throws Exception {
+        store.records.put("timeout/send", "1:777000000".getBytes(StandardCharsets.UTF_8));
+        store.records.put("timeout/sync", "1:777000000".getBytes(StandardCharsets.UTF_8));
+        TimeoutStage stage = newStage();
+        stage.stateStore = null; // the state bundle starts last
+        stage.activate(config("*", "mode", "adaptive", "timeout.ms", "1000"));
+        stage.controllerFor("send");
+        timeoutSeenBy(stage, "sync"); // sync has learnt: 950 ms
+        assertEquals(1_000 * MS, stage.controller("send").currentTimeoutNanos());
+
+        stage.bindStateStore(store);
+        assertEquals(777 * MS, stage.controller("send").currentTimeoutNanos(), "restored when the store came");
+        assertEquals(950 * MS, stage.controller("sync").currentTimeoutNanos(), "what it learnt since is newer");
+    }
+
+    @Test
     void aCorruptStateRecordIsIgnored() {
-        store.records.put("timeout/send", "garbage".getBytes(StandardCharsets.UTF_8));
+        store.records().put("timeout/send", "garbage".getBytes(StandardCharsets.UTF_8));
         TimeoutStage stage = newStage();
         stage.activate(config("send", "mode", "adaptive", "timeout.ms", "1000"));
         assertEquals(1_000 * MS, stage.controller("send").currentTimeoutNanos());
@@ -167,7 +184,7 @@ class TimeoutStageTest {
 
     @Test
     void aStageForAllOperationsAdaptsEachOperationSeparately() throws Exception {
-        store.records.put("timeout/sync", "1:777000000".getBytes(StandardCharsets.UTF_8));
+        store.records().put("timeout/sync", "1:777000000".getBytes(StandardCharsets.UTF_8));
         TimeoutStage stage = newStage();
         stage.activate(config("*", "mode", "adaptive", "timeout.ms", "1000"));
         timeoutSeenBy(stage, "send");

@@ -1,0 +1,427 @@
+package io.dwcp.resilience.kit;
+
+import io.dwcp.resilience.api.InvalidConfigurationException;
+import io.dwcp.resilience.api.Operations;
+import io.dwcp.resilience.api.Stage;
+import java.lang.reflect.Array;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The one reader of configuration values: every component reads its keys through it, so a key
+ * behaves the same in every bundle and every refusal is worded the same way, as an
+ * {@link InvalidConfigurationException} naming PID, key, value and reason.
+ *
+ * <p>Values may arrive as their own type (typed {@code .config} files, the ConfigAdmin API), as
+ * text ({@code .cfg} files, Karaf's {@code etc/}), or as one-element arrays. A component always
+ * receives its configuration as the raw map and reads it here, never through SCR's conversion of a
+ * typed {@code @interface}: SCR throws a bare {@code ComponentException} out of the annotation
+ * method for an unparsable value, after the component has started applying the configuration.
+ * {@link #typed(Class)} gives the same {@code @interface} view with this reader's refusals instead.
+ *
+ * <p>Conventions every component follows (documented once, in {@code docs/DESIGN.md}):
+ * {@value Stage#OPERATION} is an operation name or {@code *} and defaults to {@code *}; lists are
+ * comma-separated; enum values match case-insensitively with {@code -} or {@code _} between words;
+ * class-name lists match subclasses and interfaces.
+ */
+public final class ConfigReader {
+
+    private static final Pattern CLASS_NAME = Pattern.compile(
+            "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*");
+
+    private final String pid;
+    private final Map<String, ?> properties;
+
+    /**
+     * @param pid        the configuration's PID, named in every refusal
+     * @param properties the configuration, as SCR or ConfigAdmin delivers it
+     */
+    public ConfigReader(String pid, Map<String, ?> properties) {
+        this.pid = pid;
+        this.properties = properties;
+    }
+
+    /**
+     * @param properties a component's properties
+     * @param fallback   the PID to name when they carry none (a component started without configuration)
+     * @return a reader naming the configuration's own PID ({@code service.pid}, e.g. {@code dwcp.retry~send})
+     */
+    public static ConfigReader of(Map<String, ?> properties, String fallback) {
+        return new ConfigReader(pidOf(properties, fallback), properties);
+    }
+
+    /**
+     * @param properties a component's properties
+     * @param fallback   the PID to name when they carry none
+     * @return {@code service.pid}, or {@code fallback}
+     */
+    public static String pidOf(Map<String, ?> properties, String fallback) {
+        Object pid = properties.get("service.pid");
+        return pid == null ? fallback : pid.toString();
+    }
+
+    /** @return the PID named in refusals */
+    public String pid() {
+        return pid;
+    }
+
+    /** @return whether the key has a value */
+    public boolean has(String key) {
+        return properties.get(key) != null;
+    }
+
+    /** @return a refusal of {@code value} for {@code key}, worded like every other */
+    public InvalidConfigurationException refuse(String key, Object value, String reason) {
+        return new InvalidConfigurationException(pid, key, value, reason);
+    }
+
+    /** @return the operation protected: {@value Stage#OPERATION}, an operation name or {@code *} (the default) */
+    public String operation() {
+        return operation(Stage.ANY_OPERATION);
+    }
+
+    /**
+     * @param defaultValue what an absent key means, or {@code null} to make the key required
+     * @return an operation name or {@code *}
+     */
+    public String operation(String defaultValue) {
+        String operation = string(Stage.OPERATION, defaultValue);
+        if (operation == null) {
+            throw refuse(Stage.OPERATION, null, "required: an operation name or " + Stage.ANY_OPERATION);
+        }
+        if (Stage.ANY_OPERATION.equals(operation)) {
+            return operation;
+        }
+        try {
+            return Operations.validate(operation);
+        } catch (IllegalArgumentException e) {
+            throw refuse(Stage.OPERATION, operation, e.getMessage() + " (or * for every operation)");
+        }
+    }
+
+    /** @return the text value, trimmed, or {@code defaultValue} */
+    public String string(String key, String defaultValue) {
+        Object raw = single(key);
+        return raw == null ? defaultValue : raw.toString().trim();
+    }
+
+    /** @return a whole number in {@code [min, max]} */
+    public long longValue(String key, long defaultValue, long min, long max) {
+        Object raw = single(key);
+        if (raw == null) {
+            return defaultValue;
+        }
+        long value;
+        if (raw instanceof Long || raw instanceof Integer || raw instanceof Short || raw instanceof Byte) {
+            value = ((Number) raw).longValue();
+        } else {
+            try {
+                value = Long.parseLong(raw.toString().trim());
+            } catch (NumberFormatException e) {
+                throw refuse(key, raw, "not a whole number");
+            }
+        }
+        if (value < min || value > max) {
+            throw refuse(key, raw, "must be between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    /** @return a whole number in {@code [min, max]} */
+    public int intValue(String key, int defaultValue, int min, int max) {
+        return (int) longValue(key, defaultValue, min, max);
+    }
+
+    /** @return a finite number in {@code [min, max]} */
+    public double doubleValue(String key, double defaultValue, double min, double max) {
+        Object raw = single(key);
+        if (raw == null) {
+            return defaultValue;
+        }
+        double value;
+        if (raw instanceof Number) {
+            value = ((Number) raw).doubleValue();
+        } else {
+            try {
+                value = Double.parseDouble(raw.toString().trim());
+            } catch (NumberFormatException e) {
+                throw refuse(key, raw, "not a number");
+            }
+        }
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            throw refuse(key, raw, "must be a finite number");
+        }
+        if (value < min || value > max) {
+            throw refuse(key, raw, "must be between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    /** @return a percentage in {@code [0, 100]} */
+    public double percent(String key, double defaultValue) {
+        return doubleValue(key, defaultValue, 0.0, 100.0);
+    }
+
+    /** @return {@code true} or {@code false}, nothing else */
+    public boolean booleanValue(String key, boolean defaultValue) {
+        Object raw = single(key);
+        if (raw == null) {
+            return defaultValue;
+        }
+        if (raw instanceof Boolean) {
+            return (Boolean) raw;
+        }
+        String text = raw.toString().trim().toLowerCase(Locale.ROOT);
+        if (text.equals("true")) {
+            return true;
+        }
+        if (text.equals("false")) {
+            return false;
+        }
+        throw refuse(key, raw, "must be true or false");
+    }
+
+    /** @return the constant named (case-insensitively, {@code -} or {@code _} between words) */
+    public <E extends Enum<E>> E enumValue(String key, E defaultValue, Class<E> type) {
+        Object raw = single(key);
+        return raw == null ? defaultValue : toEnum(key, raw, type);
+    }
+
+    private <E extends Enum<E>> E toEnum(String key, Object raw, Class<E> type) {
+        String name = raw.toString().trim().replace('-', '_');
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(name)) {
+                return constant;
+            }
+        }
+        List<String> allowed = new ArrayList<>();
+        for (E constant : type.getEnumConstants()) {
+            allowed.add(constant.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+        throw refuse(key, raw, "must be one of " + String.join(", ", allowed));
+    }
+
+    /**
+     * @return the entries of a list-valued key: a comma-separated text, a {@code String[]} or a
+     *         collection; blank entries dropped; empty when absent
+     */
+    public List<String> list(String key) {
+        Object raw = properties.get(key);
+        List<String> values = new ArrayList<>();
+        if (raw == null) {
+            return values;
+        }
+        if (raw.getClass().isArray()) {
+            for (int i = 0; i < Array.getLength(raw); i++) {
+                split(values, String.valueOf(Array.get(raw, i)));
+            }
+        } else if (raw instanceof Collection) {
+            for (Object o : (Collection<?>) raw) {
+                split(values, String.valueOf(o));
+            }
+        } else {
+            split(values, raw.toString());
+        }
+        return values;
+    }
+
+    /**
+     * @param defaultValue the comma-separated names meant by an absent key
+     * @return Java class names (each checked for shape, not loaded: the class may live in a bundle
+     *         this one cannot see); a failure matches a name when its class, a superclass or an
+     *         interface has that name
+     */
+    public Set<String> classNames(String key, String defaultValue) {
+        List<String> names = has(key) ? list(key) : new ConfigReader(pid, Map.of(key, defaultValue)).list(key);
+        Set<String> checked = new LinkedHashSet<>();
+        for (String name : names) {
+            if (!CLASS_NAME.matcher(name).matches()) {
+                throw refuse(key, name, "not a Java class name (expected e.g. java.io.IOException)");
+            }
+            checked.add(name);
+        }
+        return Set.copyOf(checked);
+    }
+
+    /**
+     * A typed view of this configuration through a Metatype {@code @interface}, read with this
+     * reader's conversions and refusals: a method {@code max_operations()} reads the key
+     * {@code max.operations} (the DS name mapping: {@code _} is {@code .}, {@code __} is {@code _},
+     * {@code $_$} is {@code -}, {@code $$} is {@code $}) and returns the method's default when the
+     * key is absent. An unparsable value throws {@link InvalidConfigurationException} when the
+     * method is called.
+     *
+     * @param type the configuration's {@code @interface}
+     * @param <A>  its type
+     * @return the view
+     */
+    public <A> A typed(Class<A> type) {
+        if (!type.isInterface()) {
+            throw new IllegalArgumentException(type + " is not an interface");
+        }
+        String prefix = "";
+        try {
+            Object p = type.getField("PREFIX_").get(null);
+            prefix = String.valueOf(p);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // no prefix
+        }
+        String keyPrefix = prefix;
+        Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, (self, method, args) -> {
+            switch (method.getName()) {
+                case "toString":
+                    return type.getSimpleName() + properties;
+                case "hashCode":
+                    return System.identityHashCode(self);
+                case "equals":
+                    return self == args[0];
+                case "annotationType":
+                    return type;
+                default:
+                    return read(keyPrefix + keyOf(method.getName()), method);
+            }
+        });
+        return type.cast(proxy);
+    }
+
+    /** @return the property name DS derives from an annotation method name */
+    static String keyOf(String methodName) {
+        StringBuilder key = new StringBuilder(methodName.length());
+        for (int i = 0; i < methodName.length(); i++) {
+            char c = methodName.charAt(i);
+            if (c == '$') {
+                if (methodName.startsWith("$_$", i)) {
+                    key.append('-');
+                    i += 2;
+                } else if (methodName.startsWith("$$", i)) {
+                    key.append('$');
+                    i++;
+                }
+            } else if (c == '_') {
+                if (methodName.startsWith("__", i)) {
+                    key.append('_');
+                    i++;
+                } else {
+                    key.append('.');
+                }
+            } else {
+                key.append(c);
+            }
+        }
+        return key.toString();
+    }
+
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private Object read(String key, Method method) {
+        Class<?> type = method.getReturnType();
+        Object dflt = method.getDefaultValue();
+        if (type.isArray()) {
+            if (!has(key)) {
+                return dflt != null ? dflt : Array.newInstance(type.getComponentType(), 0);
+            }
+            List<String> entries = list(key);
+            Object array = Array.newInstance(type.getComponentType(), entries.size());
+            for (int i = 0; i < entries.size(); i++) {
+                Array.set(array, i, scalar(key, entries.get(i), type.getComponentType()));
+            }
+            return array;
+        }
+        Object raw = single(key);
+        if (raw == null) {
+            return dflt != null ? dflt : zero(type);
+        }
+        return scalar(key, raw, type);
+    }
+
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private Object scalar(String key, Object raw, Class<?> type) {
+        ConfigReader one = new ConfigReader(pid, Map.of(key, raw));
+        if (type == String.class) {
+            return raw.toString().trim();
+        } else if (type == int.class || type == Integer.class) {
+            return one.intValue(key, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        } else if (type == long.class || type == Long.class) {
+            return one.longValue(key, 0, Long.MIN_VALUE, Long.MAX_VALUE);
+        } else if (type == short.class || type == Short.class) {
+            return (short) one.longValue(key, 0, Short.MIN_VALUE, Short.MAX_VALUE);
+        } else if (type == byte.class || type == Byte.class) {
+            return (byte) one.longValue(key, 0, Byte.MIN_VALUE, Byte.MAX_VALUE);
+        } else if (type == double.class || type == Double.class) {
+            return one.doubleValue(key, 0, -Double.MAX_VALUE, Double.MAX_VALUE);
+        } else if (type == float.class || type == Float.class) {
+            return (float) one.doubleValue(key, 0, -Float.MAX_VALUE, Float.MAX_VALUE);
+        } else if (type == boolean.class || type == Boolean.class) {
+            return one.booleanValue(key, false);
+        } else if (type.isEnum()) {
+            return toEnum(key, raw, (Class) type);
+        }
+        throw new IllegalArgumentException("unsupported configuration type " + type + " of " + key);
+    }
+
+    private static Object zero(Class<?> type) {
+        if (!type.isPrimitive()) {
+            return null;
+        }
+        if (type == boolean.class) {
+            return false;
+        }
+        if (type == double.class) {
+            return 0.0;
+        }
+        if (type == float.class) {
+            return 0.0f;
+        }
+        if (type == long.class) {
+            return 0L;
+        }
+        if (type == int.class) {
+            return 0;
+        }
+        return type == short.class ? (short) 0 : (Object) (byte) 0;
+    }
+
+    /** @return the value, unwrapped from a one-element array or collection; refused when it holds several */
+    private Object single(String key) {
+        Object raw = properties.get(key);
+        if (raw == null) {
+            return null;
+        }
+        if (raw.getClass().isArray()) {
+            int n = Array.getLength(raw);
+            if (n == 0) {
+                return null;
+            }
+            if (n > 1) {
+                throw refuse(key, list(key), "expected one value, not a list");
+            }
+            return Array.get(raw, 0);
+        }
+        if (raw instanceof Collection<?> c) {
+            if (c.isEmpty()) {
+                return null;
+            }
+            if (c.size() > 1) {
+                throw refuse(key, c, "expected one value, not a list");
+            }
+            return c.iterator().next();
+        }
+        return raw;
+    }
+
+    private static void split(List<String> into, String text) {
+        for (String part : text.split(",")) {
+            String trimmed = part.trim();
+            if (!trimmed.isEmpty()) {
+                into.add(trimmed);
+            }
+        }
+    }
+}

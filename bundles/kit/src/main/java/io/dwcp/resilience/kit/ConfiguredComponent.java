@@ -1,0 +1,220 @@
+package io.dwcp.resilience.kit;
+
+import io.dwcp.resilience.api.InvalidConfigurationException;
+import io.dwcp.resilience.api.Stage;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+/**
+ * The base of a configured DS component: the one place that reads, validates, refuses and applies
+ * a configuration. A subclass says how to {@linkplain #read read} its settings (validating, with a
+ * {@link ConfigReader}) and how to {@linkplain #start start}, {@linkplain #apply reconfigure} and
+ * {@linkplain #stop stop}; the base does the rest, the same way in every bundle:
+ * <ul>
+ *   <li>a refused configuration is logged at ERROR and posted once on
+ *       {@code dwcp/resilience/config/REFUSED} ({@link ConfigRefusals}); on {@code modified} the
+ *       previous settings stay in force; a refused first configuration fails activation, unless
+ *       {@link #fallback()} names documented defaults to run with instead;</li>
+ *   <li>a reconfiguration with the same values, or values that read to equal settings, is a
+ *       no-op: nothing logged, posted or reset;</li>
+ *   <li>a stage component ({@link #stageKind()} not {@code null}) declares no service in its
+ *       {@code @Component} ({@code service = {}}): the base registers it with the properties of
+ *       the configuration it <em>accepted</em>, so a refused {@code dwcp.operation} or
+ *       {@code service.ranking} never moves the stage (SCR would republish refused values).</li>
+ * </ul>
+ * The DS annotations of this class are inherited ({@code -dsannotations-options: inherit}).
+ *
+ * @param <S> the immutable, validated settings (a record, so that equal values compare equal)
+ */
+public abstract class ConfiguredComponent<S> {
+
+    /** Set by DS; tests may set it. */
+    @Reference(service = LoggerFactory.class)
+    protected Logger logger;
+
+    /** Set by DS when EventAdmin exists; tests may set it. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    protected volatile EventAdmin eventAdmin;
+
+    private final String factoryPid;
+    private final AcceptedConfiguration accepted = new AcceptedConfiguration();
+    private volatile S settings;
+    private volatile String pid;
+    private BundleContext context;
+    private ServiceRegistration<?> registration;
+
+    /** @param factoryPid the (factory) PID, named in refusals when the properties carry none */
+    protected ConfiguredComponent(String factoryPid) {
+        this.factoryPid = factoryPid;
+        this.pid = factoryPid;
+    }
+
+    /**
+     * Reads and validates a whole configuration.
+     *
+     * @throws InvalidConfigurationException for the first bad value
+     */
+    protected abstract S read(ConfigReader config);
+
+    /** Starts with the first accepted settings. */
+    protected abstract void start(S settings);
+
+    /** Applies accepted settings that differ from {@code previous}. */
+    protected abstract void apply(S previous, S next);
+
+    /** Stops; the default does nothing. */
+    protected void stop() {
+    }
+
+    /** @return the settings to start with when the first configuration is refused, or {@code null} to fail */
+    protected S fallback() {
+        return null;
+    }
+
+    /** @return the stage kind when this component is a stage the base registers, else {@code null} */
+    protected String stageKind() {
+        return null;
+    }
+
+    /** @return the operation a stage's settings protect (its {@code dwcp.operation} property) */
+    protected String operationOf(S settings) {
+        return Stage.ANY_OPERATION;
+    }
+
+    /** @return the service interfaces a stage registers, {@link Stage} first */
+    protected Class<?>[] stageServices() {
+        return new Class<?>[] { Stage.class };
+    }
+
+    /** @return a short description of the settings for the log lines; {@code toString} by default */
+    protected String describe(S settings) {
+        return String.valueOf(settings);
+    }
+
+    /** Sets what DS would inject, for unit tests outside a framework. */
+    public final void setServices(Logger logger, EventAdmin eventAdmin) {
+        this.logger = logger;
+        this.eventAdmin = eventAdmin;
+    }
+
+    /** @return the settings in force */
+    public final S settings() {
+        return settings;
+    }
+
+    /** @return the PID of the configuration in force */
+    public final String pid() {
+        return pid;
+    }
+
+    /**
+     * @param context the bundle context, or {@code null} outside a framework (unit tests: no service
+     *                is registered)
+     */
+    @Activate
+    public synchronized void activate(BundleContext context, Map<String, Object> properties) {
+        this.context = context;
+        pid = ConfigReader.pidOf(properties, factoryPid);
+        S first;
+        try {
+            first = read(new ConfigReader(pid, properties));
+            accepted.accept(properties);
+        } catch (InvalidConfigurationException e) {
+            ConfigRefusals.report(logger, eventAdmin, e);
+            first = fallback();
+            if (first == null) {
+                throw e;
+            }
+            logger.warn("{} starts with its documented defaults: {}", pid, describe(first));
+        }
+        settings = first;
+        start(first);
+        register(first, properties);
+        logger.info("{} active: {}", pid, describe(first));
+    }
+
+    @Modified
+    public synchronized void modified(Map<String, Object> properties) {
+        if (accepted.isSame(properties)) {
+            return;
+        }
+        S next;
+        try {
+            next = read(new ConfigReader(ConfigReader.pidOf(properties, factoryPid), properties));
+        } catch (InvalidConfigurationException e) {
+            ConfigRefusals.report(logger, eventAdmin, e);
+            return;
+        }
+        accepted.accept(properties);
+        pid = ConfigReader.pidOf(properties, factoryPid);
+        S previous = settings;
+        if (next.equals(previous)) {
+            return;
+        }
+        settings = next;
+        apply(previous, next);
+        if (registration != null) {
+            registration.setProperties(serviceProperties(next, properties));
+        }
+        logger.info("{} reconfigured: {}", pid, describe(next));
+    }
+
+    @Deactivate
+    public synchronized void deactivate() {
+        if (registration != null) {
+            // Leave the chain first, so that no call enters a stage that is stopping.
+            try {
+                registration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping and the framework unregistered it
+            }
+            registration = null;
+        }
+        accepted.clear();
+        stop();
+        context = null;
+    }
+
+    private void register(S first, Map<String, Object> properties) {
+        if (context == null || stageKind() == null) {
+            return;
+        }
+        Class<?>[] types = stageServices();
+        String[] names = new String[types.length];
+        for (int i = 0; i < types.length; i++) {
+            names[i] = types[i].getName();
+        }
+        registration = context.registerService(names, this, serviceProperties(first, properties));
+    }
+
+    private Dictionary<String, Object> serviceProperties(S accepted, Map<String, Object> properties) {
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put(Stage.KIND, stageKind());
+        p.put(Stage.OPERATION, operationOf(accepted));
+        p.put("dwcp.pid", pid);
+        Object ranking = properties.get(Constants.SERVICE_RANKING);
+        if (ranking != null) {
+            try {
+                p.put(Constants.SERVICE_RANKING, Integer.valueOf(ranking.toString().trim()));
+            } catch (NumberFormatException e) {
+                logger.warn("{}: service.ranking={} is not a whole number; ranking 0", pid, ranking);
+            }
+        }
+        return p;
+    }
+}

@@ -1,0 +1,199 @@
+package io.dwcp.resilience.kit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dwcp.resilience.api.InvalidConfigurationException;
+import io.dwcp.resilience.api.event.ResilienceEvents;
+import io.dwcp.resilience.testkit.RecordingEventAdmin;
+import io.dwcp.resilience.testkit.RecordingLogger;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.osgi.service.event.Event;
+
+class KitTest {
+
+    @interface Typed {
+        int max_operations() default 256;
+        String missing_stage_policy() default "bypass";
+        String[] names() default {};
+        double ratio$_$x() default 0.5;
+        boolean enabled() default true;
+    }
+
+    @Test
+    void typedViewReadsKeysByTheDsNameMappingWithDefaults() {
+        Typed t = new ConfigReader("dwcp.manager", Map.of("max.operations", "12", "names", "a, b",
+                "ratio-x", 0.25)).typed(Typed.class);
+        assertEquals(12, t.max_operations());
+        assertEquals("bypass", t.missing_stage_policy());
+        assertArrayEquals(new String[] { "a", "b" }, t.names());
+        assertEquals(0.25, t.ratio$_$x());
+        assertTrue(t.enabled());
+    }
+
+    @Test
+    void anUnparsableTypedValueIsRefusedWithPidKeyValueAndReason() {
+        Typed t = new ConfigReader("dwcp.manager", Map.of("max.operations", "lots", "enabled", "yes"))
+                .typed(Typed.class);
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, t::max_operations);
+        assertEquals("dwcp.manager", e.pid());
+        assertEquals("max.operations", e.key());
+        assertEquals("lots", e.value());
+        assertEquals("not a whole number", e.reason());
+        assertEquals("enabled", assertThrows(InvalidConfigurationException.class, t::enabled).key());
+    }
+
+    @Test
+    void readerRefusesOutOfRangeAndListsForScalars() {
+        ConfigReader in = new ConfigReader("p", Map.of("a", "-1", "b", new String[] { "1", "2" }, "c", "NaN",
+                "dwcp.operation", "Not valid"));
+        assertEquals("must be between 0 and 10", assertThrows(InvalidConfigurationException.class,
+                () -> in.intValue("a", 1, 0, 10)).reason());
+        assertEquals("expected one value, not a list", assertThrows(InvalidConfigurationException.class,
+                () -> in.longValue("b", 1, 0, 10)).reason());
+        assertThrows(InvalidConfigurationException.class, () -> in.doubleValue("c", 1, 0, 10));
+        assertThrows(InvalidConfigurationException.class, in::operation);
+        assertEquals("*", new ConfigReader("p", Map.of()).operation());
+        assertEquals(7, new ConfigReader("p", Map.of("a", new String[] { "7" })).intValue("a", 1, 0, 10));
+    }
+
+    @Test
+    void acceptedConfigurationIgnoresWhatFileInstallAndScrAdd() {
+        AcceptedConfiguration accepted = new AcceptedConfiguration();
+        accepted.accept(Map.of("a", 5, "service.pid", "x~1", "component.id", 3L));
+        assertTrue(accepted.isSame(Map.of("a", "5", "felix.fileinstall.filename", "file:/etc/x-1.cfg",
+                "component.id", 4L)));
+        assertFalse(accepted.isSame(Map.of("a", "6")));
+    }
+
+    record Settings(int size) {
+    }
+
+    static final class Sample extends ConfiguredComponent<Settings> {
+        final List<String> calls = new java.util.ArrayList<>();
+        Settings fallback;
+
+        Sample() {
+            super("dwcp.sample");
+        }
+
+        @Override
+        protected Settings read(ConfigReader config) {
+            return new Settings(config.intValue("size", 10, 1, 100));
+        }
+
+        @Override
+        protected void start(Settings settings) {
+            calls.add("start " + settings.size());
+        }
+
+        @Override
+        protected void apply(Settings previous, Settings next) {
+            calls.add("apply " + previous.size() + "->" + next.size());
+        }
+
+        @Override
+        protected void stop() {
+            calls.add("stop");
+        }
+
+        @Override
+        protected Settings fallback() {
+            return fallback;
+        }
+    }
+
+    static final class Recorder {
+        final RecordingLogger log = new RecordingLogger();
+        final RecordingEventAdmin eventAdmin = new RecordingEventAdmin();
+    }
+
+    private static Sample sample(Recorder r) {
+        Sample s = new Sample();
+        s.logger = r.log.logger();
+        s.eventAdmin = r.eventAdmin;
+        return s;
+    }
+
+    @Test
+    void refusedReconfigurationIsLoggedPostedOnceAndLeavesTheSettingsInForce() {
+        Recorder r = new Recorder();
+        Sample s = sample(r);
+        s.activate(null, new HashMap<>(Map.of("service.pid", "dwcp.sample~a", "size", 5)));
+        s.modified(Map.of("service.pid", "dwcp.sample~a", "size", "many"));
+        assertEquals(new Settings(5), s.settings());
+        assertEquals(List.of("start 5"), s.calls);
+        assertEquals(1, r.eventAdmin.events().size());
+        Event e = r.eventAdmin.events().get(0);
+        assertEquals(ResilienceEvents.CONFIGURATION_REFUSED, e.getTopic());
+        assertEquals("dwcp.sample~a", e.getProperty(ResilienceEvents.PID));
+        assertEquals("size", e.getProperty(ResilienceEvents.KEY));
+        assertEquals("many", e.getProperty(ConfigRefusals.VALUE));
+        assertEquals("not a whole number", e.getProperty(ResilienceEvents.REASON));
+        assertEquals(1, r.log.at("error").size());
+    }
+
+    @Test
+    void aNoOpReconfigurationDoesNothingAtAll() {
+        Recorder r = new Recorder();
+        Sample s = sample(r);
+        s.activate(null, Map.of("size", "5"));
+        int linesAfterStart = r.log.lines().size();
+        s.modified(Map.of("size", 5, "felix.fileinstall.filename", "file:/etc/dwcp.sample.cfg"));
+        s.modified(Map.of("size", " 5 ", "unused", "x"));
+        assertEquals(List.of("start 5"), s.calls, "same settings: nothing reset");
+        assertEquals(linesAfterStart, r.log.lines().size(), "nothing logged");
+        assertTrue(r.eventAdmin.events().isEmpty());
+        s.modified(Map.of("size", 6));
+        assertEquals(List.of("start 5", "apply 5->6"), s.calls);
+    }
+
+    @Test
+    void aRefusedFirstConfigurationFailsOrStartsWithTheFallback() {
+        Recorder r = new Recorder();
+        Sample failing = sample(r);
+        assertThrows(InvalidConfigurationException.class, () -> failing.activate(null, Map.of("size", 0)));
+        assertTrue(failing.calls.isEmpty());
+        Sample defaults = sample(r);
+        defaults.fallback = new Settings(10);
+        defaults.activate(null, Map.of("size", 0));
+        assertEquals(new Settings(10), defaults.settings());
+        assertEquals(2, r.eventAdmin.events().size(), "both refusals posted");
+        defaults.deactivate();
+        assertEquals(List.of("start 10", "stop"), defaults.calls);
+    }
+
+    @Test
+    void perKeyHasAFastPathForOneOperationAndMakesOnePerKeyForAll() {
+        AtomicInteger made = new AtomicInteger();
+        PerKey<String> one = new PerKey<>("send", k -> k + made.incrementAndGet());
+        assertTrue(one.isSingle());
+        assertSame(one.get("send"), one.get("other"));
+        PerKey<String> all = new PerKey<>("*", k -> k + made.incrementAndGet());
+        assertEquals("send2", all.get("send"));
+        assertEquals("send2", all.get("send"));
+        assertEquals("sync3", all.get("sync"));
+        assertNull(all.peek("consensus"));
+        assertEquals(2, all.all().size());
+    }
+
+    @Test
+    void stateCodecRoundTripsAndRefusesAnotherKindOrVersion() throws IOException {
+        byte[] bytes = StateCodec.encode("circuit-breaker", 2, Map.of("state", "OPEN", "odd", "a=b\nc"));
+        assertEquals(Map.of("state", "OPEN", "odd", "a=b\nc"), StateCodec.decode("circuit-breaker", 2, bytes));
+        assertThrows(IOException.class, () -> StateCodec.decode("retry", 2, bytes));
+        assertThrows(IOException.class, () -> StateCodec.decode("circuit-breaker", 3, bytes));
+        assertThrows(IOException.class, () -> StateCodec.decode("circuit-breaker", 2, "junk".getBytes()));
+        assertEquals("circuit-breaker/send", StateCodec.key("circuit-breaker", "send"));
+    }
+}

@@ -1,0 +1,273 @@
+package io.dwcp.resilience.metrics.internal;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.dwcp.resilience.api.CallObserver;
+import io.dwcp.resilience.api.CallOutcome;
+import io.dwcp.resilience.api.InvalidConfigurationException;
+import io.dwcp.resilience.api.Invocation;
+import io.dwcp.resilience.api.ResilienceManager;
+import io.dwcp.resilience.api.event.ResilienceEvents;
+import io.dwcp.resilience.api.metrics.OperationMetrics;
+import io.dwcp.resilience.api.view.ResilienceView;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.management.JMException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * The metrics export: a call observer feeding one latency histogram per operation, a Prometheus
+ * endpoint (JDK HTTP server, Prometheus Java client's model and text writer) and JMX MBeans.
+ *
+ * <p>A refused configuration leaves the previous one in force (the defaults at first); an endpoint
+ * that cannot bind is refused the same way, so a port clash never leaves the export half-applied.
+ */
+@Component(service = CallObserver.class, configurationPid = MetricsConfig.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true)
+@Designate(ocd = MetricsConfig.class)
+public class MetricsExportComponent implements CallObserver {
+
+    @Reference
+    private ResilienceView view;
+
+    @Reference
+    private ResilienceManager manager;
+
+    @Reference(service = LoggerFactory.class)
+    private Logger logger;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventAdmin eventAdmin;
+
+    private final LatencyHistograms histograms = new LatencyHistograms();
+    private final PrometheusExposition exposition = new PrometheusExposition();
+
+    private MetricsSettings settings;
+    private HttpServer http;
+    private ExecutorService httpExecutor;
+    private JmxExporter jmx;
+    private ScheduledExecutorService jmxRefresher;
+
+    @Override
+    public void onCall(Invocation inv, CallOutcome outcome, long latencyNanos, Throwable failure) {
+        histograms.record(inv.operation(), latencyNanos);
+    }
+
+    @Activate
+    synchronized void activate(MetricsConfig config) {
+        MetricsSettings wanted;
+        try {
+            wanted = MetricsSettings.of(config);
+        } catch (InvalidConfigurationException e) {
+            refuse(e);
+            wanted = MetricsSettings.DEFAULTS;
+        }
+        try {
+            apply(wanted);
+        } catch (InvalidConfigurationException e) {
+            refuse(e);
+        }
+    }
+
+    @Modified
+    synchronized void modified(MetricsConfig config) {
+        try {
+            apply(MetricsSettings.of(config));
+        } catch (InvalidConfigurationException e) {
+            refuse(e);
+        }
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        stopHttp();
+        stopJmx();
+    }
+
+    /** Applies new settings whole, or throws and leaves the old ones running. */
+    private void apply(MetricsSettings next) {
+        MetricsSettings previous = settings;
+        boolean httpChanged = previous == null || previous.httpEnabled() != next.httpEnabled() || !previous.host().equals(next.host())
+                || previous.port() != next.port() || !previous.path().equals(next.path());
+        if (httpChanged) {
+            HttpServer old = http;
+            ExecutorService oldExecutor = httpExecutor;
+            boolean samePort = previous != null && previous.httpEnabled() && previous.port() == next.port() && next.port() != 0;
+            if (samePort) {
+                stopHttp(); // the new server needs the port; restarted below if the new one fails
+            }
+            try {
+                if (next.httpEnabled()) {
+                    startHttp(next);
+                } else {
+                    http = null;
+                    httpExecutor = null;
+                }
+            } catch (IOException | RuntimeException e) {
+                if (samePort && previous != null) {
+                    try {
+                        startHttp(previous);
+                    } catch (IOException again) {
+                        logger.warn("the previous Prometheus endpoint could not be restored: {}", again.toString());
+                    }
+                } else {
+                    http = old;
+                    httpExecutor = oldExecutor;
+                }
+                throw new InvalidConfigurationException(MetricsConfig.PID, "port", next.host() + ":" + next.port(),
+                        "the Prometheus endpoint cannot listen there: " + e);
+            }
+            if (!samePort && old != null) {
+                old.stop(0);
+                oldExecutor.shutdownNow();
+            }
+        }
+        if (previous == null || previous.jmxEnabled() != next.jmxEnabled() || previous.jmxRefreshSeconds() != next.jmxRefreshSeconds()) {
+            stopJmx();
+            if (next.jmxEnabled()) {
+                startJmx(next);
+            }
+        }
+        settings = next;
+    }
+
+    private void startHttp(MetricsSettings s) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(s.host(), s.port()), 16);
+        server.createContext(s.path(), this::serve);
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "dwcp-metrics-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.start();
+        http = server;
+        httpExecutor = executor;
+        logger.info("Prometheus endpoint at http://{}:{}{}", s.host(), server.getAddress().getPort(), s.path());
+    }
+
+    private void stopHttp() {
+        if (http != null) {
+            http.stop(0);
+            http = null;
+        }
+        if (httpExecutor != null) {
+            httpExecutor.shutdownNow();
+            httpExecutor = null;
+        }
+    }
+
+    private void startJmx(MetricsSettings s) {
+        JmxExporter exporter = new JmxExporter(ManagementFactory.getPlatformMBeanServer(), this::operationMetrics, manager::metrics,
+                view::figures);
+        ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dwcp-metrics-jmx");
+            t.setDaemon(true);
+            return t;
+        });
+        refresher.scheduleWithFixedDelay(() -> {
+            try {
+                exporter.refresh();
+            } catch (JMException | RuntimeException e) {
+                logger.warn("JMX MBeans could not be refreshed: {}", e.toString());
+            }
+        }, 0, s.jmxRefreshSeconds(), TimeUnit.SECONDS);
+        jmx = exporter;
+        jmxRefresher = refresher;
+    }
+
+    private void stopJmx() {
+        if (jmxRefresher != null) {
+            jmxRefresher.shutdownNow();
+            try {
+                jmxRefresher.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            jmxRefresher = null;
+        }
+        if (jmx != null) {
+            jmx.close();
+            jmx = null;
+        }
+    }
+
+    private List<OperationMetrics> operationMetrics() {
+        List<OperationMetrics> out = new ArrayList<>();
+        for (String op : manager.operations()) {
+            out.add(manager.metrics(op));
+        }
+        return out;
+    }
+
+    /** @return one scrape, as the endpoint serves it */
+    MetricSnapshots scrape() {
+        return exposition.build(operationMetrics(), histograms.all(), view.figures());
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            if (!"GET".equals(method) && !"HEAD".equals(method)) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            byte[] body;
+            try {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
+                exposition.write(bytes, scrape());
+                body = bytes.toByteArray();
+            } catch (RuntimeException e) {
+                logger.warn("a scrape failed: {}", e.toString());
+                byte[] msg = ("scrape failed: " + e + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(500, msg.length);
+                exchange.getResponseBody().write(msg);
+                return;
+            }
+            exchange.getResponseHeaders().set("Content-Type", exposition.contentType());
+            if ("HEAD".equals(method)) {
+                exchange.sendResponseHeaders(200, -1);
+                return;
+            }
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    private void refuse(InvalidConfigurationException e) {
+        logger.error(e.getMessage());
+        EventAdmin events = eventAdmin;
+        if (events != null) {
+            events.postEvent(new Event(ResilienceEvents.CONFIGURATION_REFUSED, Map.of(ResilienceEvents.PID, e.pid(),
+                    ResilienceEvents.KEY, Objects.requireNonNullElse(e.key(), "?"), ResilienceEvents.REASON, e.getMessage())));
+        }
+    }
+}

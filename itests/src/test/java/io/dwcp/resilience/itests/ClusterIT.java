@@ -1,0 +1,246 @@
+package io.dwcp.resilience.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.dwcp.resilience.itests.cluster.Cluster;
+import io.dwcp.resilience.itests.cluster.ClusterNode;
+import io.dwcp.resilience.itests.cluster.CuttableProxy;
+import io.dwcp.resilience.itests.cluster.LedgerCheck;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.AfterClass;
+import org.junit.Assume;
+import org.junit.BeforeClass;
+import org.junit.FixMethodOrder;
+import org.junit.Test;
+import org.junit.runners.MethodSorters;
+
+/**
+ * The delivery guarantee, proven with ledgers on a three-node cluster of real runtime JVMs over
+ * loopback: messages sent through each sender's full chain ({@code DWCPManager.send}), received
+ * through the receiver's ({@code DWCPManager.receive}), while faults happen. Per case, the sender's
+ * ledger (every message's outcome) is checked against the receiver's (every delivery): every
+ * acknowledged message delivered exactly once, none twice, every other one failed visibly at its
+ * sender. The totals are printed per case.
+ *
+ * <p>Counts: {@code dwcp.cluster.messages} (default 100 000) for the plain case,
+ * {@code dwcp.cluster.fault.messages} (default 20 000) for each fault case, to keep the class within
+ * a few minutes on two cores.
+ */
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
+public class ClusterIT {
+
+    private static final int MESSAGES = Integer.getInteger("dwcp.cluster.messages", 100_000);
+    private static final int FAULT_MESSAGES = Integer.getInteger("dwcp.cluster.fault.messages", 20_000);
+    private static final int SENDERS = 16;
+    private static final int SIZE = 256;
+    private static final long SEND_TIMEOUT_MS = 10_000;
+    /** Generous bounds on waits for a run to end; a healthy run ends long before. */
+    private static final long RUN_DEADLINE_MS = 240_000;
+    private static final long DRAIN_DEADLINE_MS = 30_000;
+
+    /** The stage bundles (and the manager) case (d) updates one after the other under load. */
+    private static final List<String> UPDATED_BUNDLES = List.of(
+            "io.dwcp.resilience.chaos", "io.dwcp.resilience.degradation", "io.dwcp.resilience.ratelimiter",
+            "io.dwcp.resilience.bulkhead", "io.dwcp.resilience.circuitbreaker", "io.dwcp.resilience.retry",
+            "io.dwcp.resilience.timeout", "io.dwcp.resilience.manager");
+
+    private static Cluster cluster;
+    private static CuttableProxy proxy;
+    private static ClusterNode node1;
+    private static ClusterNode node2;
+    private static ClusterNode node3;
+
+    @BeforeClass
+    public static void startCluster() throws Exception {
+        Assume.assumeTrue("the runtime has no transport bundle yet: nothing to send through", Cluster.runtimeHasTransport());
+        cluster = new Cluster("ledger", "node1", "node2", "node3");
+        node1 = cluster.node("node1");
+        node2 = cluster.node("node2");
+        node3 = cluster.node("node3");
+        // node2 reaches node3 through a relay with three streams, so case (e) can cut one of them
+        proxy = new CuttableProxy(node3.port());
+        cluster.set("node2", "dwcp.transport", "peers",
+                "node1=127.0.0.1:" + node1.port() + ",node3=127.0.0.1:" + proxy.port());
+        cluster.set("node2", "dwcp.transport", "streams", "3");
+        // chaos may be armed (by the test); the transport, not the engine, cuts partitioned traffic
+        cluster.setAll("dwcp.chaos", "allowed", "true");
+        cluster.setAll("dwcp.chaos", "partition.enforce", "false");
+        cluster.setAll("dwcp.injector.latency", "min.ms", "2");
+        cluster.setAll("dwcp.injector.latency", "max.ms", "20");
+        cluster.setAll("dwcp.injector.partition", "duration.ms", "3000");
+        // the defaults otherwise, but a breaker that probes again after 1 s (not 60) and a rate limiter
+        // that lets a burst wait for its permit instead of refusing it at once
+        cluster.setAll("dwcp.circuitbreaker-send", "reset.timeout.ms", "1000");
+        cluster.setAll("dwcp.ratelimiter.adaptive-send", "max.wait.ms", "2000");
+        cluster.start();
+        awaitConnected(node1, "node2", "node3");
+        awaitConnected(node2, "node1", "node3");
+        awaitConnected(node3, "node1", "node2");
+    }
+
+    @AfterClass
+    public static void stopCluster() throws Exception {
+        try {
+            if (cluster != null) {
+                cluster.close();
+            }
+        } finally {
+            if (proxy != null) {
+                proxy.close();
+            }
+        }
+    }
+
+    @Test
+    public void case0_plain() throws Exception {
+        LedgerCheck check = run("plain", node1, node2, MESSAGES, progress -> { });
+        assertEquals("every message acknowledged without faults: " + check, MESSAGES, check.acked);
+    }
+
+    @Test
+    public void caseA_receiverKilledAndRestarted() throws Exception {
+        run("receiver-restart", node1, node3, FAULT_MESSAGES, progress -> {
+            progress.awaitAcked(FAULT_MESSAGES / 4);
+            node3.kill();
+            progress.awaitOutcomes(FAULT_MESSAGES / 3); // the sender sees the node gone for a while
+            node3.launch();
+            node3.awaitReady();
+        });
+    }
+
+    @Test
+    public void caseB_partitionInjectedAndHealed() throws Exception {
+        run("partition", node1, node2, FAULT_MESSAGES, progress -> {
+            progress.awaitAcked(FAULT_MESSAGES / 4);
+            node1.command("ARM 60 1.0 send node2 partition:1");
+            progress.awaitFailed(1); // the partition cuts real traffic: sends fail
+            System.out.println("  partition in effect: " + node1.command("PEERS"));
+            node1.command("DISARM");
+        });
+    }
+
+    @Test
+    public void caseC_errorAndLatencyInjectorsAtFivePercent() throws Exception {
+        run("error-latency", node1, node2, FAULT_MESSAGES, progress -> {
+            node1.command("ARM 600 0.05 send * latency:1,error:1");
+            progress.awaitOutcomes(FAULT_MESSAGES);
+            node1.command("DISARM");
+        });
+    }
+
+    @Test
+    public void caseD_stageBundlesUpdatedUnderLoad() throws Exception {
+        Path bundles = Path.of(System.getProperty("dwcp.bundles.dir", "target/bundles")).toAbsolutePath();
+        run("bundle-updates", node1, node2, FAULT_MESSAGES, progress -> {
+            int step = FAULT_MESSAGES / (UPDATED_BUNDLES.size() + 2);
+            int at = step;
+            for (String bsn : UPDATED_BUNDLES) {
+                progress.awaitOutcomes(at);
+                node1.command("UPDATE " + bsn + " " + bundles.resolve(bsn + ".jar"));
+                at += step;
+            }
+        });
+    }
+
+    @Test
+    public void caseE_oneStreamOfAMultiStreamPeerCut() throws Exception {
+        awaitConnected(node2, "node3");
+        int before = proxy.open();
+        run("stream-cut", node2, node3, FAULT_MESSAGES, progress -> {
+            progress.awaitAcked(FAULT_MESSAGES / 3);
+            assertTrue("a relayed stream to cut", proxy.cutOne());
+            System.out.println("  cut 1 of " + before + " relayed streams node2->node3; peers now " + node2.command("PEERS"));
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    /** What a case does while its run is under way. */
+    interface During {
+        void act(Progress progress) throws Exception;
+    }
+
+    /** The sender's progress in one run, polled through its agent. */
+    static final class Progress {
+        private final ClusterNode sender;
+        private final String run;
+
+        Progress(ClusterNode sender, String run) {
+            this.sender = sender;
+            this.run = run;
+        }
+
+        /** @return acked, failed, done (1 or 0) */
+        long[] now() throws Exception {
+            String[] w = sender.command("PROGRESS " + run).split(" ");
+            return new long[] {Long.parseLong(w[0]), Long.parseLong(w[1]), Boolean.parseBoolean(w[2]) ? 1 : 0};
+        }
+
+        void awaitAcked(long n) throws Exception {
+            await(p -> p[0] >= n || p[2] == 1, n + " acknowledged");
+        }
+
+        void awaitFailed(long n) throws Exception {
+            await(p -> p[1] >= n || p[2] == 1, n + " failed");
+        }
+
+        void awaitOutcomes(long n) throws Exception {
+            await(p -> p[0] + p[1] >= n || p[2] == 1, n + " outcomes");
+        }
+
+        void awaitDone() throws Exception {
+            await(p -> p[2] == 1, "the end of the run");
+        }
+
+        private void await(java.util.function.Predicate<long[]> condition, String what) throws Exception {
+            long deadline = System.nanoTime() + RUN_DEADLINE_MS * 1_000_000L;
+            long[] p;
+            while (!condition.test(p = now())) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("run " + run + " did not reach " + what + " in time: acked " + p[0] + ", failed " + p[1]);
+                }
+                Thread.sleep(20); // polling the agent, not timing anything
+            }
+        }
+    }
+
+    private static LedgerCheck run(String name, ClusterNode from, ClusterNode to, int count, During during) throws Exception {
+        long start = System.nanoTime();
+        from.command("SEND " + to.id() + " " + name + " " + count + " " + SENDERS + " " + SIZE + " " + SEND_TIMEOUT_MS);
+        Progress progress = new Progress(from, name);
+        during.act(progress);
+        progress.awaitDone();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // an acknowledged message is in the receiver's inbound queue: give its application time to take the rest
+        long drainDeadline = System.nanoTime() + DRAIN_DEADLINE_MS * 1_000_000L;
+        LedgerCheck check = LedgerCheck.of(name, count, from, to);
+        while (check.ackedNotDelivered > 0 && System.nanoTime() < drainDeadline) {
+            Thread.sleep(100);
+            check = LedgerCheck.of(name, count, from, to);
+        }
+        System.out.printf("[cluster] case %-16s %s -> %s, %.1f s (%.0f msg/s): %s%n", name, from.id(), to.id(),
+                seconds, count / seconds, check.totals());
+        assertTrue(check.toString(), check.holds());
+        return check;
+    }
+
+    private static void awaitConnected(ClusterNode node, String... peers) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            String status = node.command("PEERS");
+            boolean all = true;
+            for (String peer : peers) {
+                all &= status.contains(peer + ":CONNECTED");
+            }
+            if (all) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(node.id() + " not connected to " + String.join(",", peers) + ": " + status);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
