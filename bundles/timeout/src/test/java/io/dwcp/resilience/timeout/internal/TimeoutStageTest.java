@@ -149,8 +149,8 @@ class TimeoutStageTest {
 
     @Test
     void aStateStoreArrivingAfterTheStageStartedRestoresTheTimeoutUnlessItMovedSince() throws Exception {
-        store.records.put("timeout/send", "1:777000000".getBytes(StandardCharsets.UTF_8));
-        store.records.put("timeout/sync", "1:777000000".getBytes(StandardCharsets.UTF_8));
+        store.records().put("timeout/send", "1:777000000".getBytes(StandardCharsets.UTF_8));
+        store.records().put("timeout/sync", "1:777000000".getBytes(StandardCharsets.UTF_8));
         TimeoutStage stage = newStage();
         stage.stateStore = null; // the state bundle starts last
         stage.activate(config("*", "mode", "adaptive", "timeout.ms", "1000"));
