@@ -3,9 +3,7 @@ package io.dwcp.resilience.metrics.internal;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.dwcp.resilience.api.CallObserver;
-import io.dwcp.resilience.api.CallOutcome;
 import io.dwcp.resilience.api.InvalidConfigurationException;
-import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.event.ResilienceEvents;
 import io.dwcp.resilience.api.metrics.OperationMetrics;
@@ -25,6 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.management.JMException;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -47,10 +47,10 @@ import org.osgi.service.metatype.annotations.Designate;
  * <p>A refused configuration leaves the previous one in force (the defaults at first); an endpoint
  * that cannot bind is refused the same way, so a port clash never leaves the export half-applied.
  */
-@Component(service = CallObserver.class, configurationPid = MetricsConfig.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+@Component(service = {}, configurationPid = MetricsConfig.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         immediate = true)
 @Designate(ocd = MetricsConfig.class)
-public class MetricsExportComponent implements CallObserver {
+public class MetricsExportComponent {
 
     @Reference
     private ResilienceView view;
@@ -73,13 +73,17 @@ public class MetricsExportComponent implements CallObserver {
     private JmxExporter jmx;
     private ScheduledExecutorService jmxRefresher;
 
-    @Override
-    public void onCall(Invocation inv, CallOutcome outcome, long latencyNanos, Throwable failure) {
-        histograms.record(inv.operation(), latencyNanos);
-    }
+    /*
+     * The latency observer is registered by hand rather than as this component's service: the
+     * component needs the manager, and the manager binds every CallObserver, so declaring the
+     * observer as a DS service makes SCR report a circular reference while the manager activates.
+     */
+    private ServiceRegistration<CallObserver> observer;
 
     @Activate
-    synchronized void activate(MetricsConfig config) {
+    synchronized void activate(BundleContext context, MetricsConfig config) {
+        observer = context.registerService(CallObserver.class,
+                (inv, outcome, latencyNanos, failure) -> histograms.record(inv.operation(), latencyNanos), null);
         MetricsSettings wanted;
         try {
             wanted = MetricsSettings.of(config);
@@ -105,6 +109,7 @@ public class MetricsExportComponent implements CallObserver {
 
     @Deactivate
     synchronized void deactivate() {
+        observer.unregister();
         stopHttp();
         stopJmx();
     }
