@@ -222,6 +222,8 @@ public class ClusterIT {
         }
         System.out.printf("[cluster] case %-16s %s -> %s, %.1f s (%.0f msg/s): %s%n", name, from.id(), to.id(),
                 seconds, count / seconds, check.totals());
+        // why a chain refused calls, if it did: each side's degradation level and the components that set it
+        System.out.println("  levels after the run: " + from.id() + " " + from.command("LEVELS") + "; " + to.id() + " " + to.command("LEVELS"));
         assertTrue(check.toString(), check.holds());
         return check;
     }

@@ -62,8 +62,9 @@ public @interface DegradationConfig {
 
     /** @return per-operation latency thresholds */
     @AttributeDefinition(name = "Latency thresholds per operation (ms)", required = false,
-            description = "operation:milliseconds pairs, comma-separated.")
-    String latency_thresholds_ms() default "send:100,receive:100,sync:500,consensus:1000";
+            description = "operation:milliseconds pairs, comma-separated; 0 = the operation's latency is not judged "
+                    + "(receive: a receive waits for a peer that may simply be idle).")
+    String latency_thresholds_ms() default "send:100,receive:0,sync:500,consensus:1000";
 
     /** @return the level of an unhealthy check */
     @AttributeDefinition(name = "Level of an UNHEALTHY check", description = "NORMAL, DEGRADED, SEVERELY_DEGRADED or EMERGENCY.")

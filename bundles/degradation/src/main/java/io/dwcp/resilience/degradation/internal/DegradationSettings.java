@@ -93,7 +93,7 @@ record DegradationSettings(long holdNanos, long evaluationNanos, int windowSlots
         Map<String, Double> errorRates = KeyValues.pairs(pid, "error.rate.thresholds", config.error_rate_thresholds(),
                 Operations::validate, v -> errorRate(pid, "error.rate.thresholds", parseDouble(v)));
         Map<String, Long> latencies = KeyValues.pairs(pid, "latency.thresholds.ms", config.latency_thresholds_ms(),
-                Operations::validate, v -> latency(pid, "latency.thresholds.ms", parseLong(v)));
+                Operations::validate, v -> operationLatency(pid, "latency.thresholds.ms", parseLong(v)));
         Map<String, OperationThresholds> thresholds = new HashMap<>();
         for (String op : union(errorRates.keySet(), latencies.keySet())) {
             thresholds.put(op, new OperationThresholds(errorRates.getOrDefault(op, defaultErrorRate),
@@ -125,6 +125,18 @@ record DegradationSettings(long holdNanos, long evaluationNanos, int windowSlots
     private static long latency(String pid, String key, long millis) {
         if (millis < 1) {
             throw new InvalidConfigurationException(pid, key, millis, "a latency threshold is at least 1 ms");
+        }
+        return millis;
+    }
+
+    /** As {@link #latency}, but 0 is allowed: the operation's latency is not judged. */
+    private static long operationLatency(String pid, String key, long millis) {
+        if (millis == 0) {
+            return 0;
+        }
+        if (millis < 1) {
+            throw new InvalidConfigurationException(pid, key, millis,
+                    "a latency threshold is at least 1 ms, or 0 for an operation whose latency is not judged");
         }
         return millis;
     }

@@ -51,6 +51,9 @@ final class OperationSignals {
     }
 
     private static long scaled(long nanos, double factor) {
+        if (nanos == 0) {
+            return Long.MAX_VALUE; // latency not judged: no call is ever slow
+        }
         double value = nanos * factor;
         return value >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) value;
     }

@@ -40,7 +40,9 @@ final class SignalEvaluator {
         String errors = String.format(Locale.ROOT, "error rate %.3f%% = %.2fx the %.3f%% threshold", window.errorRate() * 100,
                 errorRatio, t.errorRate() * 100);
         String latency;
-        if (latencyLevel == DegradationLevel.NORMAL) {
+        if (!t.judgesLatency()) {
+            latency = "latency not judged";
+        } else if (latencyLevel == DegradationLevel.NORMAL) {
             latency = String.format(Locale.ROOT, "p%s latency within %s", percentileName(percentile),
                     millis(signals.slowNanos(1)));
         } else {

@@ -88,6 +88,27 @@ class DegradationEngineTest {
     }
 
     @Test
+    void receiveLatencyIsNotJudgedByDefaultButItsErrorsAre() {
+        // an idle node's receive(200 ms) polls all take the full 200 ms: no symptom of anything
+        assertEquals(NORMAL, levelAfter(1_000, 0, 1_000, 200, "receive"));
+        assertEquals(NORMAL, levelAfter(1_000, 0, 1_000, 60_000, "receive"));
+        assertEquals(EMERGENCY, levelAfter(1_000, 21, 1_000, 200, "receive"), "2.1% errors > 2x");
+        DegradationEngine engine = engine();
+        calls(engine, "receive", 1_000, 0, 1_000, 200);
+        tick(engine);
+        ComponentLevel receive = engine.components().stream().filter(c -> c.component().equals("receive")).findFirst().orElseThrow();
+        assertTrue(receive.reason().contains("latency not judged"), receive.reason());
+    }
+
+    @Test
+    void aZeroLatencyThresholdTurnsAnyOperationsLatencySignalOff() {
+        DegradationEngine engine = engine(Map.of("latency_thresholds_ms", "send:0"));
+        calls(engine, "send", 1_000, 0, 1_000, 5_000);
+        tick(engine);
+        assertEquals(NORMAL, engine.level("send"));
+    }
+
+    @Test
     void theWorseOfErrorRateAndLatencyWinsAndTheReasonSaysWhy() {
         DegradationEngine engine = engine();
         calls(engine, "send", 1_000, 11, 51, 250);

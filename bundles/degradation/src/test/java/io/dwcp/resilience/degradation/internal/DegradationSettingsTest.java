@@ -1,6 +1,7 @@
 package io.dwcp.resilience.degradation.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +20,8 @@ class DegradationSettingsTest {
         DegradationSettings s = settings(Map.of());
         assertEquals(LevelTable.SPECIFIED, s.table());
         assertEquals(100_000_000L, s.thresholdsOf("send").latencyNanos());
-        assertEquals(100_000_000L, s.thresholdsOf("receive").latencyNanos());
+        assertEquals(0L, s.thresholdsOf("receive").latencyNanos(), "receive: latency not judged");
+        assertFalse(s.thresholdsOf("receive").judgesLatency());
         assertEquals(500_000_000L, s.thresholdsOf("sync").latencyNanos());
         assertEquals(1_000_000_000L, s.thresholdsOf("consensus").latencyNanos());
         assertEquals(0.01, s.thresholdsOf("send").errorRate());
@@ -44,6 +46,8 @@ class DegradationSettingsTest {
         assertRefused(Map.of("latency_thresholds_ms", "send:fast"), "latency.thresholds.ms", "not a whole number");
         assertRefused(Map.of("latency_thresholds_ms", "send:100,send:200"), "latency.thresholds.ms", "listed twice");
         assertRefused(Map.of("latency_thresholds_ms", "Send:100"), "latency.thresholds.ms", "invalid operation name");
+        assertRefused(Map.of("latency_thresholds_ms", "send:-1"), "latency.thresholds.ms", "or 0 for an operation whose latency is not judged");
+        assertRefused(Map.of("latency_threshold_ms", 0L), "latency.threshold.ms", "at least 1 ms");
         assertRefused(Map.of("recovery_hold_ms", -1L), "recovery.hold.ms", "negative");
         assertRefused(Map.of("window_ms", 500L), "window.ms", "at least the evaluation interval");
         assertRefused(Map.of("latency_percentile", 1.0), "latency.percentile", "below 1");

@@ -189,6 +189,14 @@ public final class ClusterAgent implements BundleActivator, LogListener {
                         .collect(Collectors.joining(","));
             case "METRICS":
                 return String.valueOf(require(managers.getService(), "DWCPManager").metrics()).replace('\n', ' ');
+            case "LEVELS": { // the degradation level and each component's, with the reason (why a chain sheds)
+                io.dwcp.resilience.api.transport.ResilienceMetrics r = require(managers.getService(), "DWCPManager").resilienceMetrics();
+                return r.degradationLevel() + " health=" + r.health() + " " + r.degradation().stream()
+                        .filter(c -> c.level() != io.dwcp.resilience.api.degradation.DegradationLevel.NORMAL
+                                || c.computed() != io.dwcp.resilience.api.degradation.DegradationLevel.NORMAL)
+                        .map(c -> "[" + c.component() + " " + c.level() + " (computed " + c.computed() + "): " + c.reason() + "]")
+                        .collect(Collectors.joining(" ")).replace('\n', ' ');
+            }
             case "ARM": { // ARM <seconds> <probability> <operations> <peers> <injector:weight,...>
                 ArmRequest request = ArmRequest.of(Duration.ofSeconds(Long.parseLong(w[1])))
                         .withProbability(Double.parseDouble(w[2]))
