@@ -32,7 +32,8 @@ public interface DWCPManager {
     String nodeId();
 
     /**
-     * Sends a message to a peer; returns once the peer has acknowledged it (it is in its inbound queue).
+     * Sends a message to a peer; returns once the peer has acknowledged it (its application took it
+     * with {@link #receive} and came back for the next one).
      *
      * @param peer    a configured peer's node id
      * @param payload the bytes
@@ -43,7 +44,8 @@ public interface DWCPManager {
     long send(String peer, byte[] payload, Duration timeout) throws Exception;
 
     /**
-     * Takes the next inbound message.
+     * Takes the next inbound message. Calling it again (a zero timeout too) tells the node that this
+     * thread is done with the message it took last, which is acknowledged to its sender only then.
      *
      * @param timeout how long to wait for one
      * @return the message, or empty when none arrived in time (not a failure)

@@ -36,9 +36,11 @@ public interface DWCPTransport {
     long nextMessageId();
 
     /**
-     * Sends one message and waits for the peer's acknowledgement, which the peer gives only once the
-     * message is in its inbound queue. Sending again with the same {@code messageId} (a retry) never
-     * delivers it twice: the peer drops the duplicate and acknowledges it again.
+     * Sends one message and waits for the peer's acknowledgement, which the peer gives only once its
+     * application has taken the message with {@link #receive} and come back for the next one (so is
+     * done with it). Sending again with the same {@code messageId} (a retry) never delivers it twice:
+     * the peer drops the duplicate and acknowledges it again, or refuses it when a restart left it
+     * unable to tell whether it was delivered (docs/transport.md, "Delivery guarantees").
      *
      * @param peer          a configured peer's node id
      * @param messageId     from {@link #nextMessageId()}; the same on every retry of one message
@@ -51,7 +53,10 @@ public interface DWCPTransport {
     void send(String peer, long messageId, byte[] payload, long deadlineNanos) throws TransportException, InterruptedException;
 
     /**
-     * Takes the next message from the inbound queue.
+     * Takes the next message from the inbound queue. Calling it again (with any deadline, zero too)
+     * tells the transport that this thread is done with the message it took last: only then is that
+     * message acknowledged to its sender. A thread that takes a message and never comes back leaves
+     * it unacknowledged: its sender sees a timeout.
      *
      * @param deadlineNanos absolute {@code System.nanoTime()} deadline
      * @return the message, or empty when none arrived before the deadline

@@ -36,7 +36,13 @@ final class ClientHandler extends ConnectionHandler {
         }
         switch (frame.type()) {
             case HELLO -> hello(ctx, frame);
-            case ACK -> link.acked(frame.messageId());
+            case ACK -> {
+                if (frame.has(FrameCodec.FLAG_ERROR)) {
+                    link.refused(frame.messageId(), text(frame.payload()));
+                } else {
+                    link.acked(frame.messageId());
+                }
+            }
             case SYNC_RESPONSE -> link.syncAnswered(frame);
             case PONG -> link.pong(frame.messageId());
             case GOAWAY -> {

@@ -1,21 +1,43 @@
 package io.dwcp.resilience.transport.internal;
 
-import java.util.HashSet;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * The message ids recently delivered from one sender, for de-duplication: a bounded set that forgets
- * the oldest inserted id when full. An id that is not in the set but not above the newest forgotten id
- * is <em>stale</em>: it may have been delivered and forgotten, so it is refused (not acknowledged)
- * rather than risk a second delivery; the sender then sees a failure, never a silent duplicate.
- * Not thread-safe: the caller holds the lock (see {@link InboundQueue}).
+ * The message ids recently received from one sender, each with where it stands, for de-duplication:
+ * a bounded map that forgets the oldest inserted id when full. An id that is not in the window but
+ * not above the newest forgotten id is <em>stale</em>: it may have been delivered and forgotten, so it
+ * is refused rather than risk a second delivery; the sender then sees a failure, never a silent
+ * duplicate.
+ *
+ * <p>Each remembered id also keeps a reply handle while it is not confirmed: where its ACK goes once
+ * the application is done with it (the connection its latest copy came on).
+ *
+ * <p>Not thread-safe: the caller holds the lock (see {@link InboundQueue}).
  */
 final class DedupWindow {
 
     /** What to do with an arriving id. */
     enum Verdict { NEW, DUPLICATE, STALE }
 
-    private final Set<Long> ids = new HashSet<>();
+    /** Where a remembered id stands. */
+    enum State {
+        /** In the inbound queue, not handed to the application yet; not acknowledged. */
+        QUEUED,
+        /** Handed to the application, which has not come back for the next message yet; not acknowledged. */
+        TAKEN,
+        /** The application came back for more after taking it: acknowledged (again, to every resend). */
+        CONFIRMED,
+        /**
+         * Taken before this node restarted and never confirmed: the application may or may not have
+         * finished with it. Refused to every resend: delivering it again could be a duplicate,
+         * acknowledging it could claim a delivery that did not happen.
+         */
+        IN_DOUBT
+    }
+
+    private final Map<Long, State> states = new HashMap<>();
+    private final Map<Long, Object> handles = new HashMap<>();
     private long[] ring;
     private int head;
     private int size;
@@ -26,27 +48,63 @@ final class DedupWindow {
     }
 
     Verdict check(long id) {
-        if (ids.contains(id)) {
+        if (states.containsKey(id)) {
             return Verdict.DUPLICATE;
         }
         return id <= forgottenMax ? Verdict.STALE : Verdict.NEW;
     }
 
+    /** @return the id's state, or null when the window does not hold it */
+    State state(long id) {
+        return states.get(id);
+    }
+
+    /** Remembers a new id as queued. */
     void record(long id) {
+        record(id, State.QUEUED);
+    }
+
+    private void record(long id, State state) {
         if (size == ring.length) {
             long oldest = ring[head];
-            ids.remove(oldest);
+            states.remove(oldest);
+            handles.remove(oldest);
             forgottenMax = Math.max(forgottenMax, oldest);
             head = (head + 1) % ring.length;
             size--;
         }
         ring[(head + size) % ring.length] = id;
         size++;
-        ids.add(id);
+        states.put(id, state);
+    }
+
+    /** Moves a remembered id to a new state; an id no longer remembered stays forgotten. */
+    void set(long id, State state) {
+        states.computeIfPresent(id, (k, v) -> state);
+        if (state == State.CONFIRMED || state == State.IN_DOUBT) {
+            handles.remove(id);
+        }
+    }
+
+    /** Sets where the ACK of a not yet confirmed id goes (the connection its latest copy came on). */
+    void handle(long id, Object handle) {
+        if (states.containsKey(id) && handle != null) {
+            handles.put(id, handle);
+        }
+    }
+
+    /** @return where the ACK of the id goes, or null */
+    Object handle(long id) {
+        return handles.get(id);
     }
 
     int size() {
         return size;
+    }
+
+    /** @return how many remembered ids are in the given state */
+    long count(State state) {
+        return states.values().stream().filter(s -> s == state).count();
     }
 
     /** Changes the capacity, keeping the newest ids. */
@@ -58,7 +116,8 @@ final class DedupWindow {
         int keep = Math.min(size, capacity);
         for (int i = 0; i < size - keep; i++) {
             long oldest = ring[(head + i) % ring.length];
-            ids.remove(oldest);
+            states.remove(oldest);
+            handles.remove(oldest);
             forgottenMax = Math.max(forgottenMax, oldest);
         }
         for (int i = 0; i < keep; i++) {
@@ -67,5 +126,78 @@ final class DedupWindow {
         ring = next;
         head = 0;
         size = keep;
+    }
+
+    // ---- the journal's replay and compaction (InboundJournal)
+
+    /** @return an independent copy (ids, states and bound; no reply handles), for compaction */
+    DedupWindow copy() {
+        DedupWindow c = new DedupWindow(ring.length);
+        System.arraycopy(ring, 0, c.ring, 0, ring.length);
+        c.head = head;
+        c.size = size;
+        c.forgottenMax = forgottenMax;
+        c.states.putAll(states);
+        return c;
+    }
+
+    void replayTaken(long id) {
+        if (!states.containsKey(id) && id > forgottenMax) {
+            record(id, State.TAKEN);
+        }
+    }
+
+    void replayConfirmed(long id) {
+        if (states.containsKey(id)) {
+            states.put(id, State.CONFIRMED);
+        } else if (id > forgottenMax) {
+            record(id, State.CONFIRMED);
+        }
+    }
+
+    void forgetUpTo(long id) {
+        forgottenMax = Math.max(forgottenMax, id);
+    }
+
+    /** After a replay: what was taken and never confirmed is in doubt. @return how many */
+    long takenBecomeInDoubt() {
+        long n = 0;
+        for (Map.Entry<Long, State> e : states.entrySet()) {
+            if (e.getValue() == State.TAKEN) {
+                e.setValue(State.IN_DOUBT);
+                n++;
+            }
+        }
+        handles.clear();
+        return n;
+    }
+
+    /**
+     * Writes this window as journal lines (see {@link InboundJournal}): the forgotten bound, then each
+     * id handed over, oldest first; queued ids are left out (they were never handed over, and are lost
+     * with the process anyway). Taken and in-doubt ids are written as taken: they come back in doubt.
+     *
+     * @return the number of lines written
+     */
+    long writeTo(String sender, StringBuilder out) {
+        long lines = 0;
+        if (forgottenMax != Long.MIN_VALUE) {
+            out.append("F ").append(sender).append(' ').append(forgottenMax).append('\n');
+            lines++;
+        }
+        for (int i = 0; i < size; i++) {
+            long id = ring[(head + i) % ring.length];
+            State s = states.get(id);
+            if (s == null || s == State.QUEUED) {
+                continue;
+            }
+            out.append("T ").append(sender).append(' ').append(id).append('\n');
+            lines++;
+            if (s == State.CONFIRMED) {
+                out.append("C ").append(sender).append(' ').append(id).append('\n');
+                lines++;
+            }
+        }
+        return lines;
     }
 }

@@ -44,6 +44,7 @@ final class DwcpManagerService implements DWCPManager {
     static final String CONSENSUS = "consensus";
 
     private final DWCPTransport transport;
+    private final TransportComponent component;
     private final ManagerHolder managers;
     private final Supplier<DegradationManager> degradation;
     private final Supplier<HealthMonitor> health;
@@ -54,6 +55,7 @@ final class DwcpManagerService implements DWCPManager {
     DwcpManagerService(TransportComponent transport, ManagerHolder managers, Supplier<DegradationManager> degradation,
             Supplier<HealthMonitor> health, Supplier<ChaosControl> chaos, Supplier<? extends Collection<MetricsSource>> metricsSources) {
         this.transport = transport;
+        this.component = transport;
         this.engine = transport::engine;
         this.managers = managers;
         this.degradation = degradation;
@@ -93,11 +95,73 @@ final class DwcpManagerService implements DWCPManager {
         });
     }
 
+    /**
+     * Acknowledges what the calling thread took last (it came back, so it is done with it), then takes
+     * the next message through the chain. A message the chain took but did not hand over (a stage
+     * failed after the transport returned it) goes back to the head of the queue, unacknowledged.
+     */
     @Override
     public Optional<InboundMessage> receive(Duration timeout) throws Exception {
         long deadline = deadline(timeout);
+        component.confirmHeld();
         ResilienceManager rm = managers.await(RECEIVE, deadline);
-        return rm.execute(RECEIVE, Invocation.NO_PEER, inv -> transport.receive(attemptDeadline(inv, deadline)));
+        Handover handover = new Handover();
+        Optional<InboundMessage> result;
+        try {
+            result = rm.execute(RECEIVE, Invocation.NO_PEER, inv -> handover.take(attemptDeadline(inv, deadline)));
+        } catch (Exception | Error e) {
+            handover.abandon();
+            throw e;
+        }
+        return handover.deliver(result);
+    }
+
+    /** One receive call's message between the transport and the caller. */
+    private final class Handover {
+        private InboundMessage taken;
+        private boolean closed;
+
+        /** An attempt of the chain: a retried attempt gets the message the first one took. */
+        Optional<InboundMessage> take(long deadlineNanos) throws InterruptedException {
+            synchronized (this) {
+                if (taken != null) {
+                    return Optional.of(taken);
+                }
+            }
+            Optional<InboundMessage> m = component.take(deadlineNanos);
+            if (m.isPresent()) {
+                synchronized (this) {
+                    if (closed || taken != null) {
+                        // the caller gave up meanwhile (a forced timeout), or another attempt won: not handed over
+                        component.putBack(m.get());
+                        return taken == null ? Optional.empty() : Optional.of(taken);
+                    }
+                    taken = m.get();
+                }
+            }
+            return m;
+        }
+
+        /** The chain returned: the caller holds the message from now on (acknowledged when it comes back). */
+        synchronized Optional<InboundMessage> deliver(Optional<InboundMessage> result) {
+            closed = true;
+            if (taken != null) {
+                if (result.isPresent() && result.get() == taken) {
+                    component.hold(taken);
+                } else {
+                    component.putBack(taken);
+                }
+            }
+            return result;
+        }
+
+        /** The chain failed: whatever it took goes back. */
+        synchronized void abandon() {
+            closed = true;
+            if (taken != null) {
+                component.putBack(taken);
+            }
+        }
     }
 
     @Override

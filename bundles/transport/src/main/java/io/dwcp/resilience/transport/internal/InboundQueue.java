@@ -1,32 +1,91 @@
 package io.dwcp.resilience.transport.internal;
 
 import io.dwcp.resilience.api.transport.InboundMessage;
-import java.util.HashMap;
+import io.dwcp.resilience.transport.internal.DedupWindow.State;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The node's inbound queue and its per-sender de-duplication windows. It outlives the network
- * engine: a reconfiguration that rebuilds listeners and connections keeps the messages queued here.
+ * The node's inbound queue, its per-sender de-duplication windows and (when the node has a data area)
+ * their journal. It outlives the network engine: a reconfiguration that rebuilds listeners and
+ * connections keeps the messages queued here.
+ *
+ * <p>The delivery guarantee lives here (docs/transport.md, "Delivery guarantees"). A message is
+ * acknowledged only once the application is done with it, which is when the thread that took it
+ * comes back to {@code receive} (or ends its call chain): so an ACK means "handed over and finished
+ * with", and a node killed at any moment never leaves a sender believing a message arrived that did
+ * not. Every hand-over is journaled before it happens and every confirmation before its ACK, so a
+ * restarted node acknowledges resends of what it confirmed and refuses resends of what it handed over
+ * without a confirmation (in doubt), delivering neither twice.
  *
  * <p>{@link #offer} decides and records under one lock per sender, so the same id arriving on two
- * streams at once (a resend racing the original) is delivered once.
+ * streams at once (a resend racing the original) is queued once. The journal has its own lock.
  */
 final class InboundQueue {
 
     /** What happened to an arriving DATA message. */
-    enum Admission { QUEUED, DUPLICATE, STALE, FULL }
+    enum Admission {
+        /** New: queued; its ACK goes out once the application is done with it. */
+        QUEUED,
+        /** A resend of a message queued or handed over, not yet confirmed: its ACK goes out on confirmation. */
+        PENDING,
+        /** A resend of a confirmed message: acknowledge again, deliver nothing. */
+        DUPLICATE,
+        /** A resend of a message handed over before a restart and never confirmed: refuse. */
+        IN_DOUBT,
+        /** Older than every id the window remembers: refuse (it may have been delivered and forgotten). */
+        STALE,
+        /** The queue is full: no ACK, the sender sees back-pressure. */
+        FULL
+    }
 
-    private final LinkedBlockingQueue<InboundMessage> queue = new LinkedBlockingQueue<>();
-    private final Map<String, DedupWindow> windows = new HashMap<>();
+    /** Sends the ACK of a confirmed message: on the handle (the connection its latest copy came on) or any other. */
+    interface Acknowledger {
+        void ack(String sender, long id, Object handle);
+    }
+
+    private final LinkedBlockingDeque<InboundMessage> queue = new LinkedBlockingDeque<>();
+    private final Map<String, DedupWindow> windows;
+    private final InboundJournal journal;
+    /** The message each application thread took last and has not confirmed yet. */
+    private final ThreadLocal<InboundMessage> heldByThread = new ThreadLocal<>();
     private volatile int capacity;
     private volatile int windowSize;
 
+    /** A queue that forgets everything with the process (no data area: tests, a framework without storage). */
     InboundQueue(int capacity, int windowSize) {
+        this(capacity, windowSize, new ConcurrentHashMap<>(), null);
+    }
+
+    private InboundQueue(int capacity, int windowSize, Map<String, DedupWindow> windows, InboundJournal journal) {
         this.capacity = capacity;
         this.windowSize = windowSize;
+        this.windows = windows;
+        this.journal = journal;
+    }
+
+    /**
+     * A queue whose windows are rebuilt from, and kept in, a journal file.
+     *
+     * @return the queue and what the replay found
+     */
+    static Opened open(int capacity, int windowSize, java.nio.file.Path journalFile) throws IOException {
+        InboundJournal.Loaded loaded = InboundJournal.load(journalFile, windowSize);
+        Map<String, DedupWindow> windows = new ConcurrentHashMap<>(loaded.windows());
+        for (DedupWindow w : windows.values()) {
+            w.resize(windowSize);
+        }
+        return new Opened(new InboundQueue(capacity, windowSize, windows, loaded.journal()), loaded);
+    }
+
+    /** A journaled queue and what its journal held. */
+    record Opened(InboundQueue queue, InboundJournal.Loaded loaded) {
     }
 
     void resize(int newCapacity, int newWindowSize) {
@@ -41,39 +100,187 @@ final class InboundQueue {
         }
     }
 
-    Admission offer(String sender, long id, byte[] payload) {
-        DedupWindow window;
+    private DedupWindow window(String sender) {
         synchronized (windows) {
-            window = windows.computeIfAbsent(sender, s -> new DedupWindow(windowSize));
+            return windows.computeIfAbsent(sender, s -> new DedupWindow(windowSize));
         }
+    }
+
+    /**
+     * Admits an arriving DATA message.
+     *
+     * @param replyTo where its ACK goes on confirmation (the connection it came on)
+     */
+    Admission offer(String sender, long id, byte[] payload, Object replyTo) {
+        DedupWindow window = window(sender);
         synchronized (window) {
-            switch (window.check(id)) {
-                case DUPLICATE:
-                    return Admission.DUPLICATE;
-                case STALE:
-                    return Admission.STALE;
-                default:
-                    break;
+            State state = window.state(id);
+            if (state != null) {
+                switch (state) {
+                    case CONFIRMED:
+                        return Admission.DUPLICATE;
+                    case IN_DOUBT:
+                        return Admission.IN_DOUBT;
+                    default:
+                        window.handle(id, replyTo); // the original's connection may be gone: ACK on this one
+                        return Admission.PENDING;
+                }
+            }
+            if (window.check(id) == DedupWindow.Verdict.STALE) {
+                return Admission.STALE;
             }
             // Checked and added under the window's lock; senders of other ids may race past the
             // capacity by at most one message each, which is a bound, not a loss.
             if (queue.size() >= capacity) {
                 return Admission.FULL;
             }
-            queue.add(new InboundMessage(sender, id, payload));
             window.record(id);
+            window.handle(id, replyTo);
+            queue.add(new InboundMessage(sender, id, payload));
             return Admission.QUEUED;
         }
     }
 
-    /** @return the next message, waiting until the deadline for one */
-    Optional<InboundMessage> poll(long deadlineNanos) throws InterruptedException {
+    /**
+     * The raw receive of {@code DWCPTransport.receive}: confirms what the calling thread took last,
+     * then takes the next message and holds it for this thread.
+     */
+    Optional<InboundMessage> receive(long deadlineNanos, Acknowledger acks) throws InterruptedException {
+        confirmHeld(acks);
+        Optional<InboundMessage> m = take(deadlineNanos);
+        m.ifPresent(this::hold);
+        return m;
+    }
+
+    /** The calling thread came back: it is done with the message it took last, which is acknowledged now. */
+    void confirmHeld(Acknowledger acks) {
+        InboundMessage held = heldByThread.get();
+        if (held != null) {
+            heldByThread.remove();
+            confirm(held, acks);
+        }
+    }
+
+    /** The calling thread (the application's) now holds this message until it comes back. */
+    void hold(InboundMessage message) {
+        heldByThread.set(message);
+    }
+
+    /**
+     * Takes the next message, journaling the hand-over first.
+     *
+     * @throws UncheckedIOException when the journal cannot be written; the message stays queued
+     */
+    Optional<InboundMessage> take(long deadlineNanos) throws InterruptedException {
         long wait = deadlineNanos - System.nanoTime();
         InboundMessage m = wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
-        return Optional.ofNullable(m);
+        if (m == null) {
+            return Optional.empty();
+        }
+        DedupWindow window = window(m.sender());
+        if (journal == null) {
+            synchronized (window) {
+                window.set(m.messageId(), State.TAKEN);
+            }
+            return Optional.of(m);
+        }
+        // line and state change together under the journal's lock, so a compaction sees both or neither
+        synchronized (journal) {
+            try {
+                journal.taken(m.sender(), m.messageId());
+            } catch (IOException e) {
+                queue.addFirst(m);
+                throw new UncheckedIOException("the inbound journal " + journal.file() + " cannot be written, so no message is handed "
+                        + "over (a restart could deliver it twice): " + e.getMessage(), e);
+            }
+            synchronized (window) {
+                window.set(m.messageId(), State.TAKEN);
+            }
+        }
+        return Optional.of(m);
+    }
+
+    /** A message taken but not handed to the application after all (its call chain failed): first in line again. */
+    void putBack(InboundMessage m) {
+        DedupWindow window = window(m.sender());
+        synchronized (window) {
+            window.set(m.messageId(), State.QUEUED);
+        }
+        queue.addFirst(m);
+    }
+
+    /**
+     * The application is done with a message: journal it, then acknowledge it. When the journal cannot
+     * be written, no ACK goes out: the sender sees a failure, never an acknowledgement a restart could
+     * contradict.
+     */
+    void confirm(InboundMessage m, Acknowledger acks) {
+        Object handle;
+        DedupWindow window = window(m.sender());
+        if (journal == null) {
+            synchronized (window) {
+                handle = window.handle(m.messageId());
+                window.set(m.messageId(), State.CONFIRMED);
+            }
+        } else {
+            synchronized (journal) {
+                try {
+                    journal.confirmed(m.sender(), m.messageId());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("the inbound journal " + journal.file() + " cannot be written, so message "
+                            + m.messageId() + " from " + m.sender() + " is not acknowledged: " + e.getMessage(), e);
+                }
+                synchronized (window) {
+                    handle = window.handle(m.messageId());
+                    window.set(m.messageId(), State.CONFIRMED);
+                }
+                if (journal.compactionDue(windows)) {
+                    try {
+                        compactLocked();
+                    } catch (IOException e) {
+                        // the old journal is whole (the rewrite goes to a file beside it): keep appending to it
+                    }
+                }
+            }
+        }
+        acks.ack(m.sender(), m.messageId(), handle);
+    }
+
+    /** Rewrites the journal from the windows; the caller holds the journal's lock. */
+    private void compactLocked() throws IOException {
+        Map<String, DedupWindow> copy;
+        synchronized (windows) {
+            copy = new TreeMap<>(windows);
+        }
+        // each window under its own lock in turn: a message confirmed meanwhile is appended after the
+        // rewrite (the journal's lock is held), so no line is lost
+        Map<String, DedupWindow> snapshot = new TreeMap<>();
+        for (Map.Entry<String, DedupWindow> e : copy.entrySet()) {
+            synchronized (e.getValue()) {
+                snapshot.put(e.getKey(), e.getValue().copy());
+            }
+        }
+        journal.compact(snapshot);
+    }
+
+    /** @return the message the calling thread holds (took and has not come back from), for tests */
+    Optional<InboundMessage> held() {
+        return Optional.ofNullable(heldByThread.get());
     }
 
     int size() {
         return queue.size();
+    }
+
+    void close() {
+        if (journal != null) {
+            synchronized (journal) {
+                try {
+                    journal.close();
+                } catch (IOException e) {
+                    // closing an append-only file: nothing is lost that was written
+                }
+            }
+        }
     }
 }

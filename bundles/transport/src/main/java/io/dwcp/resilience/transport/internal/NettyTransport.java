@@ -363,9 +363,34 @@ public final class NettyTransport implements DWCPTransport, AutoCloseable {
         return new TransportException(operation, peer, Kind.CONNECTION_LOST, String.valueOf(cause), cause);
     }
 
+    /**
+     * Confirms what the calling thread took last (its ACK goes out now), then takes the next message.
+     * See {@link InboundQueue}: an ACK means the application is done with the message.
+     */
     @Override
     public Optional<InboundMessage> receive(long deadlineNanos) throws InterruptedException {
-        return inbound.poll(deadlineNanos);
+        return inbound.receive(deadlineNanos, this::ack);
+    }
+
+    /**
+     * Acknowledges a message the application is done with: on the connection its latest copy came on,
+     * else on any connection from its sender that is up. With none up the sender resends it, and the
+     * resend (a duplicate of a confirmed id) is acknowledged at once.
+     */
+    void ack(String sender, long id, Object handle) {
+        Channel ch = handle instanceof Channel c && c.isActive() ? c : null;
+        if (ch == null) {
+            for (Channel a : accepted) {
+                ServerHandler h = a.isActive() ? a.pipeline().get(ServerHandler.class) : null;
+                if (h != null && sender.equals(h.peerId())) {
+                    ch = a;
+                    break;
+                }
+            }
+        }
+        if (ch != null) {
+            ch.writeAndFlush(Frame.of(FrameType.ACK, id));
+        }
     }
 
     @Override

@@ -151,6 +151,15 @@ final class PeerLink {
         }
     }
 
+    /** The peer refused the message for good (an ACK flagged as an error): its sender sees why. */
+    void refused(long id, String reason) {
+        Pending p = pending.remove(id);
+        if (p != null) {
+            p.acked.completeExceptionally(new TransportException("send", id(), Kind.REMOTE_FAILURE,
+                    "the peer refused message " + id + ": " + reason, null));
+        }
+    }
+
     void syncAnswered(Frame frame) {
         SyncWait w = syncs.remove(frame.messageId());
         if (w != null) {

@@ -85,19 +85,31 @@ final class ServerHandler extends ConnectionHandler {
             refuse(ctx, e.reason(), e.getMessage());
             return;
         }
-        switch (transport.inbound().offer(peer, frame.messageId(), payload)) {
-            case QUEUED -> {
-                transport.counters.messagesIn.increment();
-                ctx.writeAndFlush(Frame.of(FrameType.ACK, frame.messageId()));
-            }
+        switch (transport.inbound().offer(peer, frame.messageId(), payload, ctx.channel())) {
+            // No ACK yet: it goes out once the application is done with the message (InboundQueue).
+            case QUEUED -> transport.counters.messagesIn.increment();
+            case PENDING -> transport.counters.duplicates.increment(); // a resend racing the original: one ACK, later
             case DUPLICATE -> {
-                // Delivered before; the sender missed our ACK. Acknowledge again, deliver nothing.
+                // Delivered and confirmed before; the sender missed our ACK. Acknowledge again, deliver nothing.
                 transport.counters.duplicates.increment();
                 ctx.writeAndFlush(Frame.of(FrameType.ACK, frame.messageId()));
             }
-            case STALE -> transport.counters.refused("stale-id");
+            case IN_DOUBT -> nack(ctx, frame.messageId(), "in-doubt", "this node was handed the message to its application "
+                    + "before it restarted and cannot tell whether the application finished with it; not delivered again");
+            case STALE -> nack(ctx, frame.messageId(), "stale-id", "the id is older than every id the de-duplication window "
+                    + "remembers (dedup.window): it may have been delivered and forgotten; not delivered again");
             case FULL -> transport.counters.backPressured.increment(); // no ACK: the sender sees back-pressure
         }
+    }
+
+    /** Refuses one message for good (the connection stays): an ACK flagged as an error, with the reason. */
+    private void nack(ChannelHandlerContext ctx, long id, String reason, String message) {
+        transport.counters.refused(reason);
+        byte[] text = (reason + ": " + message).getBytes(StandardCharsets.UTF_8);
+        if (text.length > FrameCodec.MIN_FRAME - FrameCodec.OVERHEAD) {
+            text = java.util.Arrays.copyOf(text, FrameCodec.MIN_FRAME - FrameCodec.OVERHEAD); // fits the smallest frame.max.bytes
+        }
+        ctx.writeAndFlush(new Frame(FrameType.ACK, FrameCodec.FLAG_ERROR, id, text));
     }
 
     private void sync(ChannelHandlerContext ctx, Frame frame) {

@@ -92,6 +92,8 @@ public final class TransportComponent implements DWCPTransport {
     private final PayloadCompression compression = new PayloadCompression();
     // Unique per sending node across restarts: microseconds of the wall clock at start, then +1 per id.
     private final AtomicLong ids = new AtomicLong(System.currentTimeMillis() * 1000);
+    /** The inbound journal's file name in the bundle's data area. */
+    static final String JOURNAL = "inbound.journal";
     private InboundQueue inbound;
     private volatile NettyTransport engine;
     private BundleContext context;
@@ -161,13 +163,44 @@ public final class TransportComponent implements DWCPTransport {
             logger.error(e.getMessage());
             throw e;
         }
-        inbound = new InboundQueue(settings.inboundQueueCapacity(), settings.dedupWindow());
+        inbound = openInbound(context, settings);
         engine = newEngine(settings);
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("node.id", settings.nodeId());
         managerRegistration = context.registerService(DWCPManager.class,
                 new DwcpManagerService(this, managers, () -> degradation, () -> health, () -> chaos, () -> metricsSources), props);
         syncPingables(settings);
+    }
+
+    /**
+     * The inbound queue with its de-duplication windows journaled in the bundle's data area
+     * ({@code inbound.journal}), so a restarted node neither delivers twice nor acknowledges what it
+     * cannot vouch for. Without a data area (a framework without storage) the windows live in memory
+     * only, and the guarantee holds only while the process lives: said in the log.
+     */
+    private InboundQueue openInbound(BundleContext context, TransportSettings settings) {
+        java.io.File file = context.getDataFile(JOURNAL);
+        if (file == null) {
+            logger.warn("node " + settings.nodeId() + ": the framework gives this bundle no data area, so the de-duplication "
+                    + "window is not journaled: after a crash a resend may be delivered twice");
+            return new InboundQueue(settings.inboundQueueCapacity(), settings.dedupWindow());
+        }
+        try {
+            InboundQueue.Opened opened = InboundQueue.open(settings.inboundQueueCapacity(), settings.dedupWindow(), file.toPath());
+            InboundJournal.Loaded l = opened.loaded();
+            if (!l.windows().isEmpty()) {
+                logger.info("node " + settings.nodeId() + ": inbound journal " + file + " replayed: " + l.windows().size()
+                        + " sender(s), " + l.confirmed() + " confirmed id(s) (resends acknowledged, not delivered again), "
+                        + l.inDoubt() + " in doubt (handed over before a restart and not confirmed: resends refused)"
+                        + (l.badLines() > 0 ? ", " + l.badLines() + " unreadable line(s) skipped" : ""));
+            }
+            return opened.queue();
+        } catch (java.io.IOException | RuntimeException e) {
+            // Refusing to start would take the node off the network for a file problem; say what is at stake instead.
+            logger.error("node " + settings.nodeId() + ": cannot open the inbound journal " + file + " (" + e
+                    + "); de-duplication is in memory only: after a crash a resend may be delivered twice");
+            return new InboundQueue(settings.inboundQueueCapacity(), settings.dedupWindow());
+        }
     }
 
     private NettyTransport newEngine(TransportSettings settings) throws Exception {
@@ -239,8 +272,12 @@ public final class TransportComponent implements DWCPTransport {
         if (e != null) {
             e.close();
         }
-        if (inbound != null && inbound.size() > 0) {
-            logger.warn("node " + e.nodeId() + " stopped with " + inbound.size() + " received message(s) nobody took from its queue");
+        if (inbound != null) {
+            if (inbound.size() > 0) {
+                logger.warn("node " + e.nodeId() + " stopped with " + inbound.size() + " received message(s) nobody took from its queue"
+                        + " (never acknowledged: their senders resend them)");
+            }
+            inbound.close();
         }
     }
 
@@ -291,9 +328,36 @@ public final class TransportComponent implements DWCPTransport {
         engine.send(peer, messageId, payload, deadlineNanos);
     }
 
+    /** Confirms what the calling thread took last (its ACK goes out), then takes the next message (see {@link InboundQueue}). */
     @Override
     public Optional<InboundMessage> receive(long deadlineNanos) throws InterruptedException {
-        return inbound.poll(deadlineNanos);
+        return inbound.receive(deadlineNanos, this::ack);
+    }
+
+    // ---- the hand-over steps, for the DWCPManager's receive through the chain
+
+    /** The calling thread is back: acknowledge the message it took last. */
+    void confirmHeld() {
+        inbound.confirmHeld(this::ack);
+    }
+
+    /** Takes the next message (journaled as handed over), not yet held by any thread. */
+    Optional<InboundMessage> take(long deadlineNanos) throws InterruptedException {
+        return inbound.take(deadlineNanos);
+    }
+
+    /** The calling thread now holds this message until it comes back. */
+    void hold(InboundMessage message) {
+        inbound.hold(message);
+    }
+
+    /** A taken message that did not reach the application (its chain failed): first in line again. */
+    void putBack(InboundMessage message) {
+        inbound.putBack(message);
+    }
+
+    private void ack(String sender, long id, Object handle) {
+        engine.ack(sender, id, handle);
     }
 
     @Override

@@ -12,37 +12,81 @@ import io.dwcp.resilience.api.transport.InboundMessage;
 import io.dwcp.resilience.api.transport.QuorumNotReachedException;
 import io.dwcp.resilience.api.transport.TransportException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Two or three real transports on loopback, free ports. */
 class LoopbackTest {
 
     private final List<NettyTransport> nodes = new ArrayList<>();
+    private final List<Thread> applications = new ArrayList<>();
     private final Set<String> cut = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @AfterEach
-    void close() {
+    void close() throws InterruptedException {
+        for (Thread t : applications) {
+            t.interrupt();
+            t.join(5000);
+        }
         nodes.forEach(NettyTransport::close);
     }
 
+    /**
+     * A node's application: one thread that takes every message (coming back for the next one is what
+     * acknowledges the one before) into the returned queue.
+     */
+    BlockingQueue<InboundMessage> application(NettyTransport node) {
+        BlockingQueue<InboundMessage> got = new LinkedBlockingQueue<>();
+        Thread t = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    node.receive(in(20)).ifPresent(got::add);
+                }
+            } catch (InterruptedException e) {
+                // the test is over
+            }
+        }, "application-" + node.nodeId());
+        t.setDaemon(true);
+        t.start();
+        applications.add(t);
+        return got;
+    }
+
+    static InboundMessage next(BlockingQueue<InboundMessage> got) throws InterruptedException {
+        InboundMessage m = got.poll(5, TimeUnit.SECONDS);
+        if (m == null) {
+            throw new AssertionError("no message within 5 s");
+        }
+        return m;
+    }
+
     NettyTransport node(String id, Map<String, Object> extra) throws Exception {
+        return node(id, extra, null);
+    }
+
+    NettyTransport node(String id, Map<String, Object> extra, InboundQueue queue) throws Exception {
         Map<String, Object> props = new HashMap<>(extra);
         props.put("node.id", id);
-        props.put("listen.port", "0");
+        props.putIfAbsent("listen.port", "0");
         props.putIfAbsent("reconnect.initial.ms", "10");
         props.putIfAbsent("reconnect.max.ms", "50");
         TransportSettings s = TransportSettings.from(props);
-        NettyTransport t = new NettyTransport(s, new InboundQueue(s.inboundQueueCapacity(), s.dedupWindow()), new TransportCounters(),
+        NettyTransport t = new NettyTransport(s, queue != null ? queue : new InboundQueue(s.inboundQueueCapacity(), s.dedupWindow()),
+                new TransportCounters(),
                 new PayloadCompression(), new AtomicLong(1000), peer -> cut.contains(peer), () -> null, TransportLog.STDERR);
         t.start();
         nodes.add(t);
@@ -102,34 +146,44 @@ class LoopbackTest {
         NettyTransport b = node("b", Map.of());
         mesh(Map.of());
         connected(a, "b");
+        BlockingQueue<InboundMessage> got = application(b);
         long id = a.nextMessageId();
         a.send("b", id, bytes("hello"), in(5000));
         a.send("b", id, bytes("hello"), in(5000)); // a retry: acknowledged again, not delivered again
-        Optional<InboundMessage> m = b.receive(in(1000));
-        assertTrue(m.isPresent());
-        assertEquals("a", m.get().sender());
-        assertEquals(id, m.get().messageId());
-        assertArrayEquals(bytes("hello"), m.get().payload());
-        assertFalse(b.receive(in(50)).isPresent());
+        InboundMessage m = next(got);
+        assertEquals("a", m.sender());
+        assertEquals(id, m.messageId());
+        assertArrayEquals(bytes("hello"), m.payload());
+        assertEquals(null, got.poll(100, TimeUnit.MILLISECONDS));
         assertEquals(1, b.metrics().duplicatesDropped());
         assertEquals(1, b.metrics().messagesIn());
         assertEquals(2, a.metrics().messagesOut());
     }
 
     @Test
-    void aFullInboundQueueStopsAcknowledgingUntilTheApplicationTakesMessages() throws Exception {
+    void anAckWaitsUntilTheApplicationIsDoneWithTheMessageAndAFullQueueBackPressures() throws Exception {
         NettyTransport a = node("a", Map.of());
         NettyTransport b = node("b", Map.of("inbound.queue.capacity", "1"));
         mesh(Map.of("inbound.queue.capacity", "1"));
         connected(a, "b");
-        a.send("b", a.nextMessageId(), bytes("1"), in(5000));
+        long first = a.nextMessageId();
+        TransportException e = assertThrows(TransportException.class, () -> a.send("b", first, bytes("1"), in(200)));
+        assertEquals(TransportException.Kind.TIMEOUT, e.kind(), "queued, but nobody took it: no ACK");
+        assertEquals(1, b.metrics().inboundQueued());
         long second = a.nextMessageId();
-        TransportException e = assertThrows(TransportException.class, () -> a.send("b", second, bytes("2"), in(200)));
-        assertEquals(TransportException.Kind.TIMEOUT, e.kind());
-        assertTrue(b.metrics().backPressured() >= 1);
+        assertEquals(TransportException.Kind.TIMEOUT,
+                assertThrows(TransportException.class, () -> a.send("b", second, bytes("2"), in(200))).kind());
+        assertTrue(b.metrics().backPressured() >= 1, "the queue was full: not even queued");
         assertEquals("1", new String(b.receive(in(1000)).orElseThrow().payload(), StandardCharsets.UTF_8));
+        assertEquals(TransportException.Kind.TIMEOUT,
+                assertThrows(TransportException.class, () -> a.send("b", first, bytes("1"), in(200))).kind(),
+                "taken, but the application has not come back for more: still no ACK");
+        assertFalse(b.receive(in(0)).isPresent(), "coming back (even without waiting) confirms the message taken before");
+        a.send("b", first, bytes("1"), in(5000)); // the retry of a confirmed message: acknowledged at once
+        BlockingQueue<InboundMessage> got = application(b);
         a.send("b", second, bytes("2"), in(5000)); // the retry gets through once there is room
-        assertEquals(second, b.receive(in(1000)).orElseThrow().messageId());
+        assertEquals(second, next(got).messageId());
+        assertEquals(null, got.poll(100, TimeUnit.MILLISECONDS), "each message delivered once");
     }
 
     @Test
@@ -138,6 +192,7 @@ class LoopbackTest {
         NettyTransport b = node("b", Map.of("streams", "3"));
         mesh(Map.of("streams", "3"));
         connected(a, "b");
+        BlockingQueue<InboundMessage> got = application(b);
         for (int round = 0; round < 3; round++) {
             for (int i = 0; i < 30; i++) {
                 a.send("b", a.nextMessageId(), bytes("m" + i), in(5000));
@@ -148,12 +203,51 @@ class LoopbackTest {
         for (int i = 0; i < 30; i++) {
             a.send("b", a.nextMessageId(), bytes("after" + i), in(5000));
         }
-        int received = 0;
-        while (b.receive(in(100)).isPresent()) {
-            received++;
+        Set<Long> ids = new java.util.HashSet<>();
+        InboundMessage m;
+        while ((m = got.poll(300, TimeUnit.MILLISECONDS)) != null) {
+            assertTrue(ids.add(m.messageId()), "delivered twice: " + m.messageId());
         }
-        assertEquals(120, received);
+        assertEquals(120, ids.size());
         await(() -> a.metrics().reconnects() >= 3, "three reconnects");
+    }
+
+    @Test
+    void aRestartedReceiverAcknowledgesWhatItConfirmedRefusesWhatWasInDoubtAndTakesTheRest(@TempDir Path dir) throws Exception {
+        Path journal = dir.resolve("inbound.journal");
+        NettyTransport a = node("a", Map.of());
+        NettyTransport b = node("b", Map.of(), InboundQueue.open(100, 1000, journal).queue());
+        mesh(Map.of());
+        connected(a, "b");
+        long confirmed = a.nextMessageId();
+        long inDoubt = a.nextMessageId();
+        long neverTaken = a.nextMessageId();
+        CompletableFuture<Void> first = a.sendAsync("send", "b", confirmed, bytes("confirmed"), in(10_000));
+        assertEquals(confirmed, b.receive(in(5000)).orElseThrow().messageId());
+        CompletableFuture<Void> second = a.sendAsync("send", "b", inDoubt, bytes("in doubt"), in(10_000));
+        assertEquals(inDoubt, b.receive(in(5000)).orElseThrow().messageId()); // coming back confirmed the first
+        first.get(5, TimeUnit.SECONDS);
+        CompletableFuture<Void> third = a.sendAsync("send", "b", neverTaken, bytes("queued"), in(10_000));
+        await(() -> b.metrics().inboundQueued() == 1, "the third message queued at b");
+
+        // b dies holding the second message, the third in its queue; its journal is what survives
+        int port = b.localPort();
+        nodes.remove(b);
+        b.close();
+        NettyTransport b2 = node("b", Map.of("listen.port", Integer.toString(port)), InboundQueue.open(100, 1000, journal).queue());
+        mesh(Map.of());
+        connected(a, "b");
+        BlockingQueue<InboundMessage> got = application(b2);
+
+        a.send("b", confirmed, bytes("confirmed"), in(5000)); // a resend of what b confirmed: acknowledged, not delivered
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> second.get(5, TimeUnit.SECONDS));
+        TransportException e = (TransportException) refused.getCause();
+        assertEquals(TransportException.Kind.REMOTE_FAILURE, e.kind(), "in doubt: refused, visibly");
+        assertTrue(e.getMessage().contains("in-doubt"), e.getMessage());
+        third.get(5, TimeUnit.SECONDS); // resent on the new connection, delivered by b2
+        assertEquals(neverTaken, next(got).messageId());
+        assertEquals(null, got.poll(200, TimeUnit.MILLISECONDS), "nothing delivered twice");
+        assertEquals(1L, b2.metrics().framesRefused().get("in-doubt"));
     }
 
     @Test
@@ -175,6 +269,8 @@ class LoopbackTest {
         mesh(Map.of());
         connected(a, "b");
         connected(a, "c");
+        application(b);
+        application(c);
         ConsensusResult r = a.consensus(a.nextMessageId(), bytes("x"), in(5000));
         assertEquals(3, r.clusterSize());
         assertEquals(2, r.quorum());
@@ -198,8 +294,9 @@ class LoopbackTest {
         assertEquals(TransportException.Kind.PARTITIONED, e.kind());
         cut.remove("b");
         connected(a, "b");
+        BlockingQueue<InboundMessage> got = application(b);
         a.send("b", a.nextMessageId(), bytes("y"), in(5000));
-        assertEquals("y", new String(b.receive(in(1000)).orElseThrow().payload(), StandardCharsets.UTF_8));
+        assertEquals("y", new String(next(got).payload(), StandardCharsets.UTF_8));
     }
 
     @Test
@@ -209,8 +306,9 @@ class LoopbackTest {
         mesh(Map.of("compression.threshold.bytes", "1024"));
         connected(a, "b");
         byte[] big = bytes("dwcp ".repeat(4000));
+        BlockingQueue<InboundMessage> got = application(b);
         a.send("b", a.nextMessageId(), big, in(5000));
-        assertArrayEquals(big, b.receive(in(1000)).orElseThrow().payload());
+        assertArrayEquals(big, next(got).payload());
         assertEquals(1, a.metrics().compression().compressedPayloads());
         assertTrue(a.metrics().compression().bytesSaved() > big.length / 2);
     }

@@ -1,0 +1,179 @@
+package io.dwcp.resilience.transport.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The receiving node's memory of what it handed to its application, kept across a crash: one text
+ * line per event, appended with a single {@code write} before the event has any effect outside the
+ * node.
+ *
+ * <ul>
+ *   <li>{@code T <sender> <id>}: the message was <em>taken</em>, written before {@code receive}
+ *       returns it;</li>
+ *   <li>{@code C <sender> <id>}: the application came back for more, so it is done with that message:
+ *       <em>confirmed</em>, written before the ACK goes out;</li>
+ *   <li>{@code F <sender> <id>}: ids up to this one were forgotten by the de-duplication window
+ *       (written by compaction only).</li>
+ * </ul>
+ *
+ * <p>After a restart, {@link #load} replays the lines into fresh windows: a confirmed id is a
+ * duplicate to acknowledge again, a taken-but-not-confirmed id is <em>in doubt</em> (the application
+ * may or may not have finished with it before the crash), to be refused, never delivered again.
+ *
+ * <p>A {@code write} that returned is in the operating system's page cache: it survives the death of
+ * the process (SIGKILL, an OutOfMemoryError), not a crash of the machine; no {@code fsync} per message.
+ * The file is rewritten from the windows (compaction) once it holds more than twice their lines.
+ * Not thread-safe: the caller serialises access.
+ */
+final class InboundJournal implements AutoCloseable {
+
+    /** Lines appended since the last compaction before the next one is due, per window entry. */
+    private static final int COMPACT_FACTOR = 2;
+
+    private final Path file;
+    private FileChannel out;
+    private long linesSinceCompaction;
+    private final ByteBuffer buffer = ByteBuffer.allocate(256);
+
+    private InboundJournal(Path file, FileChannel out, long lines) {
+        this.file = file;
+        this.out = out;
+        this.linesSinceCompaction = lines;
+    }
+
+    /** The windows rebuilt from a journal, and the journal open for appending. */
+    record Loaded(InboundJournal journal, Map<String, DedupWindow> windows, long inDoubt, long confirmed, long badLines) {
+    }
+
+    /**
+     * Replays the journal (creating it when absent) into windows of the given size, then opens it for
+     * appending.
+     *
+     * @param file       the journal file
+     * @param windowSize the de-duplication window per sender
+     */
+    static Loaded load(Path file, int windowSize) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Map<String, DedupWindow> windows = new TreeMap<>();
+        Function<String, DedupWindow> create = s -> new DedupWindow(windowSize);
+        long lines = 0;
+        long bad = 0;
+        if (Files.exists(file)) {
+            List<String> all = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
+            for (String line : all) {
+                lines++;
+                String[] w = line.split(" ");
+                long id;
+                try {
+                    if (w.length != 3 || !TransportSettings.NODE_ID.matcher(w[1]).matches()) {
+                        throw new NumberFormatException();
+                    }
+                    id = Long.parseLong(w[2]);
+                } catch (NumberFormatException e) {
+                    bad++; // a torn last line (the process died inside a write) or a foreign file
+                    continue;
+                }
+                DedupWindow window = windows.computeIfAbsent(w[1], create);
+                switch (w[0]) {
+                    case "T" -> window.replayTaken(id);
+                    case "C" -> window.replayConfirmed(id);
+                    case "F" -> window.forgetUpTo(id);
+                    default -> bad++;
+                }
+            }
+        }
+        long inDoubt = 0;
+        long confirmed = 0;
+        for (DedupWindow w : windows.values()) {
+            inDoubt += w.takenBecomeInDoubt();
+            confirmed += w.count(DedupWindow.State.CONFIRMED);
+        }
+        boolean torn = false;
+        if (Files.exists(file) && Files.size(file) > 0) {
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                ByteBuffer last = ByteBuffer.allocate(1);
+                in.read(last, in.size() - 1);
+                torn = last.get(0) != '\n';
+            }
+        }
+        FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        if (torn) {
+            out.write(ByteBuffer.wrap(new byte[] {'\n'})); // end a torn line, so the next one stands alone
+        }
+        InboundJournal journal = new InboundJournal(file, out, lines);
+        return new Loaded(journal, windows, inDoubt, confirmed, bad);
+    }
+
+    /** @return the journal's file */
+    Path file() {
+        return file;
+    }
+
+    /** Records that a message is about to be handed to the application. */
+    void taken(String sender, long id) throws IOException {
+        append('T', sender, id);
+    }
+
+    /** Records that the application is done with a message, before its ACK goes out. */
+    void confirmed(String sender, long id) throws IOException {
+        append('C', sender, id);
+    }
+
+    private void append(char kind, String sender, long id) throws IOException {
+        buffer.clear();
+        buffer.put((byte) kind).put((byte) ' ');
+        for (int i = 0; i < sender.length(); i++) {
+            buffer.put((byte) sender.charAt(i)); // node ids are ASCII (TransportSettings.NODE_ID)
+        }
+        buffer.put((byte) ' ').put(Long.toString(id).getBytes(StandardCharsets.ISO_8859_1)).put((byte) '\n');
+        buffer.flip();
+        while (buffer.hasRemaining()) {
+            out.write(buffer);
+        }
+        linesSinceCompaction++;
+    }
+
+    /** @return whether the file holds enough lines beyond the windows' content to be worth rewriting */
+    boolean compactionDue(Map<String, DedupWindow> windows) {
+        long live = 0;
+        for (DedupWindow w : windows.values()) {
+            live += w.size();
+        }
+        return linesSinceCompaction > COMPACT_FACTOR * Math.max(live, 1024);
+    }
+
+    /**
+     * Rewrites the journal from the windows: per sender the forgotten bound, then every id taken or
+     * confirmed (in the order the window holds them). Written beside and moved over the old file, so a
+     * crash during compaction leaves one whole journal or the other.
+     */
+    void compact(Map<String, DedupWindow> windows) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        StringBuilder text = new StringBuilder();
+        long lines = 0;
+        for (Map.Entry<String, DedupWindow> e : windows.entrySet()) {
+            lines += e.getValue().writeTo(e.getKey(), text);
+        }
+        Files.writeString(tmp, text, StandardCharsets.ISO_8859_1);
+        out.close();
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        linesSinceCompaction = lines;
+    }
+
+    @Override
+    public void close() throws IOException {
+        out.close();
+    }
+}
