@@ -28,9 +28,16 @@ public final class TransportCommands {
         return "sent to " + peer + " as message " + id + " (acknowledged)";
     }
 
-    /** {@code dwcp:receive [timeoutMillis]}: takes the next inbound message, waiting up to the timeout (default 1000). */
+    /**
+     * {@code dwcp:receive [timeoutMillis]}: takes the next inbound message, waiting up to the timeout
+     * (default 1000). Printing it is all this command does with it, so it is acknowledged at once
+     * rather than when this console thread next receives.
+     */
     public String receive(long timeoutMillis) throws Exception {
         Optional<InboundMessage> m = manager.receive(Duration.ofMillis(timeoutMillis));
+        if (m.isPresent() && manager instanceof DwcpManagerService own) {
+            own.done();
+        }
         return m.map(x -> "from " + x.sender() + " message " + x.messageId() + ": " + new String(x.payload(), StandardCharsets.UTF_8))
                 .orElse("nothing received within " + timeoutMillis + " ms");
     }

@@ -189,13 +189,14 @@ public final class ClusterAgent implements BundleActivator, LogListener {
                         .collect(Collectors.joining(","));
             case "METRICS":
                 return String.valueOf(require(managers.getService(), "DWCPManager").metrics()).replace('\n', ' ');
-            case "LEVELS": { // the degradation level and each component's, with the reason (why a chain sheds)
-                io.dwcp.resilience.api.transport.ResilienceMetrics r = require(managers.getService(), "DWCPManager").resilienceMetrics();
-                return r.degradationLevel() + " health=" + r.health() + " " + r.degradation().stream()
-                        .filter(c -> c.level() != io.dwcp.resilience.api.degradation.DegradationLevel.NORMAL
-                                || c.computed() != io.dwcp.resilience.api.degradation.DegradationLevel.NORMAL)
-                        .map(c -> "[" + c.component() + " " + c.level() + " (computed " + c.computed() + "): " + c.reason() + "]")
-                        .collect(Collectors.joining(" ")).replace('\n', ' ');
+            case "LEVELS": // the degradation level and each component's, with the reason (why a chain sheds)
+                return levels(require(managers.getService(), "DWCPManager"));
+            case "FIRSTS": { // FIRSTS <run>: the first failure of each kind, when, and the levels then
+                SendRun run = runs.get(w[1]);
+                if (run == null) {
+                    throw new IllegalArgumentException("no run " + w[1]);
+                }
+                return run.firsts();
             }
             case "ARM": { // ARM <seconds> <probability> <operations> <peers> <injector:weight,...>
                 ArmRequest request = ArmRequest.of(Duration.ofSeconds(Long.parseLong(w[1])))
@@ -223,6 +224,16 @@ public final class ClusterAgent implements BundleActivator, LogListener {
             default:
                 throw new IllegalArgumentException("unknown command " + w[0]);
         }
+    }
+
+    /** @return the overall degradation level, health, and every component not NORMAL with its reason */
+    static String levels(DWCPManager m) {
+        io.dwcp.resilience.api.transport.ResilienceMetrics r = m.resilienceMetrics();
+        return r.degradationLevel() + " health=" + r.health() + " " + r.degradation().stream()
+                .filter(c -> c.level() != io.dwcp.resilience.api.degradation.DegradationLevel.NORMAL
+                        || c.computed() != io.dwcp.resilience.api.degradation.DegradationLevel.NORMAL)
+                .map(c -> "[" + c.component() + " " + c.level() + ": " + c.reason() + "]")
+                .collect(Collectors.joining(" ")).replace('\n', ' ');
     }
 
     private Bundle bundle(String symbolicName) {

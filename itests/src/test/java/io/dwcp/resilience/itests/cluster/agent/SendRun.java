@@ -39,6 +39,9 @@ final class SendRun {
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger running = new AtomicInteger();
     private volatile boolean written;
+    private final long startNanos = System.nanoTime();
+    /** The first failure of each kind: when, and the sender's degradation levels at that moment (why it shed). */
+    private final java.util.concurrent.ConcurrentHashMap<String, String> firsts = new java.util.concurrent.ConcurrentHashMap<>();
 
     SendRun(String run, String peer, int count, int size, Duration timeout, Supplier<DWCPManager> manager, Path dir) {
         this.run = run;
@@ -93,6 +96,7 @@ final class SendRun {
                 } catch (Exception | LinkageError e) {
                     failures[seq] = describe(e);
                     failed.incrementAndGet();
+                    firsts.computeIfAbsent(failures[seq], k -> first(e));
                 }
             }
         } finally {
@@ -100,6 +104,24 @@ final class SendRun {
                 write();
             }
         }
+    }
+
+    private String first(Throwable e) {
+        String when = String.format(java.util.Locale.ROOT, "%.1f s", (System.nanoTime() - startNanos) / 1e9);
+        DWCPManager m = manager.get();
+        String levels;
+        try {
+            levels = m == null ? "no manager" : ClusterAgent.levels(m);
+        } catch (RuntimeException x) {
+            levels = "levels unavailable: " + x;
+        }
+        return "at " + when + " (" + String.valueOf(e.getMessage()).replace('\n', ' ') + "), sender " + levels;
+    }
+
+    /** @return the first failure of each kind, one per line joined by " | " */
+    String firsts() {
+        return firsts.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).sorted()
+                .collect(java.util.stream.Collectors.joining(" | "));
     }
 
     private static String describe(Throwable e) {
