@@ -191,6 +191,14 @@ public final class ClusterAgent implements BundleActivator, LogListener {
                 return String.valueOf(require(managers.getService(), "DWCPManager").metrics()).replace('\n', ' ');
             case "LEVELS": // the degradation level and each component's, with the reason (why a chain sheds)
                 return levels(require(managers.getService(), "DWCPManager"));
+            case "STOP": { // STOP <run>: interrupts its senders (a case that failed must not load the next one)
+                SendRun run = runs.get(w[1]);
+                if (run == null) {
+                    throw new IllegalArgumentException("no run " + w[1]);
+                }
+                run.interrupt();
+                return "stopped";
+            }
             case "FIRSTS": { // FIRSTS <run>: the first failure of each kind, when, and the levels then
                 SendRun run = runs.get(w[1]);
                 if (run == null) {
