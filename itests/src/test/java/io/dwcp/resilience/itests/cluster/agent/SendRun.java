@@ -76,10 +76,25 @@ final class SendRun {
         return bytes;
     }
 
+    /**
+     * Each thread is a client that backs off after a failure, as a real one would (10 ms, doubling to
+     * 1 s, reset by a success): otherwise sixteen threads drain a run through an open breaker in a
+     * second, and a case would show the fault but never the recovery after it.
+     */
+    private static final long BACKOFF_MIN_MS = 10;
+    private static final long BACKOFF_MAX_MS = 1_000;
+
     private void sendLoop() {
+        long backoffMs = 0;
         try {
-            int seq;
-            while ((seq = nextSeq.getAndIncrement()) < count) {
+            while (true) {
+                if (backoffMs > 0) {
+                    Thread.sleep(backoffMs); // the client's back-off, not a timing assumption of the test
+                }
+                int seq = nextSeq.getAndIncrement();
+                if (seq >= count) {
+                    break;
+                }
                 byte[] bytes = payload(run, seq, size);
                 try {
                     DWCPManager m = manager.get();
@@ -88,6 +103,7 @@ final class SendRun {
                     }
                     messageIds[seq] = m.send(peer, bytes, timeout);
                     acked.incrementAndGet();
+                    backoffMs = 0;
                 } catch (InterruptedException e) {
                     failures[seq] = "InterruptedException";
                     failed.incrementAndGet();
@@ -97,8 +113,11 @@ final class SendRun {
                     failures[seq] = describe(e);
                     failed.incrementAndGet();
                     firsts.computeIfAbsent(failures[seq], k -> first(e));
+                    backoffMs = Math.min(BACKOFF_MAX_MS, Math.max(BACKOFF_MIN_MS, backoffMs * 2));
                 }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stopped while backing off: the message was not taken yet
         } finally {
             if (running.decrementAndGet() == 0) {
                 write();
