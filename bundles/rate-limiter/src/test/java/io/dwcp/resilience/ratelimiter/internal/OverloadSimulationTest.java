@@ -22,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
-import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -120,10 +119,6 @@ class OverloadSimulationTest {
         }
     }
 
-    private static List<Result> rs(String limiter, Scenario sc) {
-        return of(limiter, sc);
-    }
-
     private static String table() {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "Seeds %s; %d s simulated, figures after %d s; client timeout %d ms.%n%n",
@@ -131,36 +126,27 @@ class OverloadSimulationTest {
         for (Scenario sc : SCENARIOS) {
             b.append(sc.describe()).append("\n\n");
         }
-        b.append("| scenario | limiter | goodput (of capacity) | P95 ms | P99 ms | P99 / Gradient2's | limit mean (min..max)"
-                + " | back to capacity after the drop | P95 once settled ms (seconds within 80..120 % of target) |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|\n");
+        b.append("| scenario | limiter | seed | goodput (of capacity) | P95 ms | P99 ms | P99 / Gradient2's"
+                + " | limit mean (min..max) | back to capacity after the drop"
+                + " | P95 once settled ms (seconds within 80..120 % of target) |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (Scenario sc : SCENARIOS) {
             for (String limiter : LIMITERS.keySet()) {
                 List<Result> rs = of(limiter, sc);
                 List<Result> g2 = of("Gradient2", sc);
-                b.append("| ").append(sc.name()).append(" | ").append(limiter).append(" | ")
-                        .append(range(rs, r -> 100 * r.goodputShare(), "%.1f", " %")).append(" | ")
-                        .append(range(rs, r -> r.p95() / 1e6, "%.0f", "")).append(" | ")
-                        .append(range(rs, r -> r.p99() / 1e6, "%.0f", "")).append(" | ")
-                        .append(range(rs, r -> r.p99() / (double) g2.get(rs.indexOf(r)).p99(), "%.2f", "")).append(" | ")
-                        .append(range(rs, Result::limitMean, "%.0f", "")).append(" (")
-                        .append(String.format(Locale.ROOT, "%.0f..%.0f", rs.stream().mapToDouble(Result::limitMin).min()
-                                .orElse(0), rs.stream().mapToDouble(Result::limitMax).max().orElse(0))).append(") | ")
-                        .append(sc.dropAtNanos() < 0 ? "" : range(rs, r -> r.recoveryNanos() == Long.MAX_VALUE
-                                ? Double.POSITIVE_INFINITY : r.recoveryNanos() / 1e9, "%.0f", " s")).append(" | ")
-                        .append(limiter.equals("adaptive P95") ? range(rs, r -> r.settledP95() / 1e6, "%.0f", "") + " ("
-                                + range(rs, r -> 100 * r.settledShare(), "%.0f", " %") + ")" : "").append(" |\n");
+                for (int i = 0; i < rs.size(); i++) {
+                    Result r = rs.get(i);
+                    b.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f %% | %.0f | %.0f | %.2f | %.0f (%.0f..%.0f) | %s | %s |%n",
+                            sc.name(), limiter, r.seed(), 100 * r.goodputShare(), r.p95() / 1e6, r.p99() / 1e6,
+                            r.p99() / (double) g2.get(i).p99(), r.limitMean(), r.limitMin(), r.limitMax(),
+                            sc.dropAtNanos() < 0 ? "" : r.recoveryNanos() == Long.MAX_VALUE ? "never"
+                                    : String.format(Locale.ROOT, "%.0f s", r.recoveryNanos() / 1e9),
+                            limiter.equals("adaptive P95") ? String.format(Locale.ROOT, "%.0f (%.0f %%)",
+                                    r.settledP95() / 1e6, 100 * r.settledShare()) : ""));
+                }
             }
         }
         return b.toString();
-    }
-
-    private static String range(List<Result> rs, ToDoubleFunction<Result> f, String format, String unit) {
-        double min = rs.stream().mapToDouble(f).min().orElse(0);
-        double max = rs.stream().mapToDouble(f).max().orElse(0);
-        String lo = Double.isInfinite(min) ? "never" : String.format(Locale.ROOT, format, min);
-        String hi = Double.isInfinite(max) ? "never" : String.format(Locale.ROOT, format, max);
-        return (lo.equals(hi) ? lo : lo + "–" + hi) + unit;
     }
 
     @Test
@@ -184,7 +170,7 @@ class OverloadSimulationTest {
                     if (r.goodputShare() < 0.95) {
                         misses.add(what + ": goodput " + r.goodputShare());
                     }
-                    double p99Ratio = r.p99() / (double) g2.get(rs(limiter, sc).indexOf(r)).p99();
+                    double p99Ratio = r.p99() / (double) g2.get(of(limiter, sc).indexOf(r)).p99();
                     if (p99Ratio > 1.5) {
                         misses.add(what + ": P99 " + p99Ratio + " x Gradient2's");
                     }
