@@ -26,6 +26,12 @@ import org.HdrHistogram.AtomicHistogram;
  * Without that rule the controller keeps raising while the queue it has just started to build is
  * still invisible, overshoots into saturation and swings (see docs/PERFORMANCE-rate-limiter.md).
  *
+ * <p><b>Around the rule</b> (issue 16, docs/rate-limiter.md): at most {@code rate x inflight.factor x
+ * target} calls in flight ({@link #tryStart()}), so a rate above what the server completes cannot
+ * build an unbounded queue; raises of an unbroken run of fast windows double their step
+ * ({@link #raiseFactor(int, AdaptiveRateSettings)}); a cut waits while the queue already drains
+ * ({@link #draining(double, double, long, AdaptiveRateSettings)}).
+ *
  * <p><b>Off the critical path.</b> Recording is wait-free (an HdrHistogram {@link AtomicHistogram}
  * increment and a counter). The caller whose sample completes a window does the adjustment, at
  * most one at a time: whoever fails to take the adjusting flag just leaves, so no caller ever
