@@ -129,7 +129,7 @@ public final class NettyTransport implements DWCPTransport, AutoCloseable {
                             p.addLast("tls", t.server().newHandler(ch.alloc()));
                         }
                         p.addLast("idle", new IdleStateHandler(settings.idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
-                        p.addLast("decoder", new FrameDecoder(() -> settings.frameMaxBytes()));
+                        p.addLast("decoder", new FrameDecoder(() -> settings.frameMaxBytes(), () -> settings.idleTimeoutMs(), System::nanoTime));
                         p.addLast("encoder", FrameEncoder.INSTANCE);
                         p.addLast("handler", new ServerHandler(NettyTransport.this));
                     }

@@ -297,7 +297,8 @@ final class PeerLink {
                                 p.addLast("tls", tls.client().newHandler(ch.alloc(), address.host(), address.port()));
                             }
                             p.addLast("idle", new IdleStateHandler(s.idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
-                            p.addLast("decoder", new FrameDecoder(() -> transport.settings().frameMaxBytes()));
+                            p.addLast("decoder", new FrameDecoder(() -> transport.settings().frameMaxBytes(),
+                                    () -> transport.settings().idleTimeoutMs(), System::nanoTime));
                             p.addLast("encoder", FrameEncoder.INSTANCE);
                             p.addLast("handler", new ClientHandler(transport, PeerLink.this, Stream.this));
                         }
