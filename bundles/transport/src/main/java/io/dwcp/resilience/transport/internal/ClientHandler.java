@@ -21,6 +21,19 @@ final class ClientHandler extends ConnectionHandler {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (!ctx.channel().isWritable()) {
+            link.backlogged();
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    void tlsFailed(String message) {
+        link.refusedBy(message);
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         super.channelActive(ctx);
         // With TLS the handler holds this until the handshake is done.
