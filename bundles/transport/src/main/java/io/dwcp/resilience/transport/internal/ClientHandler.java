@@ -81,6 +81,12 @@ final class ClientHandler extends ConnectionHandler {
                     + " answering " + hello.to());
             return;
         }
+        String identity = TlsContexts.identityProblem(ctx, link.id());
+        if (identity != null) {
+            link.refusedBy("TLS: " + link.address.address() + " answered as " + link.id() + ", but " + identity);
+            refuse(ctx, "tls-identity", identity);
+            return;
+        }
         greeted();
         stream.up(ctx.channel());
         schedulePing(ctx);

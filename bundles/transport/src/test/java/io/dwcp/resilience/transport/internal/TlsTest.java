@@ -142,6 +142,20 @@ class TlsTest {
     }
 
     @Test
+    void aTrustedCertificateCannotSpeakForAnotherNode() throws Exception {
+        NettyTransport b = nodes.start("b", tls("b"));
+        // an impostor calls itself "a", with a certificate the cluster's CA really issued — to "mallory"
+        NettyTransport impostor = nodes.start("a", TestPki.config(ca.node("mallory"), trust));
+        nodes.mesh();
+        TestNodes.await(() -> refused(b, "tls-identity") >= 1, "b refuses the impostor's HELLO as a");
+        TestNodes.await(() -> status(b, "a").lastError().contains("issued to CN=[mallory], not to node a"), "b refuses the impostor's answer as a: "
+                + status(b, "a"));
+        assertThrows(TransportException.class, () -> impostor.send("b", impostor.nextMessageId(), new byte[] {1}, TestNodes.in(300)));
+        assertEquals(0, b.metrics().connectionsAccepted());
+        assertFalse(b.receive(TestNodes.in(50)).isPresent());
+    }
+
+    @Test
     void aCertificateThatDoesNotNameThePeersAddressIsRefusedByTheConnectingNode() throws Exception {
         // b's certificate names only "elsewhere.example": a connecting to 127.0.0.1 must not accept it
         Map<String, String> bTls = new HashMap<>(TestPki.config(ca.node("b", new GeneralName(GeneralName.dNSName,
