@@ -43,7 +43,7 @@ class PortFuzzProperties {
     static final long FUZZ_IDS = 1L << 60;
     static final int FRAME_MAX = 65_536;
     static final long HELLO_TIMEOUT_MS = 300;
-    static final long IDLE_TIMEOUT_MS = 800;
+    static final long IDLE_TIMEOUT_MS = 1500;
 
     static TestNodes nodes;
     static NettyTransport target;
