@@ -44,7 +44,8 @@ final class DwcpManagerService implements DWCPManager {
     static final String CONSENSUS = "consensus";
 
     private final DWCPTransport transport;
-    private final TransportComponent component;
+    private final InboundQueue inbound;
+    private final InboundQueue.Acknowledger acks;
     private final ManagerHolder managers;
     private final Supplier<DegradationManager> degradation;
     private final Supplier<HealthMonitor> health;
@@ -52,11 +53,20 @@ final class DwcpManagerService implements DWCPManager {
     private final Supplier<? extends Collection<MetricsSource>> metricsSources;
     private final Supplier<NettyTransport> engine;
 
-    DwcpManagerService(TransportComponent transport, ManagerHolder managers, Supplier<DegradationManager> degradation,
-            Supplier<HealthMonitor> health, Supplier<ChaosControl> chaos, Supplier<? extends Collection<MetricsSource>> metricsSources) {
+    /**
+     * @param transport the transport the operations go to
+     * @param engine    the network engine in force (for the figures only it has: mode, tiers)
+     * @param inbound   the node's inbound queue, for the hand-over steps of {@link #receive}
+     * @param acks      sends the ACK of a message the application is done with
+     * @param managers  the dynamic reference to the resilience manager
+     */
+    DwcpManagerService(DWCPTransport transport, Supplier<NettyTransport> engine, InboundQueue inbound, InboundQueue.Acknowledger acks,
+            ManagerHolder managers, Supplier<DegradationManager> degradation, Supplier<HealthMonitor> health,
+            Supplier<ChaosControl> chaos, Supplier<? extends Collection<MetricsSource>> metricsSources) {
         this.transport = transport;
-        this.component = transport;
-        this.engine = transport::engine;
+        this.engine = engine;
+        this.inbound = inbound;
+        this.acks = acks;
         this.managers = managers;
         this.degradation = degradation;
         this.health = health;
@@ -103,7 +113,7 @@ final class DwcpManagerService implements DWCPManager {
     @Override
     public Optional<InboundMessage> receive(Duration timeout) throws Exception {
         long deadline = deadline(timeout);
-        component.confirmHeld();
+        inbound.confirmHeld(acks);
         ResilienceManager rm = managers.await(RECEIVE, deadline);
         Handover handover = new Handover();
         Optional<InboundMessage> result;
@@ -121,7 +131,7 @@ final class DwcpManagerService implements DWCPManager {
      * the next (for one-shot consumers such as the console's {@code dwcp:receive}).
      */
     void done() {
-        component.confirmHeld();
+        inbound.confirmHeld(acks);
     }
 
     /** One receive call's message between the transport and the caller. */
@@ -136,12 +146,12 @@ final class DwcpManagerService implements DWCPManager {
                     return Optional.of(taken);
                 }
             }
-            Optional<InboundMessage> m = component.take(deadlineNanos);
+            Optional<InboundMessage> m = inbound.take(deadlineNanos);
             if (m.isPresent()) {
                 synchronized (this) {
                     if (closed || taken != null) {
                         // the caller gave up meanwhile (a forced timeout), or another attempt won: not handed over
-                        component.putBack(m.get());
+                        inbound.putBack(m.get());
                         return taken == null ? Optional.empty() : Optional.of(taken);
                     }
                     taken = m.get();
@@ -155,9 +165,9 @@ final class DwcpManagerService implements DWCPManager {
             closed = true;
             if (taken != null) {
                 if (result.isPresent() && result.get() == taken) {
-                    component.hold(taken);
+                    inbound.hold(taken);
                 } else {
-                    component.putBack(taken);
+                    inbound.putBack(taken);
                 }
             }
             return result;
@@ -167,7 +177,7 @@ final class DwcpManagerService implements DWCPManager {
         synchronized void abandon() {
             closed = true;
             if (taken != null) {
-                component.putBack(taken);
+                inbound.putBack(taken);
             }
         }
     }

@@ -168,7 +168,7 @@ public final class TransportComponent implements DWCPTransport {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("node.id", settings.nodeId());
         managerRegistration = context.registerService(DWCPManager.class,
-                new DwcpManagerService(this, managers, () -> degradation, () -> health, () -> chaos, () -> metricsSources), props);
+                new DwcpManagerService(this, this::engine, inbound, this::ack, managers, () -> degradation, () -> health, () -> chaos, () -> metricsSources), props);
         syncPingables(settings);
     }
 
@@ -332,28 +332,6 @@ public final class TransportComponent implements DWCPTransport {
     @Override
     public Optional<InboundMessage> receive(long deadlineNanos) throws InterruptedException {
         return inbound.receive(deadlineNanos, this::ack);
-    }
-
-    // ---- the hand-over steps, for the DWCPManager's receive through the chain
-
-    /** The calling thread is back: acknowledge the message it took last. */
-    void confirmHeld() {
-        inbound.confirmHeld(this::ack);
-    }
-
-    /** Takes the next message (journaled as handed over), not yet held by any thread. */
-    Optional<InboundMessage> take(long deadlineNanos) throws InterruptedException {
-        return inbound.take(deadlineNanos);
-    }
-
-    /** The calling thread now holds this message until it comes back. */
-    void hold(InboundMessage message) {
-        inbound.hold(message);
-    }
-
-    /** A taken message that did not reach the application (its chain failed): first in line again. */
-    void putBack(InboundMessage message) {
-        inbound.putBack(message);
     }
 
     private void ack(String sender, long id, Object handle) {
