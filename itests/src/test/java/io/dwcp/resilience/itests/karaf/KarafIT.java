@@ -187,7 +187,7 @@ public class KarafIT {
         String stages = viewer("dwcp:stages send");
         assertTrue(stages, stages.contains("circuit-breaker") && stages.contains("io.dwcp.resilience.circuitbreaker"));
         String peers = viewer("dwcp:peers");
-        assertTrue(peers, peers.startsWith("node karaf-itest, mode ") && peers.contains("none configured"));
+        assertTrue(peers, peers.startsWith("node karaf-itest: none configured (dwcp.transport peers); mode "));
         assertTrue(status, status.contains("peers    none configured"));
         String wrong = admin("dwcp:degrade sideways");
         assertTrue(wrong, wrong.contains("usage: dwcp:degrade"));

@@ -163,6 +163,8 @@ public class DwcpCommands {
         } catch (UsageException e) {
             out.println("dwcp:" + name + ": " + e.getMessage());
             out.println("usage: " + usage);
+        } catch (NotInstalledException e) {
+            out.println("dwcp:" + name + ": " + e.getMessage());
         } catch (RuntimeException e) {
             out.println("dwcp:" + name + " failed: " + e);
             if (logger != null) {
@@ -217,8 +219,8 @@ public class DwcpCommands {
 
     private static String describePeers(DWCPManager tm, List<PeerStatus> peers) {
         long connected = peers.stream().filter(p -> p.state() == ConnectionState.CONNECTED).count();
-        return peers.isEmpty() ? "none configured (dwcp.transport peers)"
-                : peers.size() + " configured, " + connected + " connected; mode " + tm.metrics().mode();
+        return (peers.isEmpty() ? "none configured (dwcp.transport peers)"
+                : peers.size() + " configured, " + connected + " connected") + "; mode " + tm.metrics().mode();
     }
 
     private static Table peerTable(List<PeerStatus> peers) {
@@ -598,7 +600,7 @@ public class DwcpCommands {
     private DWCPManager transport() {
         DWCPManager tm = transport;
         if (tm == null) {
-            throw new UsageException(NO_TRANSPORT);
+            throw new NotInstalledException(NO_TRANSPORT);
         }
         return tm;
     }
@@ -617,7 +619,7 @@ public class DwcpCommands {
             noHelp(args, Set.of()).expect(0, 0);
             DWCPManager tm = transport();
             List<PeerStatus> peers = tm.peers();
-            out.println("node " + tm.nodeId() + ", mode " + tm.metrics().mode() + ", " + describePeers(tm, peers));
+            out.println("node " + tm.nodeId() + ": " + describePeers(tm, peers));
             if (!peers.isEmpty()) {
                 out.println();
                 peerTable(peers).print(out);

@@ -83,7 +83,7 @@ class TransportCommandsTest {
     void peersIsAnAlignedTableWithStateTierAndLastError() {
         commands(true).peers();
         String s = printed();
-        assertTrue(s.startsWith("node node-1, mode DATACENTER, 2 configured, 1 connected"), s);
+        assertTrue(s.startsWith("node node-1: 2 configured, 1 connected; mode DATACENTER\n"), s);
         String[] lines = s.split("\n");
         int header = 2;
         assertTrue(lines[header].startsWith("peer    address"), s);
@@ -95,7 +95,7 @@ class TransportCommandsTest {
     @Test
     void withoutTransportTheCommandsSaySo() {
         commands(false).peers();
-        assertTrue(printed().contains("no transport installed (bundle io.dwcp.resilience.transport)"));
+        assertEquals("dwcp:peers: no transport installed (bundle io.dwcp.resilience.transport)\n", printed());
     }
 
     @Test
