@@ -133,8 +133,8 @@ final class LoadRun {
             interrupted = true;
             Thread.currentThread().interrupt();
         }
-        if (interrupted || (stopped - start) % every != 0) {
-            progress(stopped - start); // the last, partial interval
+        if (interrupted || stopped - (nextReport - every) >= every / 10) {
+            progress(stopped - start); // the last, partial interval, when it is one worth a line
         }
         synchronized (total) {
             total.add(recorder.getIntervalHistogram());
