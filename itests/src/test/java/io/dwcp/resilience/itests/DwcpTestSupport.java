@@ -20,7 +20,9 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
+import org.ops4j.pax.exam.ExamFactory;
 import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.nat.internal.NativeTestContainerFactory;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -35,6 +37,7 @@ import org.osgi.service.log.LogReaderService;
  *
  * <p>Methods called from {@code @Configuration} run on the host; test methods run inside the container.
  */
+@ExamFactory(NativeTestContainerFactory.class) // inherited: Pax Exam's Karaf container is on the classpath too (KarafIT)
 public abstract class DwcpTestSupport {
 
     @Inject
