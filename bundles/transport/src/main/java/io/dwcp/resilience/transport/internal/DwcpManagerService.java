@@ -126,14 +126,6 @@ final class DwcpManagerService implements DWCPManager {
         return handover.deliver(result);
     }
 
-    /**
-     * The calling thread is done with the message it received last: acknowledge it now, without taking
-     * the next (for one-shot consumers such as the console's {@code dwcp:receive}).
-     */
-    void done() {
-        inbound.confirmHeld(acks);
-    }
-
     /** One receive call's message between the transport and the caller. */
     private final class Handover {
         private InboundMessage taken;
