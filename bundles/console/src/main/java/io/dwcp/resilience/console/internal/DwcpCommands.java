@@ -209,7 +209,8 @@ public class DwcpCommands {
         ChaosStatus s = c.status();
         if (s.armed()) {
             return "ARMED until " + Units.time(s.expiresAtMillis()) + ", probability " + s.probability()
-                    + ", " + s.totalInjections() + " faults injected";
+                    + ", " + s.totalInjections() + " faults injected"
+                    + (s.idle() ? "; IDLE: none of its injectors is registered, it injects nothing" : "");
         }
         return (s.allowed() ? "allowed" : "not allowed (dwcp.chaos allowed=false)") + ", disarmed";
     }
@@ -517,6 +518,12 @@ public class DwcpCommands {
     private static void printChaos(ChaosStatus s, PrintStream out) {
         out.println("allowed      " + (s.allowed() ? "yes" : "no (set allowed=true in dwcp.chaos to allow it)"));
         out.println("armed        " + (s.armed() ? "yes, since " + Units.time(s.armedAtMillis()) + ", until " + Units.time(s.expiresAtMillis()) : "no"));
+        if (s.idle()) {
+            // armed, but every injector it selected was uninstalled or stopped: say so, not just "armed"
+            out.println("IDLE         injects nothing: none of its injectors "
+                    + (s.weights().isEmpty() ? "" : String.join(",", s.weights().keySet()) + " ")
+                    + "is registered; it resumes when one comes back (or dwcp:chaos disarm)");
+        }
         out.println("reason       " + (s.reason() == null || s.reason().isEmpty() ? "-" : s.reason()));
         out.println("probability  " + s.probability());
         out.println("operations   " + String.join(",", s.operations()));
@@ -526,6 +533,12 @@ public class DwcpCommands {
         for (String name : s.availableInjectors()) {
             Double w = s.weights().isEmpty() ? Double.valueOf(1.0) : s.weights().get(name);
             t.row(name, w == null ? "no" : "yes", w == null ? "" : Units.number(w), s.injections(name));
+        }
+        for (Map.Entry<String, Double> selected : s.weights().entrySet()) {
+            if (!s.availableInjectors().contains(selected.getKey())) {
+                t.row(selected.getKey(), "yes, NOT REGISTERED", Units.number(selected.getValue()),
+                        s.injections(selected.getKey()));
+            }
         }
         t.print(out);
     }
