@@ -72,6 +72,7 @@ public class OpenSlotsIT extends DwcpTestSupport {
     private void configureFactory(String factoryPid, String name, Object... keyValues) throws IOException {
         Configuration config = configurationAdmin.getFactoryConfiguration(factoryPid, name, "?");
         Dictionary<String, Object> props = new Hashtable<>();
+        props.put("dwcp.operation.new", "true"); // it-slots is this test's own operation
         for (int i = 0; i < keyValues.length; i += 2) {
             props.put((String) keyValues[i], keyValues[i + 1]);
         }
