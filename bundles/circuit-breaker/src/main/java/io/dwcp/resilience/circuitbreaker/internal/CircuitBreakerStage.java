@@ -140,10 +140,12 @@ public final class CircuitBreakerStage implements Stage, MetricsSource, CircuitB
         if (!next.operation().equals(previous.operation())) {
             // A breaker is its operation's: another operation means other breakers, from the store.
             drain();
-            single = null;
             machines.clear();
             stored.clear();
-            install(next);
+            install(next); // a single operation: single is replaced, never null in between
+            if (Stage.ANY_OPERATION.equals(next.operation())) {
+                single = null;
+            }
         } else {
             settings = next;
             for (BreakerStateMachine m : machines.values()) {
@@ -165,8 +167,10 @@ public final class CircuitBreakerStage implements Stage, MetricsSource, CircuitB
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        single = null;
-        machines.clear();
+        // The machines stay: a call that entered through a chain built before this stage left it
+        // (the manager swaps chains, calls in flight finish on theirs) is still judged by the last
+        // state, an OPEN breaker still rejects it. Clearing them made such a call fail with a
+        // NullPointerException (MakeBeforeBreakIT, issue 12).
     }
 
     private void install(CircuitBreakerSettings s) {
