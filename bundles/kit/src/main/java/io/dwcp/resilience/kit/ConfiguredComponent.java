@@ -94,6 +94,16 @@ public abstract class ConfiguredComponent<S> {
         return null;
     }
 
+    /**
+     * @return for a stage of a kind of its own (not one of {@link io.dwcp.resilience.api.StageKind}):
+     *         its slot, the {@value Stage#POSITION} property, e.g. {@code after:chaos}; {@code null}
+     *         (the default) for a built-in kind
+     * @since 1.1
+     */
+    protected String stagePosition() {
+        return null;
+    }
+
     /** @return the operation a stage's settings protect (its {@code dwcp.operation} property) */
     protected String operationOf(S settings) {
         return Stage.ANY_OPERATION;
@@ -212,6 +222,10 @@ public abstract class ConfiguredComponent<S> {
     private Dictionary<String, Object> serviceProperties(S accepted, Map<String, Object> properties) {
         Hashtable<String, Object> p = new Hashtable<>();
         p.put(Stage.KIND, stageKind());
+        String position = stagePosition();
+        if (position != null) {
+            p.put(Stage.POSITION, position);
+        }
         p.put(Stage.OPERATION, operationOf(accepted));
         p.put("dwcp.pid", pid);
         Object ranking = properties.get(Constants.SERVICE_RANKING);
