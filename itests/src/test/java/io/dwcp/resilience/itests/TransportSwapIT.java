@@ -119,7 +119,7 @@ public class TransportSwapIT extends DwcpTestSupport {
         Thread receiver = new Thread(() -> {
             while (receiving.get()) {
                 try {
-                    b.receive(Duration.ofMillis(100)).ifPresent(m -> {
+                    b.receive(Duration.ofSeconds(10)).ifPresent(m -> { // waits through the update for the next manager
                         if (!delivered.add(m.messageId())) {
                             twice.add(m.messageId());
                         }
