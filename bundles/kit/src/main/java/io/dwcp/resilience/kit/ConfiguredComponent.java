@@ -5,6 +5,7 @@ import io.dwcp.resilience.api.Stage;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
+import java.util.Set;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
@@ -50,6 +51,10 @@ public abstract class ConfiguredComponent<S> {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     protected volatile EventAdmin eventAdmin;
+
+    /** Service properties only the framework sets. */
+    private static final Set<String> FRAMEWORK_KEYS = Set.of(Constants.OBJECTCLASS, Constants.SERVICE_ID,
+            Constants.SERVICE_BUNDLEID, Constants.SERVICE_SCOPE);
 
     private final String factoryPid;
     private final AcceptedConfiguration accepted = new AcceptedConfiguration();
@@ -132,7 +137,7 @@ public abstract class ConfiguredComponent<S> {
         pid = ConfigReader.pidOf(properties, factoryPid);
         S first;
         try {
-            first = read(new ConfigReader(pid, properties));
+            first = readChecked(new ConfigReader(pid, properties));
             accepted.accept(properties);
         } catch (InvalidConfigurationException e) {
             ConfigRefusals.report(logger, eventAdmin, e);
@@ -155,7 +160,7 @@ public abstract class ConfiguredComponent<S> {
         }
         S next;
         try {
-            next = read(new ConfigReader(ConfigReader.pidOf(properties, factoryPid), properties));
+            next = readChecked(new ConfigReader(ConfigReader.pidOf(properties, factoryPid), properties));
         } catch (InvalidConfigurationException e) {
             ConfigRefusals.report(logger, eventAdmin, e);
             return;
@@ -163,15 +168,18 @@ public abstract class ConfiguredComponent<S> {
         accepted.accept(properties);
         pid = ConfigReader.pidOf(properties, factoryPid);
         S previous = settings;
-        if (next.equals(previous)) {
-            return;
+        boolean changed = !next.equals(previous);
+        if (changed) {
+            settings = next;
+            apply(previous, next);
         }
-        settings = next;
-        apply(previous, next);
         if (registration != null) {
+            // also when only service properties (service.ranking) changed
             registration.setProperties(serviceProperties(next, properties));
         }
-        logger.info("{} reconfigured: {}", pid, describe(next));
+        if (changed) {
+            logger.info("{} reconfigured: {}", pid, describe(next));
+        }
     }
 
     @Deactivate
@@ -190,6 +198,14 @@ public abstract class ConfiguredComponent<S> {
         context = null;
     }
 
+    /** {@link #read}, and for a stage its {@code service.ranking}, refused like any other value. */
+    private S readChecked(ConfigReader config) {
+        if (stageKind() != null) {
+            config.intValue(Constants.SERVICE_RANKING, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        }
+        return read(config);
+    }
+
     private void register(S first, Map<String, Object> properties) {
         if (context == null || stageKind() == null) {
             return;
@@ -203,17 +219,21 @@ public abstract class ConfiguredComponent<S> {
     }
 
     private Dictionary<String, Object> serviceProperties(S accepted, Map<String, Object> properties) {
+        // As SCR would publish them (component.name and id, the configuration's public keys), but
+        // only those of a configuration this component accepted.
         Hashtable<String, Object> p = new Hashtable<>();
+        properties.forEach((key, value) -> {
+            if (value != null && !key.startsWith(".") && !FRAMEWORK_KEYS.contains(key)) {
+                p.put(key, value);
+            }
+        });
         p.put(Stage.KIND, stageKind());
         p.put(Stage.OPERATION, operationOf(accepted));
         p.put("dwcp.pid", pid);
-        Object ranking = properties.get(Constants.SERVICE_RANKING);
-        if (ranking != null) {
-            try {
-                p.put(Constants.SERVICE_RANKING, Integer.valueOf(ranking.toString().trim()));
-            } catch (NumberFormatException e) {
-                logger.warn("{}: service.ranking={} is not a whole number; ranking 0", pid, ranking);
-            }
+        if (properties.get(Constants.SERVICE_RANKING) != null) {
+            // checked by readChecked: a whole number
+            p.put(Constants.SERVICE_RANKING, new ConfigReader(pid, properties).intValue(Constants.SERVICE_RANKING, 0,
+                    Integer.MIN_VALUE, Integer.MAX_VALUE));
         }
         return p;
     }
