@@ -1,7 +1,9 @@
 package io.dwcp.resilience.itests;
 
+import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNotSame;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -23,6 +25,8 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
@@ -102,8 +106,22 @@ public class PlatformIT extends DwcpTestSupport {
     @Test
     public void stateRecordsPersistInTheStoresDataArea() throws Exception {
         stateStore.save("itest/platform", new byte[] {4, 2});
-        assertEquals(2, stateStore.load("itest/platform").orElseThrow().length);
-        assertTrue(stateStore.keys().contains("itest/platform"));
+        // a fresh store, as after a restart: the state bundle stopped and started, a new component
+        Bundle stateBundle = FrameworkUtil.getBundle(stateStore.getClass());
+        stateBundle.stop();
+        assertEquals("the stopped bundle's store is gone", null, context.getServiceReference(StateStore.class));
+        stateBundle.start();
+        await("a new StateStore", () -> context.getServiceReference(StateStore.class) != null);
+        ServiceReference<StateStore> ref = context.getServiceReference(StateStore.class);
+        StateStore fresh = context.getService(ref);
+        try {
+            assertNotSame("the store read back is a new instance", stateStore, fresh);
+            assertArrayEquals(new byte[] {4, 2}, fresh.load("itest/platform").orElseThrow());
+            assertTrue(fresh.keys().contains("itest/platform"));
+            fresh.delete("itest/platform");
+        } finally {
+            context.ungetService(ref);
+        }
     }
 
     @Test

@@ -37,12 +37,26 @@ class ExecutionTimerTest {
     void aMaskTimesAboutTheRightFractionOfCallsAndTheirMeanIsExact() {
         ExecutionTimer timer = new ExecutionTimer(63);
         int calls = 64_000;
+        long timed = 0;
+        long timedNanos = 0;
+        long allNanos = 0;
         for (int i = 0; i < calls; i++) {
-            time(timer, 500 + (i % 7)); // start times as irregular as real ones
+            long nanos = 100 + (i * 7919L) % 10_000; // 100 ns to 10 µs, start times as irregular as real ones
+            // the calls the mask should pick: a call enters at the clock's current time
+            if ((ExecutionTimer.spread(clock.nanoTime()) & 63) == 0) {
+                timed++;
+                timedNanos += nanos;
+            }
+            allNanos += nanos;
+            time(timer, nanos);
         }
         // 1000 expected; the choice is a hash of the start time, so the count is deterministic.
-        assertTrue(timer.samples() > 700 && timer.samples() < 1300, "timed " + timer.samples());
-        assertEquals(503.0, timer.averageNanos(), 10.0);
+        assertTrue(timed > 700 && timed < 1300, "timed " + timed);
+        assertEquals(timed, timer.samples(), "exactly the calls the mask picks are timed");
+        assertEquals((double) timedNanos / timed, timer.averageNanos(), 1e-9,
+                "the mean is exactly that of the timed calls' durations");
+        // the sample stands for all calls: ~3 standard errors of a 1000-call sample of these durations
+        assertEquals((double) allNanos / calls, timer.averageNanos(), 300.0, "the sample's mean is biased");
     }
 
     @Test

@@ -53,11 +53,13 @@ public class GracefulShutdown {
     }
 
     static void stop(Framework framework, Logger logger) {
-        if ((framework.getState() & (Bundle.STARTING | Bundle.ACTIVE)) == 0) {
-            return; // already stopping or stopped, e.g. after 'stop 0'
-        }
         try {
-            framework.stop();
+            if ((framework.getState() & (Bundle.STARTING | Bundle.ACTIVE)) != 0) {
+                framework.stop();
+            }
+            // Wait also when someone else began the stop ('stop 0', or Gogo at the end of its input,
+            // which a parent process closing the pipes causes together with SIGTERM): once this hook
+            // returns the JVM ends, and components still deactivating would not save their state.
             framework.waitForStop(STOP_TIMEOUT_MILLIS);
         } catch (BundleException | InterruptedException | RuntimeException e) {
             logger.error("the framework did not stop in order on JVM shutdown", e);

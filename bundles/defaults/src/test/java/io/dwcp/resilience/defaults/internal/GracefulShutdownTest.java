@@ -45,8 +45,9 @@ class GracefulShutdownTest {
     }
 
     @Test
-    void aFrameworkAlreadyStoppingIsLeftAlone() {
+    void aFrameworkAlreadyStoppingIsNotStoppedAgainButAwaited() {
+        // 'stop 0' or Gogo at the end of its input began the stop: the JVM must still wait for it
         GracefulShutdown.stop(framework(Bundle.STOPPING), logger());
-        assertEquals(List.of("getState"), calls);
+        assertEquals(List.of("getState", "waitForStop"), calls);
     }
 }

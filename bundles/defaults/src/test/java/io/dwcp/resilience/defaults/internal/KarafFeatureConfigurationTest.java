@@ -47,8 +47,10 @@ class KarafFeatureConfigurationTest {
                     p.load(r);
                 }
                 String name = f.getFileName().toString();
-                if (name.startsWith("org.apache.felix.")) {
-                    continue; // the Felix runtime's HTTP server and Web Console: Karaf configures its own
+                if (name.startsWith("org.apache.felix.") || name.startsWith("org.osgi.service.log.admin")) {
+                    // the Felix runtime's HTTP server, Web Console and log levels: Karaf configures its
+                    // own (Pax Web, and Pax Logging in etc/org.ops4j.pax.logging.cfg, INFO by default)
+                    continue;
                 }
                 conf.put(name.substring(0, name.length() - 4), p);
             }

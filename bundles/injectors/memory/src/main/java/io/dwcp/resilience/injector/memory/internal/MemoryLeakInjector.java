@@ -81,6 +81,11 @@ final class MemoryLeakInjector {
         return retained.isEmpty() ? null : retained.get(retained.size() - 1);
     }
 
+    /** For tests: the retained chunks, oldest first (a copy of the list, the chunks themselves). */
+    synchronized List<byte[]> chunks() {
+        return new ArrayList<>(retained);
+    }
+
     long steps() {
         return steps.sum();
     }

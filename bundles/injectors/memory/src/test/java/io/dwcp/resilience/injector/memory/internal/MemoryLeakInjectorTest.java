@@ -2,6 +2,7 @@ package io.dwcp.resilience.injector.memory.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,8 @@ import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.ManualTimeSource;
 import io.dwcp.resilience.injector.support.internal.TestInvocation;
 import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -96,13 +99,37 @@ class MemoryLeakInjectorTest {
 
     @Test
     void onTheRealHeapItGrowsToTheCap() throws Exception {
+        // the JVM's own gauge: the margin check reads the real heap, which has room for 3 MiB
         MemoryLeakInjector injector = new MemoryLeakInjector(HeapGauge.JVM, MemorySettings.of(1, 3, 10));
-        long before = HeapGauge.JVM.used();
         inject(injector, 5);
         assertEquals(3 * MIB, injector.retainedBytes());
-        assertTrue(HeapGauge.JVM.max() > before);
+        assertEquals(0, injector.marginRefusals(), "the real heap's margin refused a step");
+        assertEquals(2, injector.capped(), "the 4th and 5th steps would pass the cap");
+        // the leak is real: three 1 MiB arrays that only the injector holds survive collections ...
+        List<WeakReference<byte[]>> chunks = new ArrayList<>();
+        for (byte[] chunk : injector.chunks()) {
+            assertEquals(MIB, chunk.length);
+            chunks.add(new WeakReference<>(chunk));
+        }
+        assertEquals(3, chunks.size());
+        collect(chunks);
+        for (WeakReference<byte[]> chunk : chunks) {
+            assertNotNull(chunk.get(), "a retained chunk was collected while the injector was armed");
+        }
+        // ... and go once it reverts
         injector.revert();
         assertEquals(0, injector.retainedBytes());
+        collect(chunks);
+        for (WeakReference<byte[]> chunk : chunks) {
+            assertNull(chunk.get(), "a chunk outlived revert()");
+        }
+    }
+
+    /** Runs the collector until every reference is cleared, or 20 times. */
+    private static void collect(List<WeakReference<byte[]>> chunks) {
+        for (int i = 0; i < 20 && chunks.stream().anyMatch(c -> c.get() != null); i++) {
+            System.gc();
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class RevertibleSleeperTest {
 
@@ -21,6 +22,7 @@ class RevertibleSleeperTest {
     }
 
     @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // fail, never hang the build
     void wakeAllEndsEveryWaitInProgress() throws Exception {
         RevertibleSleeper sleeper = new RevertibleSleeper();
         ExecutorService pool = Executors.newFixedThreadPool(3);
@@ -33,10 +35,13 @@ class RevertibleSleeperTest {
                     return sleeper.sleepNanos(TimeUnit.HOURS.toNanos(1));
                 });
             }
-            started.await();
+            assertTrue(started.await(1, TimeUnit.MINUTES), "the sleeping threads did not start");
             // A wait that has not reached the monitor yet would miss this wakeAll: repeat until all end.
+            // The sleeps last an hour: a wakeAll that wakes nobody fails at the deadline.
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
             for (int i = 0; i < 3; i++) {
                 while (!waits[i].isDone()) {
+                    assertTrue(System.nanoTime() < deadline, "wakeAll did not end wait " + i + " within a minute");
                     sleeper.wakeAll();
                     Thread.onSpinWait();
                 }
