@@ -34,24 +34,23 @@ class RetryStageTest {
     @BeforeEach
     void setUp() {
         stage = new RetryStage(sleeper);
-        stage.logger = (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
+        stage.setServices((Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("error")) {
                         errors.add(String.valueOf(args[0]));
                     }
                     return method.getReturnType() == boolean.class ? Boolean.FALSE : null;
-                });
-        stage.eventAdmin = new EventAdmin() {
-            @Override
-            public void postEvent(Event event) {
-                events.add(event);
-            }
+                }), new EventAdmin() {
+                    @Override
+                    public void postEvent(Event event) {
+                        events.add(event);
+                    }
 
-            @Override
-            public void sendEvent(Event event) {
-                events.add(event);
-            }
-        };
+                    @Override
+                    public void sendEvent(Event event) {
+                        events.add(event);
+                    }
+                });
     }
 
     private static Map<String, Object> config(String operation, String... keyValues) {
@@ -76,7 +75,7 @@ class RetryStageTest {
 
     @Test
     void anInvalidConfigurationStopsActivationWithALogLineNamingPidKeyAndReason() {
-        assertThrows(InvalidConfigurationException.class, () -> stage.activate(config("send", "max.retries", "-1")));
+        assertThrows(InvalidConfigurationException.class, () -> stage.activate(null, config("send", "max.retries", "-1")));
         assertEquals(1, errors.size());
         assertTrue(errors.get(0).contains("dwcp.retry~send") && errors.get(0).contains("max.retries=-1")
                 && errors.get(0).contains("must be between"), errors.get(0));
@@ -84,7 +83,7 @@ class RetryStageTest {
 
     @Test
     void aLiveChangeAppliesToTheNextCall() {
-        stage.activate(config("send", "max.retries", "1"));
+        stage.activate(null, config("send", "max.retries", "1"));
         assertEquals(2, attemptsOfAlwaysFailingCall("send"));
 
         stage.modified(config("send", "max.retries", "4"));
@@ -93,7 +92,7 @@ class RetryStageTest {
 
     @Test
     void aRefusedChangeKeepsThePreviousSettingsLogsAndPostsAnEvent() {
-        stage.activate(config("send", "max.retries", "2"));
+        stage.activate(null, config("send", "max.retries", "2"));
 
         stage.modified(config("send", "max.retries", "2", "multiplier", "NaN"));
 
@@ -108,7 +107,7 @@ class RetryStageTest {
 
     @Test
     void eachRetryAndTheGiveUpArePostedAsEvents() {
-        stage.activate(config("send", "max.retries", "2"));
+        stage.activate(null, config("send", "max.retries", "2"));
         attemptsOfAlwaysFailingCall("send");
 
         List<Object> attempts = new ArrayList<>();
@@ -127,7 +126,7 @@ class RetryStageTest {
 
     @Test
     void aStageForAllOperationsKeepsSeparateStateAndMetricsPerOperation() throws Exception {
-        stage.activate(config("*", "max.retries", "1"));
+        stage.activate(null, config("*", "max.retries", "1"));
         attemptsOfAlwaysFailingCall("send");
         stage.execute(new TestInvocation("sync", clock), inv -> "ok");
 
@@ -144,7 +143,7 @@ class RetryStageTest {
 
     @Test
     void aNamedResultPredicateServiceIsUsedWhileItIsRegistered() throws Exception {
-        stage.activate(config("send", "result.predicate", "busy"));
+        stage.activate(null, config("send", "result.predicate", "busy"));
         Predicate<Object> busy = "BUSY"::equals;
         stage.bindPredicate(busy, Map.of(RetryStage.PREDICATE_NAME, "busy"));
         AtomicInteger calls = new AtomicInteger();
@@ -166,7 +165,7 @@ class RetryStageTest {
 
     @Test
     void theSuccessPathAllocatesNothing() throws Exception {
-        stage.activate(config("send"));
+        stage.activate(null, config("send"));
         TestInvocation inv = new TestInvocation("send", clock);
         io.dwcp.resilience.api.Next<String> next = i -> "ok";
         com.sun.management.ThreadMXBean threads =

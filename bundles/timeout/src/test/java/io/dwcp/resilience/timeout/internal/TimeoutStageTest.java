@@ -44,24 +44,23 @@ class TimeoutStageTest {
 
     private TimeoutStage newStage() {
         TimeoutStage stage = new TimeoutStage(clock);
-        stage.logger = (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
+        stage.setServices((Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("error")) {
                         errors.add(String.valueOf(args[0]));
                     }
                     return method.getReturnType() == boolean.class ? Boolean.FALSE : null;
-                });
-        stage.eventAdmin = new EventAdmin() {
-            @Override
-            public void postEvent(Event event) {
-                events.add(event);
-            }
+                }), new EventAdmin() {
+                    @Override
+                    public void postEvent(Event event) {
+                        events.add(event);
+                    }
 
-            @Override
-            public void sendEvent(Event event) {
-                events.add(event);
-            }
-        };
+                    @Override
+                    public void sendEvent(Event event) {
+                        events.add(event);
+                    }
+                });
         stage.stateStore = store;
         stages.add(stage);
         return stage;
@@ -90,7 +89,7 @@ class TimeoutStageTest {
     void anInvalidConfigurationStopsActivationWithALogLine() {
         TimeoutStage stage = newStage();
         assertThrows(InvalidConfigurationException.class,
-                () -> stage.activate(config("send", "min.timeout.ms", "900", "max.timeout.ms", "100")));
+                () -> stage.activate(null, config("send", "min.timeout.ms", "900", "max.timeout.ms", "100")));
         assertTrue(errors.get(0).contains("dwcp.timeout~send") && errors.get(0).contains("min.timeout.ms=900")
                 && errors.get(0).contains("must not be greater than max.timeout.ms"), errors.get(0));
     }
@@ -98,7 +97,7 @@ class TimeoutStageTest {
     @Test
     void aLiveChangeAppliesAndARefusedOneKeepsThePreviousTimeout() throws Exception {
         TimeoutStage stage = newStage();
-        stage.activate(config("send", "timeout.ms", "500"));
+        stage.activate(null, config("send", "timeout.ms", "500"));
         assertEquals(500 * MS, timeoutSeenBy(stage, "send"));
 
         stage.modified(config("send", "timeout.ms", "800"));
@@ -115,7 +114,7 @@ class TimeoutStageTest {
     @Test
     void theForcedModesExecutorExistsOnlyWhileTheModeIsOnAndIsShutDownOnDeactivate() {
         TimeoutStage stage = newStage();
-        stage.activate(config("send", "forced", "true"));
+        stage.activate(null, config("send", "forced", "true"));
         ForcedRunner first = stage.runner();
         assertNotNull(first);
 
@@ -132,7 +131,7 @@ class TimeoutStageTest {
     @Test
     void anAdaptiveTimeoutSurvivesASwapToAnotherProvider() throws Exception {
         TimeoutStage old = newStage();
-        old.activate(config("send", "mode", "adaptive", "timeout.ms", "1000"));
+        old.activate(null, config("send", "mode", "adaptive", "timeout.ms", "1000"));
         for (int i = 0; i < 10; i++) {
             timeoutSeenBy(old, "send");
         }
@@ -142,7 +141,7 @@ class TimeoutStageTest {
         assertEquals("1:" + adapted, new String(store.records().get("timeout/send"), StandardCharsets.UTF_8));
 
         TimeoutStage replacement = newStage();
-        replacement.activate(config("send", "mode", "adaptive", "timeout.ms", "1000"));
+        replacement.activate(null, config("send", "mode", "adaptive", "timeout.ms", "1000"));
         assertEquals(adapted, replacement.controller("send").currentTimeoutNanos());
         assertEquals(adapted, timeoutSeenBy(replacement, "send"));
     }
@@ -153,7 +152,7 @@ class TimeoutStageTest {
         store.records().put("timeout/sync", "1:777000000".getBytes(StandardCharsets.UTF_8));
         TimeoutStage stage = newStage();
         stage.stateStore = null; // the state bundle starts last
-        stage.activate(config("*", "mode", "adaptive", "timeout.ms", "1000"));
+        stage.activate(null, config("*", "mode", "adaptive", "timeout.ms", "1000"));
         stage.controllerFor("send");
         timeoutSeenBy(stage, "sync"); // sync has learnt: 950 ms
         assertEquals(1_000 * MS, stage.controller("send").currentTimeoutNanos());
@@ -167,14 +166,14 @@ class TimeoutStageTest {
     void aCorruptStateRecordIsIgnored() {
         store.records().put("timeout/send", "garbage".getBytes(StandardCharsets.UTF_8));
         TimeoutStage stage = newStage();
-        stage.activate(config("send", "mode", "adaptive", "timeout.ms", "1000"));
+        stage.activate(null, config("send", "mode", "adaptive", "timeout.ms", "1000"));
         assertEquals(1_000 * MS, stage.controller("send").currentTimeoutNanos());
     }
 
     @Test
     void aReconfigurationThatKeepsTheAdaptiveSetupKeepsTheAdaptedValue() throws Exception {
         TimeoutStage stage = newStage();
-        stage.activate(config("send", "mode", "adaptive", "timeout.ms", "1000"));
+        stage.activate(null, config("send", "mode", "adaptive", "timeout.ms", "1000"));
         timeoutSeenBy(stage, "send");
         stage.modified(config("send", "mode", "adaptive", "timeout.ms", "1000", "failure.factor", "1.5"));
         assertEquals(950 * MS, stage.controller("send").currentTimeoutNanos());
@@ -186,7 +185,7 @@ class TimeoutStageTest {
     void aStageForAllOperationsAdaptsEachOperationSeparately() throws Exception {
         store.records().put("timeout/sync", "1:777000000".getBytes(StandardCharsets.UTF_8));
         TimeoutStage stage = newStage();
-        stage.activate(config("*", "mode", "adaptive", "timeout.ms", "1000"));
+        stage.activate(null, config("*", "mode", "adaptive", "timeout.ms", "1000"));
         timeoutSeenBy(stage, "send");
         assertEquals(777 * MS, timeoutSeenBy(stage, "sync"), "restored when the operation is first seen");
 
@@ -203,7 +202,7 @@ class TimeoutStageTest {
     @Test
     void aNotableChangeIsPostedAsAnEvent() throws Exception {
         TimeoutStage stage = newStage();
-        stage.activate(config("send", "mode", "adaptive", "timeout.ms", "1000"));
+        stage.activate(null, config("send", "mode", "adaptive", "timeout.ms", "1000"));
         for (int i = 0; i < 3; i++) {
             timeoutSeenBy(stage, "send");
         }
@@ -222,7 +221,7 @@ class TimeoutStageTest {
         io.dwcp.resilience.api.Next<String> next = i -> "ok";
         for (String mode : new String[] {"fixed", "adaptive"}) {
             TimeoutStage stage = newStage();
-            stage.activate(config("send", "mode", mode, "timeout.ms", "1000", "latency.basis", "percentile"));
+            stage.activate(null, config("send", "mode", mode, "timeout.ms", "1000", "latency.basis", "percentile"));
             TestInvocation inv = new TestInvocation("send", clock);
             for (int i = 0; i < 20_000; i++) {
                 stage.execute(inv, next);
