@@ -57,6 +57,8 @@ public abstract class ConfiguredComponent<S> {
             Constants.SERVICE_BUNDLEID, Constants.SERVICE_SCOPE);
 
     private final String factoryPid;
+    private final String stageKind;
+    private final Class<?>[] services;
     private final AcceptedConfiguration accepted = new AcceptedConfiguration();
     private volatile S settings;
     private volatile String pid;
@@ -65,8 +67,22 @@ public abstract class ConfiguredComponent<S> {
 
     /** @param factoryPid the (factory) PID, named in refusals when the properties carry none */
     protected ConfiguredComponent(String factoryPid) {
+        this(factoryPid, null);
+    }
+
+    /**
+     * A stage component: the base registers it under {@code services} ({@link Stage} when none
+     * are named) with {@code dwcp.stage = stageKind} and the accepted {@code dwcp.operation}.
+     *
+     * @param factoryPid the (factory) PID, named in refusals when the properties carry none
+     * @param stageKind  the stage kind, e.g. {@code circuit-breaker}
+     * @param services   the service interfaces, {@link Stage} first
+     */
+    protected ConfiguredComponent(String factoryPid, String stageKind, Class<?>... services) {
         this.factoryPid = factoryPid;
         this.pid = factoryPid;
+        this.stageKind = stageKind;
+        this.services = services.length == 0 ? new Class<?>[] { Stage.class } : services.clone();
     }
 
     /**
@@ -93,17 +109,26 @@ public abstract class ConfiguredComponent<S> {
 
     /** @return the stage kind when this component is a stage the base registers, else {@code null} */
     protected String stageKind() {
-        return null;
+        return stageKind;
     }
 
-    /** @return the operation a stage's settings protect (its {@code dwcp.operation} property) */
+    /**
+     * @return the operation a stage's settings protect (its {@code dwcp.operation} property): their
+     *         {@link Scoped#operation()}, else {@code *}
+     */
     protected String operationOf(S settings) {
-        return Stage.ANY_OPERATION;
+        return settings instanceof Scoped scoped ? scoped.operation() : Stage.ANY_OPERATION;
     }
 
     /** @return the service interfaces a stage registers, {@link Stage} first */
     protected Class<?>[] stageServices() {
-        return new Class<?>[] { Stage.class };
+        return services.clone();
+    }
+
+    /** Settings that name the operation they protect: a stage's {@code dwcp.operation}. */
+    public interface Scoped {
+        /** @return an operation name, or {@code *} */
+        String operation();
     }
 
     /** @return a short description of the settings for the log lines; {@code toString} by default */

@@ -29,7 +29,7 @@ abstract class BulkheadStage<S extends BulkheadSettings, B extends Bulkhead<S>> 
     private volatile boolean stopped;
 
     BulkheadStage(String factoryPid) {
-        super(factoryPid);
+        super(factoryPid, "bulkhead", Stage.class, MetricsSource.class);
     }
 
     /**
@@ -71,21 +71,6 @@ abstract class BulkheadStage<S extends BulkheadSettings, B extends Bulkhead<S>> 
         if (current != null) {
             shutdown(current);
         }
-    }
-
-    @Override
-    protected String stageKind() {
-        return "bulkhead";
-    }
-
-    @Override
-    protected String operationOf(S settings) {
-        return settings.operation();
-    }
-
-    @Override
-    protected Class<?>[] stageServices() {
-        return new Class<?>[] { Stage.class, MetricsSource.class };
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.dwcp.resilience.circuitbreaker.internal;
 import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.Stage;
 import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfiguredComponent;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +34,7 @@ public record CircuitBreakerSettings(String operation, Mode mode, int consecutiv
         double failureRateThreshold, double slowCallRateThreshold, long slowCallDurationNanos,
         WindowType windowType, int windowSize, int minimumCalls, long resetTimeoutNanos, int halfOpenProbes,
         long halfOpenMaxWaitNanos, double openBackoffMultiplier, long maxOpenNanos,
-        ExceptionClassifier exceptions) {
+        ExceptionClassifier exceptions) implements ConfiguredComponent.Scoped {
 
     /** The configuration PID (factory PID) of breakers. */
     public static final String PID = "dwcp.circuitbreaker";

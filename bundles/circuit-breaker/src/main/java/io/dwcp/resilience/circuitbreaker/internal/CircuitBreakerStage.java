@@ -96,7 +96,7 @@ public final class CircuitBreakerStage extends ConfiguredComponent<CircuitBreake
     private ThreadPoolExecutor dispatcher;
 
     public CircuitBreakerStage() {
-        super(CircuitBreakerSettings.PID);
+        super(CircuitBreakerSettings.PID, KIND, Stage.class, MetricsSource.class, CircuitBreakerControl.class);
     }
 
     @Override
@@ -140,21 +140,6 @@ public final class CircuitBreakerStage extends ConfiguredComponent<CircuitBreake
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    @Override
-    protected String stageKind() {
-        return KIND;
-    }
-
-    @Override
-    protected String operationOf(CircuitBreakerSettings s) {
-        return s.operation();
-    }
-
-    @Override
-    protected Class<?>[] stageServices() {
-        return new Class<?>[] { Stage.class, MetricsSource.class, CircuitBreakerControl.class };
     }
 
     private BreakerStateMachine newMachine(String operation, BreakerRecord restored) {

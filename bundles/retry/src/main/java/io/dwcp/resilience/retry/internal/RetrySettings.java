@@ -1,6 +1,7 @@
 package io.dwcp.resilience.retry.internal;
 
 import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfiguredComponent;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 record RetrySettings(String operation, int maxRetries, BackoffPreset backoffPreset, long initialDelayNanos,
         long maxDelayNanos, double multiplier, long incrementNanos, Jitter jitter, double jitterFactor,
         ExceptionRules exceptionRules, ResultRules resultRules, String resultPredicate, boolean budgetEnabled,
-        double budgetRatio, double budgetMinRetriesPerSecond, long budgetWindowNanos) {
+        double budgetRatio, double budgetMinRetriesPerSecond, long budgetWindowNanos) implements ConfiguredComponent.Scoped {
 
     static final int DEFAULT_MAX_RETRIES = 3;
     static final String DEFAULT_BACKOFF = "exponential";

@@ -53,7 +53,7 @@ public final class RetryStage extends ConfiguredComponent<RetrySettings> impleme
     }
 
     RetryStage(Sleeper sleeper) {
-        super(PID);
+        super(PID, KIND, Stage.class, MetricsSource.class);
         this.sleeper = sleeper;
     }
 
@@ -71,21 +71,6 @@ public final class RetryStage extends ConfiguredComponent<RetrySettings> impleme
     protected void stop() {
         single = null;
         retriers.clear();
-    }
-
-    @Override
-    protected String stageKind() {
-        return KIND;
-    }
-
-    @Override
-    protected String operationOf(RetrySettings s) {
-        return s.operation();
-    }
-
-    @Override
-    protected Class<?>[] stageServices() {
-        return new Class<?>[] { Stage.class, MetricsSource.class };
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.dwcp.resilience.retry.internal;
 
+import io.dwcp.resilience.testkit.RecordingEventAdmin;
 import io.dwcp.resilience.testkit.TestInvocation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,7 +21,6 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.service.event.Event;
-import org.osgi.service.event.EventAdmin;
 import org.osgi.service.log.Logger;
 
 class RetryStageTest {
@@ -28,7 +28,7 @@ class RetryStageTest {
     private final ManualTimeSource clock = new ManualTimeSource();
     private final ManualSleeper sleeper = new ManualSleeper(clock);
     private final List<String> errors = new ArrayList<>();
-    private final List<Event> events = new ArrayList<>();
+    private final RecordingEventAdmin events = new RecordingEventAdmin();
     private RetryStage stage;
 
     @BeforeEach
@@ -40,17 +40,7 @@ class RetryStageTest {
                         errors.add(String.valueOf(args[0]));
                     }
                     return method.getReturnType() == boolean.class ? Boolean.FALSE : null;
-                }), new EventAdmin() {
-                    @Override
-                    public void postEvent(Event event) {
-                        events.add(event);
-                    }
-
-                    @Override
-                    public void sendEvent(Event event) {
-                        events.add(event);
-                    }
-                });
+                }), events);
     }
 
     private static Map<String, Object> config(String operation, String... keyValues) {
@@ -99,7 +89,7 @@ class RetryStageTest {
         assertEquals(3, attemptsOfAlwaysFailingCall("send"));
         assertEquals(1, errors.size());
         assertTrue(errors.get(0).contains("multiplier=NaN"), errors.get(0));
-        Event refused = events.stream().filter(e -> e.getTopic().equals(ResilienceEvents.CONFIGURATION_REFUSED))
+        Event refused = events.events().stream().filter(e -> e.getTopic().equals(ResilienceEvents.CONFIGURATION_REFUSED))
                 .findFirst().orElseThrow();
         assertEquals("dwcp.retry~send", refused.getProperty(ResilienceEvents.PID));
         assertEquals("multiplier", refused.getProperty(ResilienceEvents.KEY));
@@ -111,7 +101,7 @@ class RetryStageTest {
         attemptsOfAlwaysFailingCall("send");
 
         List<Object> attempts = new ArrayList<>();
-        for (Event e : events) {
+        for (Event e : events.events()) {
             if (e.getTopic().equals(ResilienceEvents.RETRY_ATTEMPT)) {
                 attempts.add(e.getProperty(ResilienceEvents.ATTEMPT));
                 assertEquals("send", e.getProperty(ResilienceEvents.OPERATION));
@@ -119,7 +109,7 @@ class RetryStageTest {
             }
         }
         assertEquals(List.of(2, 3), attempts);
-        Event gaveUp = events.get(events.size() - 1);
+        Event gaveUp = events.events().get(events.events().size() - 1);
         assertEquals(RetryStage.GAVE_UP_TOPIC, gaveUp.getTopic());
         assertEquals("exhausted", gaveUp.getProperty(ResilienceEvents.REASON));
     }

@@ -1,6 +1,7 @@
 package io.dwcp.resilience.timeout.internal;
 
 import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfiguredComponent;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 record TimeoutSettings(String operation, TimeoutMode mode, long timeoutNanos, long minTimeoutNanos,
         long maxTimeoutNanos, double successFactor, double failureFactor, double latencyMultiplier,
         LatencyBasis latencyBasis, double percentile, long percentileWindowNanos, GrowOn growOn, boolean forced,
-        int forcedMaxThreads, boolean failLateResults) {
+        int forcedMaxThreads, boolean failLateResults) implements ConfiguredComponent.Scoped {
 
     static final String DEFAULT_MODE = "fixed";
     static final long DEFAULT_TIMEOUT_MS = 30_000;

@@ -88,7 +88,7 @@ public final class TimeoutStage extends ConfiguredComponent<TimeoutSettings>
 
     /** @param clock the clock for work outside a call (starting the percentile window) */
     TimeoutStage(TimeSource clock) {
-        super(PID);
+        super(PID, KIND, Stage.class, MetricsSource.class);
         this.clock = clock;
     }
 
@@ -113,21 +113,6 @@ public final class TimeoutStage extends ConfiguredComponent<TimeoutSettings>
         }
         single = null;
         controllers.clear();
-    }
-
-    @Override
-    protected String stageKind() {
-        return KIND;
-    }
-
-    @Override
-    protected String operationOf(TimeoutSettings s) {
-        return s.operation();
-    }
-
-    @Override
-    protected Class<?>[] stageServices() {
-        return new Class<?>[] { Stage.class, MetricsSource.class };
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.dwcp.resilience.timeout.internal;
 
+import io.dwcp.resilience.testkit.RecordingEventAdmin;
 import io.dwcp.resilience.testkit.TestInvocation;
 import io.dwcp.resilience.testkit.InMemoryStateStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,7 +23,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.service.event.Event;
-import org.osgi.service.event.EventAdmin;
 import org.osgi.service.log.Logger;
 
 class TimeoutStageTest {
@@ -31,7 +31,7 @@ class TimeoutStageTest {
 
     private final ManualTimeSource clock = new ManualTimeSource();
     private final List<String> errors = new ArrayList<>();
-    private final List<Event> events = new ArrayList<>();
+    private final RecordingEventAdmin events = new RecordingEventAdmin();
     private final InMemoryStateStore store = new InMemoryStateStore();
     private final List<TimeoutStage> stages = new ArrayList<>();
 
@@ -50,17 +50,7 @@ class TimeoutStageTest {
                         errors.add(String.valueOf(args[0]));
                     }
                     return method.getReturnType() == boolean.class ? Boolean.FALSE : null;
-                }), new EventAdmin() {
-                    @Override
-                    public void postEvent(Event event) {
-                        events.add(event);
-                    }
-
-                    @Override
-                    public void sendEvent(Event event) {
-                        events.add(event);
-                    }
-                });
+                }), events);
         stage.stateStore = store;
         stages.add(stage);
         return stage;
@@ -106,7 +96,7 @@ class TimeoutStageTest {
         stage.modified(config("send", "timeout.ms", "-3"));
         assertEquals(800 * MS, timeoutSeenBy(stage, "send"));
         assertTrue(errors.get(0).contains("timeout.ms=-3"), errors.get(0));
-        Event refused = events.get(events.size() - 1);
+        Event refused = events.events().get(events.events().size() - 1);
         assertEquals(ResilienceEvents.CONFIGURATION_REFUSED, refused.getTopic());
         assertEquals("timeout.ms", refused.getProperty(ResilienceEvents.KEY));
     }
@@ -206,7 +196,7 @@ class TimeoutStageTest {
         for (int i = 0; i < 3; i++) {
             timeoutSeenBy(stage, "send");
         }
-        Event changed = events.stream().filter(e -> e.getTopic().equals(ResilienceEvents.TIMEOUT_CHANGED)).findFirst()
+        Event changed = events.events().stream().filter(e -> e.getTopic().equals(ResilienceEvents.TIMEOUT_CHANGED)).findFirst()
                 .orElseThrow();
         assertEquals("send", changed.getProperty(ResilienceEvents.OPERATION));
         assertEquals(1_000L, changed.getProperty(ResilienceEvents.FROM));
