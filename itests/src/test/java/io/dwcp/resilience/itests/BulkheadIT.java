@@ -314,8 +314,10 @@ public class BulkheadIT extends DwcpTestSupport {
         return config;
     }
 
+    /** The tests' operations are their own (bulkhead-resize-it, ...): every configuration says it means a new one. */
     private static Dictionary<String, Object> props(Object... keyValues) {
         Dictionary<String, Object> props = new Hashtable<>();
+        props.put("dwcp.operation.new", "true");
         for (int i = 0; i < keyValues.length; i += 2) {
             props.put((String) keyValues[i], keyValues[i + 1]);
         }

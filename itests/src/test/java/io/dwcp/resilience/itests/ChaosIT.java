@@ -353,6 +353,7 @@ public class ChaosIT extends DwcpTestSupport {
                 "itchaos", "?");
         Hashtable<String, Object> p = new Hashtable<>();
         p.put("dwcp.operation", "itchaos");
+        p.put("dwcp.operation.new", "true");
         p.put("failure.consecutive.threshold", "4");
         p.put("reset.timeout.ms", "600000");
         breaker.update(p);

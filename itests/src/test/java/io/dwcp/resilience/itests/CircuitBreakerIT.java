@@ -204,6 +204,7 @@ public class CircuitBreakerIT extends DwcpTestSupport {
     private static Dictionary<String, Object> properties(String operation, String... keyValues) {
         Dictionary<String, Object> p = new Hashtable<>();
         p.put("dwcp.operation", operation);
+        p.put("dwcp.operation.new", "true"); // the tests' own operations (itlive, itbad, ...)
         for (int i = 0; i < keyValues.length; i += 2) {
             p.put(keyValues[i], keyValues[i + 1]);
         }

@@ -20,7 +20,9 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
+import org.ops4j.pax.exam.ExamFactory;
 import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.nat.internal.NativeTestContainerFactory;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -35,6 +37,7 @@ import org.osgi.service.log.LogReaderService;
  *
  * <p>Methods called from {@code @Configuration} run on the host; test methods run inside the container.
  */
+@ExamFactory(NativeTestContainerFactory.class) // inherited: Pax Exam's Karaf container is on the classpath too (KarafIT)
 public abstract class DwcpTestSupport {
 
     @Inject
@@ -109,7 +112,9 @@ public abstract class DwcpTestSupport {
     /**
      * Hands every file of the runtime's default configuration ({@code runtime/conf}) to ConfigAdmin the
      * way FileInstall does: {@code <factoryPid>-<name>.cfg} as the named factory configuration
-     * {@code <factoryPid>~<name>}, any other file as a plain PID, every value as the String it reads.
+     * {@code <factoryPid>~<name>}, any other file as a plain PID, every value as the String it reads;
+     * except the ports the runtime listens on (HTTP, metrics, transport), which get free ones so that
+     * parallel builds do not clash on 8181, 9464 and 7700.
      *
      * @return the PIDs written
      */
@@ -129,6 +134,11 @@ public abstract class DwcpTestSupport {
             Dictionary<String, Object> props = new Hashtable<>();
             values.forEach((k, v) -> props.put((String) k, v));
             String pid = file.getName().substring(0, file.getName().length() - ".cfg".length());
+            for (String portKey : List.of("port", "listen.port", "org.osgi.service.http.port")) {
+                if (props.get(portKey) != null) {
+                    props.put(portKey, Integer.toString(freeLoopbackPort()));
+                }
+            }
             int dash = pid.indexOf('-');
             Configuration config = dash < 0 ? configurationAdmin.getConfiguration(pid, "?")
                     : configurationAdmin.getFactoryConfiguration(pid.substring(0, dash), pid.substring(dash + 1), "?");
@@ -136,6 +146,13 @@ public abstract class DwcpTestSupport {
             pids.add(config.getPid());
         }
         return pids;
+    }
+
+    /** @return a port free on the loopback interface right now */
+    protected static int freeLoopbackPort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     /** Collects log messages from now on. */

@@ -170,6 +170,7 @@ public class MakeBeforeBreakIT extends DwcpTestSupport {
                 operation, "?");
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("dwcp.operation", operation);
+        props.put("dwcp.operation.new", "true"); // mbbfail, mbbok: the test's own operations
         props.put("failure.consecutive.threshold", "2");
         props.put("reset.timeout.ms", "600000");
         config.update(props);

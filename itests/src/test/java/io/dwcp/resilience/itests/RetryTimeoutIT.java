@@ -60,9 +60,11 @@ public class RetryTimeoutIT extends DwcpTestSupport {
     }
 
     /** Creates or replaces the factory configuration {@code factoryPid~name}. */
+    /** The tests' operations are their own (it-retry, it-timeout, ...): each configuration says it means a new one. */
     private void configureFactory(String factoryPid, String name, Object... keyValues) throws IOException {
         Configuration config = configurationAdmin.getFactoryConfiguration(factoryPid, name, "?");
         Dictionary<String, Object> props = new Hashtable<>();
+        props.put("dwcp.operation.new", "true");
         for (int i = 0; i < keyValues.length; i += 2) {
             props.put((String) keyValues[i], keyValues[i + 1]);
         }

@@ -1,6 +1,7 @@
 package io.dwcp.resilience.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -86,6 +87,82 @@ public class RuntimeLaunchIT {
             assertEquals("the JVM's exit code on SIGTERM", 143, second.terminate());
         }
         deleteTree(dir);
+    }
+
+    /**
+     * Issue 12, items 4 and 5, as an operator does them at the Gogo prompt: {@code update <id>} without
+     * a URL (failed for every shipped bundle: {@code MalformedURLException: no protocol: jar/...}); the
+     * circuit breaker uninstalled and installed again from a copy of the same jar, an injector
+     * uninstalled, then {@code stop 0} and a start in the same folder (failed: "Bundle symbolic name
+     * and version are not unique", the JVM exited). The restart must come up with the operator's
+     * choices in force: one circuit breaker, from the file; no injector; updates still work.
+     */
+    @Test
+    public void consoleInstallUpdateAndUninstallSurviveARestart() throws Exception {
+        assertTrue("build the runtime first: " + JAR.toAbsolutePath(), Files.isRegularFile(JAR));
+        Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "dwcp-runtime-console-");
+        writeConfiguration(dir.resolve("conf"));
+        int expectedBundles = runBundles() + 1;
+        Path copy = dir.resolve("circuit-breaker-copy.jar");
+        String breakerLocation = copy.toUri().toString();
+
+        try (Runtime first = new Runtime(dir, 1)) {
+            first.awaitEverythingUp(expectedBundles);
+            String lb = first.command("lb -s");
+            for (String bsn : List.of("io.dwcp.resilience.retry", "io.dwcp.resilience.circuitbreaker",
+                    "org.hdrhistogram.HdrHistogram")) {
+                String updated = first.command("update " + bundleId(lb, bsn));
+                assertFalse("update " + bsn + " without a URL reads its location again:\n" + updated,
+                        updated.contains("Exception"));
+            }
+            first.awaitEverythingUp(expectedBundles);
+
+            lb = first.command("lb -s");
+            try (java.util.zip.ZipFile runtime = new java.util.zip.ZipFile(JAR.toFile())) {
+                java.util.zip.ZipEntry entry = runtime.stream()
+                        .filter(e -> e.getName().startsWith("jar/io.dwcp.resilience.circuitbreaker-")).findFirst()
+                        .orElseThrow(() -> new AssertionError("no circuit breaker in " + JAR));
+                try (java.io.InputStream in = runtime.getInputStream(entry)) {
+                    Files.copy(in, copy);
+                }
+            }
+            first.command("uninstall " + bundleId(lb, "io.dwcp.resilience.circuitbreaker"));
+            String installed = first.command("install " + breakerLocation);
+            Matcher id = Pattern.compile("Bundle ID: (\\d+)").matcher(installed);
+            assertTrue("installed: " + installed, id.find());
+            first.command("start " + id.group(1));
+            first.command("uninstall " + bundleId(lb, "io.dwcp.resilience.injector.cpu"));
+            first.awaitEverythingUp(expectedBundles - 1);
+            first.stopFromConsole();
+        }
+
+        try (Runtime second = new Runtime(dir, 2)) {
+            second.awaitEverythingUp(expectedBundles - 1); // the old launcher: "... not unique", the JVM exited
+            String lb = second.command("lb -l");
+            List<String> breakers = lb.lines().filter(l -> l.contains("circuitbreaker") || l.contains("circuit-breaker"))
+                    .collect(Collectors.toList());
+            assertEquals("one circuit breaker, from the operator's file:\n" + lb, 1, breakers.size());
+            assertTrue(breakers.get(0), breakers.get(0).contains(breakerLocation));
+            assertTrue("the uninstalled injector stays uninstalled:\n" + lb, !lb.contains("injector.cpu"));
+            assertTrue("the start says so, and how to bring it back: " + second.console(),
+                    Files.readString(second.console()).contains("io.dwcp.resilience.injector.cpu is not installed: it was "
+                            + "uninstalled, and stays so (to bring it back: install jar:"));
+            String updated = second.command("update " + bundleId(second.command("lb -s"), "io.dwcp.resilience.retry"));
+            assertFalse("update without a URL after the restart:\n" + updated, updated.contains("Exception"));
+            assertEquals("the JVM's exit code on SIGTERM", 143, second.terminate());
+        }
+        deleteTree(dir);
+    }
+
+    /** @return the id of the bundle {@code lb -s} lists with that symbolic name */
+    private static long bundleId(String lbSymbolic, String bsn) {
+        for (String line : lbSymbolic.split("\n")) {
+            Matcher m = BUNDLE_LINE.matcher(line);
+            if (m.find() && m.group(3).startsWith(bsn + " (")) {
+                return Long.parseLong(m.group(1));
+            }
+        }
+        throw new AssertionError("no bundle " + bsn + " in\n" + lbSymbolic);
     }
 
     /** The shipped configuration, with free ports where the defaults would clash with a parallel build. */
@@ -241,6 +318,19 @@ public class RuntimeLaunchIT {
                 }
             }
             return instances > 0;
+        }
+
+        /** @return the file the console output is copied to */
+        Path console() {
+            return console;
+        }
+
+        /** Types {@code stop 0}, as an operator stops the framework from its prompt, and waits for the JVM to end. */
+        void stopFromConsole() throws InterruptedException {
+            in.println("stop 0");
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                fail("the runtime did not stop within " + STOP_TIMEOUT + " of 'stop 0'; console: " + console);
+            }
         }
 
         /** SIGTERM, as a service manager stops it; @return the exit code */

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.osgi.service.log.Logger;
 
 /**
  * The one reader of configuration values: every component reads its keys through it, so a key
@@ -31,14 +34,34 @@ import java.util.regex.Pattern;
  * {@value Stage#OPERATION} is an operation name or {@code *} and defaults to {@code *}; lists are
  * comma-separated; enum values match case-insensitively with {@code -} or {@code _} between words;
  * class-name lists match subclasses and interfaces.
+ *
+ * <p>No silent change of protection: an operation name DWCP does not know ({@link #KNOWN_OPERATIONS})
+ * is refused unless the configuration says it means a new operation ({@code dwcp.operation.new = true},
+ * {@link #NEW_OPERATION_SUFFIX}), so that {@code dwcp.operation = snd} does not take the retry away
+ * from {@code send}; and the reader remembers which keys were read, so that a misspelt or stray key
+ * ({@link #unreadKeys()}) is logged ({@link #warnUnreadKeys(Logger)}) instead of silently ignored.
  */
 public final class ConfigReader {
 
     private static final Pattern CLASS_NAME = Pattern.compile(
             "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*");
 
+    /** The operations a configuration may name without saying that it means a new one. */
+    public static final List<String> KNOWN_OPERATIONS = Operations.DWCP;
+
+    /**
+     * Appended to an operation key ({@code dwcp.operation.new}, {@code operations.new}): {@code true}
+     * lets that key name operations not in {@link #KNOWN_OPERATIONS}.
+     */
+    public static final String NEW_OPERATION_SUFFIX = ".new";
+
+    /** What FileInstall adds to a configuration read from a file: the file's URL. */
+    public static final String FILE_KEY = "felix.fileinstall.filename";
+
     private final String pid;
     private final Map<String, ?> properties;
+    /** Keys asked for, present or not; a typed view may ask from another thread. */
+    private final Set<String> read = ConcurrentHashMap.newKeySet();
 
     /**
      * @param pid        the configuration's PID, named in every refusal
@@ -75,7 +98,86 @@ public final class ConfigReader {
 
     /** @return whether the key has a value */
     public boolean has(String key) {
-        return properties.get(key) != null;
+        return get(key) != null;
+    }
+
+    /** Reads a key's raw value, remembering that the key is a setting. */
+    private Object get(String key) {
+        read.add(key);
+        return properties.get(key);
+    }
+
+    /**
+     * Marks keys as settings of this configuration without reading them: keys a component reads
+     * only later, or that another component of the same configuration reads.
+     *
+     * @return this reader
+     */
+    public ConfigReader uses(String... keys) {
+        read.addAll(List.of(keys));
+        return this;
+    }
+
+    /**
+     * @return the keys of the configuration that nothing read (so far): misspelt keys, a stray line
+     *         of a {@code .cfg} file, keys of another mode; sorted. Keys that SCR, ConfigAdmin,
+     *         FileInstall, Karaf and the component description add are not counted
+     *         ({@code service.*}, {@code component.*}, {@code felix.*}, {@code org.apache.*},
+     *         {@code osgi.*}, {@code event.*}, {@code *.target}, {@code objectClass},
+     *         {@code dwcp.stage}, and private keys starting with {@code .}).
+     */
+    public List<String> unreadKeys() {
+        Set<String> unread = new TreeSet<>();
+        for (String key : properties.keySet()) {
+            if (!read.contains(key) && !notASetting(key)) {
+                unread.add(key);
+            }
+        }
+        return List.copyOf(unread);
+    }
+
+    /**
+     * Logs a WARN line per {@linkplain #unreadKeys() unread key}, naming the configuration (its file
+     * when FileInstall read it from one, and its PID) and the key. Call it once a whole
+     * configuration has been read and accepted; {@link ConfiguredComponent} does.
+     *
+     * @param logger where to log, or {@code null}
+     * @return the keys warned about
+     */
+    public List<String> warnUnreadKeys(Logger logger) {
+        List<String> unread = unreadKeys();
+        if (logger != null) {
+            for (String key : unread) {
+                logger.warn("configuration " + source() + ": unknown key '" + key + "' ignored (value '"
+                        + text(properties.get(key)) + "'): not a setting of this configuration, or not used with its "
+                        + "other settings; check its spelling");
+            }
+        }
+        return unread;
+    }
+
+    /** @return the PID, with the file it was read from when FileInstall read it from one */
+    public String source() {
+        Object file = properties.get(FILE_KEY);
+        return file == null ? pid : pid + " (" + file + ")";
+    }
+
+    private static boolean notASetting(String key) {
+        return key.startsWith("service.") || key.startsWith("component.") || key.startsWith("felix.")
+                || key.startsWith("org.apache.") || key.startsWith("osgi.") || key.startsWith("event.")
+                || key.startsWith(".") || key.endsWith(".target") || key.equals("objectClass")
+                || key.equals(Stage.KIND);
+    }
+
+    private static String text(Object value) {
+        if (value != null && value.getClass().isArray()) {
+            List<String> parts = new ArrayList<>();
+            for (int i = 0; i < Array.getLength(value); i++) {
+                parts.add(String.valueOf(Array.get(value, i)));
+            }
+            return String.join(",", parts);
+        }
+        return String.valueOf(value);
     }
 
     /** @return a refusal of {@code value} for {@code key}, worded like every other */
@@ -93,18 +195,92 @@ public final class ConfigReader {
      * @return an operation name or {@code *}
      */
     public String operation(String defaultValue) {
-        String operation = string(Stage.OPERATION, defaultValue);
+        return operation(Stage.OPERATION, defaultValue);
+    }
+
+    /**
+     * An operation name: one of {@link #KNOWN_OPERATIONS}, {@code *}, or, when
+     * {@code <key>.new = true}, any valid name.
+     *
+     * @param key          the key naming the operation ({@value Stage#OPERATION} for a stage)
+     * @param defaultValue what an absent key means, or {@code null} to make the key required
+     * @return an operation name or {@code *}
+     */
+    public String operation(String key, String defaultValue) {
+        String operation = string(key, defaultValue);
+        boolean allowNew = booleanValue(key + NEW_OPERATION_SUFFIX, false);
         if (operation == null) {
-            throw refuse(Stage.OPERATION, null, "required: an operation name or " + Stage.ANY_OPERATION);
+            throw refuse(key, null, "required: an operation name or " + Stage.ANY_OPERATION);
         }
+        return checkOperation(key, operation, allowNew);
+    }
+
+    /**
+     * The operations of a list-valued key, each checked as {@link #operation(String, String)} checks one.
+     *
+     * @param defaultValue the comma-separated operations meant by an absent key
+     * @return the names, in order, or {@code [*]}
+     */
+    public List<String> operations(String key, String defaultValue) {
+        List<String> names = has(key) ? list(key) : new ConfigReader(pid, Map.of(key, defaultValue)).list(key);
+        boolean allowNew = booleanValue(key + NEW_OPERATION_SUFFIX, false);
+        List<String> checked = new ArrayList<>();
+        for (String name : names) {
+            checked.add(checkOperation(key, name, allowNew));
+        }
+        return List.copyOf(checked);
+    }
+
+    private String checkOperation(String key, String operation, boolean allowNew) {
         if (Stage.ANY_OPERATION.equals(operation)) {
             return operation;
         }
         try {
-            return Operations.validate(operation);
+            Operations.validate(operation);
         } catch (IllegalArgumentException e) {
-            throw refuse(Stage.OPERATION, operation, e.getMessage() + " (or * for every operation)");
+            throw refuse(key, operation, e.getMessage() + " (or * for every operation)");
         }
+        if (!allowNew && !KNOWN_OPERATIONS.contains(operation)) {
+            String near = nearest(operation);
+            throw refuse(key, operation, "not a known operation (" + String.join(", ", KNOWN_OPERATIONS) + ", or *)"
+                    + (near == null ? "" : "; did you mean '" + near + "'?") + " To protect a new operation, set "
+                    + key + NEW_OPERATION_SUFFIX + " = true");
+        }
+        return operation;
+    }
+
+    /** @return the known operation at most two edits away, or {@code null} */
+    private static String nearest(String name) {
+        String best = null;
+        int bestDistance = 3;
+        for (String known : KNOWN_OPERATIONS) {
+            int d = distance(name, known);
+            if (d < bestDistance) {
+                best = known;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    /** Levenshtein distance. */
+    static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] t = previous;
+            previous = current;
+            current = t;
+        }
+        return previous[b.length()];
     }
 
     /** @return the text value, trimmed, or {@code defaultValue} */
@@ -214,7 +390,7 @@ public final class ConfigReader {
      *         collection; blank entries dropped; empty when absent
      */
     public List<String> list(String key) {
-        Object raw = properties.get(key);
+        Object raw = get(key);
         List<String> values = new ArrayList<>();
         if (raw == null) {
             return values;
@@ -390,7 +566,7 @@ public final class ConfigReader {
 
     /** @return the value, unwrapped from a one-element array or collection; refused when it holds several */
     private Object single(String key) {
-        Object raw = properties.get(key);
+        Object raw = get(key);
         if (raw == null) {
             return null;
         }

@@ -32,6 +32,9 @@ import org.osgi.service.log.LoggerFactory;
  *       {@link #fallback()} names documented defaults to run with instead;</li>
  *   <li>a reconfiguration with the same values, or values that read to equal settings, is a
  *       no-op: nothing logged, posted or reset;</li>
+ *   <li>a key that {@link #read} did not read is logged at WARN, naming the file, PID and key
+ *       ({@link ConfigReader#warnUnreadKeys}): a misspelt key never passes in silence. A key read
+ *       only later, outside {@code read}, is declared with {@link ConfigReader#uses};</li>
  *   <li>a stage component ({@link #stageKind()} not {@code null}) declares no service in its
  *       {@code @Component} ({@code service = {}}): the base registers it with the properties of
  *       the configuration it <em>accepted</em>, so a refused {@code dwcp.operation} or
@@ -162,8 +165,10 @@ public abstract class ConfiguredComponent<S> {
         pid = ConfigReader.pidOf(properties, factoryPid);
         S first;
         try {
-            first = readChecked(new ConfigReader(pid, properties));
+            ConfigReader reader = new ConfigReader(pid, properties);
+            first = readChecked(reader);
             accepted.accept(properties);
+            reader.warnUnreadKeys(logger);
         } catch (InvalidConfigurationException e) {
             ConfigRefusals.report(logger, eventAdmin, e);
             first = fallback();
@@ -184,13 +189,15 @@ public abstract class ConfiguredComponent<S> {
             return;
         }
         S next;
+        ConfigReader reader = new ConfigReader(ConfigReader.pidOf(properties, factoryPid), properties);
         try {
-            next = readChecked(new ConfigReader(ConfigReader.pidOf(properties, factoryPid), properties));
+            next = readChecked(reader);
         } catch (InvalidConfigurationException e) {
             ConfigRefusals.report(logger, eventAdmin, e);
             return;
         }
         accepted.accept(properties);
+        reader.warnUnreadKeys(logger);
         pid = ConfigReader.pidOf(properties, factoryPid);
         S previous = settings;
         boolean changed = !next.equals(previous);

@@ -150,7 +150,7 @@ class KitTest {
         s.activate(null, Map.of("size", "5"));
         int linesAfterStart = r.log.lines().size();
         s.modified(Map.of("size", 5, "felix.fileinstall.filename", "file:/etc/dwcp.sample.cfg"));
-        s.modified(Map.of("size", " 5 ", "unused", "x"));
+        s.modified(Map.of("size", " 5 "));
         assertEquals(List.of("start 5"), s.calls, "same settings: nothing reset");
         assertEquals(linesAfterStart, r.log.lines().size(), "nothing logged");
         assertTrue(r.eventAdmin.events().isEmpty());
@@ -195,5 +195,84 @@ class KitTest {
         assertThrows(IOException.class, () -> StateCodec.decode("circuit-breaker", 3, bytes));
         assertThrows(IOException.class, () -> StateCodec.decode("circuit-breaker", 2, "junk".getBytes()));
         assertEquals("circuit-breaker/send", StateCodec.key("circuit-breaker", "send"));
+    }
+
+    @Test
+    void anOperationDwcpDoesNotKnowIsRefusedUnlessTheConfigurationSaysItIsNew() {
+        InvalidConfigurationException typo = assertThrows(InvalidConfigurationException.class,
+                () -> new ConfigReader("dwcp.retry~send", Map.of("dwcp.operation", "snd")).operation());
+        assertEquals("dwcp.retry~send", typo.pid());
+        assertEquals("dwcp.operation", typo.key());
+        assertEquals("snd", typo.value());
+        assertTrue(typo.reason().contains("not a known operation (send, receive, sync, consensus, or *)"), typo.reason());
+        assertTrue(typo.reason().contains("did you mean 'send'?"), typo.reason());
+        assertTrue(typo.reason().contains("dwcp.operation.new = true"), typo.reason());
+        assertEquals("snd", new ConfigReader("p", Map.of("dwcp.operation", "snd", "dwcp.operation.new", "true"))
+                .operation());
+        for (String known : List.of("send", "receive", "sync", "consensus", "*")) {
+            assertEquals(known, new ConfigReader("p", Map.of("dwcp.operation", known)).operation());
+        }
+        InvalidConfigurationException far = assertThrows(InvalidConfigurationException.class,
+                () -> new ConfigReader("p", Map.of("dwcp.operation", "billing")).operation());
+        assertFalse(far.reason().contains("did you mean"), far.reason());
+        assertThrows(InvalidConfigurationException.class,
+                () -> new ConfigReader("p", Map.of("dwcp.operation", "snd", "dwcp.operation.new", "yes")).operation());
+    }
+
+    @Test
+    void everyOperationOfAListIsChecked() {
+        assertEquals(List.of("send", "sync"), new ConfigReader("p", Map.of("operations", "send, sync"))
+                .operations("operations", "*"));
+        assertEquals(List.of("*"), new ConfigReader("p", Map.of()).operations("operations", "*"));
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> new ConfigReader("p", Map.of("operations", "send,recieve")).operations("operations", "*"));
+        assertEquals("recieve", e.value());
+        assertTrue(e.reason().contains("did you mean 'receive'?"), e.reason());
+        assertEquals(List.of("send", "billing"), new ConfigReader("p", Map.of("operations", "send,billing",
+                "operations.new", true)).operations("operations", "*"));
+    }
+
+    @Test
+    void keysNothingReadAreReportedButNotWhatTheFrameworkAdds() {
+        ConfigReader in = new ConfigReader("dwcp.retry~send", Map.of("dwcp.operation", "send", "max.retries", "3",
+                "max.retires", "5", "garbage line", "", "service.pid", "dwcp.retry~send", "service.factoryPid",
+                "dwcp.retry", "felix.fileinstall.filename", "file:/x/conf/dwcp.retry-send.cfg", "component.id", 4L,
+                "dwcp.stage", "retry", "logger.target", "(x=y)"));
+        in.operation();
+        in.intValue("max.retries", 1, 0, 10);
+        assertFalse(in.has("absent"));
+        assertEquals(List.of("garbage line", "max.retires"), in.unreadKeys());
+        assertEquals(List.of("garbage line"), in.uses("max.retires").unreadKeys());
+        RecordingLogger log = new RecordingLogger();
+        in.warnUnreadKeys(log.logger());
+        assertEquals(1, log.at("warn").size());
+        String line = log.at("warn").get(0);
+        assertTrue(line.contains("dwcp.retry~send (file:/x/conf/dwcp.retry-send.cfg)"), line);
+        assertTrue(line.contains("garbage line"), line);
+    }
+
+    @Test
+    void aTypedViewCountsTheKeysItReads() {
+        ConfigReader in = new ConfigReader("dwcp.manager", Map.of("max.operations", "12", "max.operation", "3"));
+        in.typed(Typed.class).max_operations();
+        assertEquals(List.of("max.operation"), in.unreadKeys());
+    }
+
+    @Test
+    void aComponentWarnsOfUnknownKeysOnceWhenItAcceptsAConfiguration() {
+        Recorder r = new Recorder();
+        Sample s = sample(r);
+        s.activate(null, Map.of("service.pid", "dwcp.sample~a", "size", "5", "sise", "6",
+                "felix.fileinstall.filename", "file:/conf/dwcp.sample-a.cfg"));
+        assertEquals(1, r.log.at("warn").size(), r.log.lines().toString());
+        assertTrue(r.log.at("warn").get(0).contains("sise"));
+        s.modified(Map.of("service.pid", "dwcp.sample~a", "size", "5", "sise", "6",
+                "felix.fileinstall.filename", "file:/conf/dwcp.sample-a.cfg"));
+        assertEquals(1, r.log.at("warn").size(), "the same configuration again: nothing new");
+        s.modified(Map.of("service.pid", "dwcp.sample~a", "size", "5", "colour", "red"));
+        assertEquals(2, r.log.at("warn").size(), "a new stray key, though the settings did not change");
+        assertTrue(r.log.at("warn").get(1).contains("colour"));
+        s.modified(Map.of("service.pid", "dwcp.sample~a", "size", "many", "shape", "round"));
+        assertEquals(2, r.log.at("warn").size(), "a refused configuration is reported as refused, not as stray keys");
     }
 }

@@ -84,6 +84,9 @@ public class DashboardBrowserIT {
         edit(conf.resolve("dwcp.chaos.cfg"), "allowed = false", "allowed = true");
         edit(conf.resolve("org.apache.felix.http.cfg"), "org.osgi.service.http.port = 8181",
                 "org.osgi.service.http.port = " + port);
+        // every listener on a free port: other builds on this machine may run the runtime too
+        edit(conf.resolve("dwcp.metrics.cfg"), "port = 9464", "port = " + freePort());
+        edit(conf.resolve("dwcp.transport.cfg"), "listen.port = 7700", "listen.port = " + freePort());
         // FileInstall installs and starts the bundles it finds in conf/, as it applies the .cfg files
         try (InputStream load = TinyBundles.bundle()
                 .addClass(LoadGenerator.class)

@@ -36,7 +36,9 @@
  * <tr><td>{@code inbound.queue.capacity}</td><td>{@code 10000}</td><td>messages accepted but not yet received; when full, DATA is not acknowledged (back-pressure)</td></tr>
  * <tr><td>{@code dedup.window}</td><td>{@code 65536}</td><td>message ids remembered per sender to drop duplicates</td></tr>
  * <tr><td>{@code compression.enabled}, {@code compression.threshold.bytes}</td><td>{@code true}, {@code 4096}</td><td>LZ4-compress payloads at or above the threshold when it saves bytes</td></tr>
- * <tr><td>{@code mode.datacenter.rtt.ms}, {@code mode.internet.rtt.ms}, {@code mode.hysteresis}</td><td>{@code 10}, {@code 50}, {@code 0.2}</td><td>mode thresholds and the relative margin an RTT must cross before the mode or a tier changes</td></tr>
+ * <tr><td>{@code mode.datacenter.rtt.ms}, {@code mode.internet.rtt.ms}</td><td>{@code 10}, {@code 50}</td><td>RTT thresholds of the tiers (LOCAL below, GLOBAL above)</td></tr>
+ * <tr><td>{@code mode.datacenter.throughput.mbps}, {@code mode.internet.throughput.mbps}</td><td>{@code 1000}, {@code 100}</td><td>throughput thresholds of the tiers for a link measured while saturated (LOCAL at or above, GLOBAL below); a peer's tier is the farther of the two</td></tr>
+ * <tr><td>{@code mode.hysteresis}</td><td>{@code 0.2}</td><td>the relative margin an RTT or throughput must cross a threshold by before a tier (and so the mode) changes</td></tr>
  * <tr><td>{@code tls.enabled}</td><td>{@code false}</td><td>TLS with mutual authentication on every connection</td></tr>
  * <tr><td>{@code tls.keystore}, {@code tls.keystore.password}, {@code tls.keystore.type}</td><td>-, -, {@code PKCS12}</td><td>this node's key and certificate</td></tr>
  * <tr><td>{@code tls.truststore}, {@code tls.truststore.password}, {@code tls.truststore.type}</td><td>-, -, {@code PKCS12}</td><td>certificates (or CA) of the peers to trust</td></tr>

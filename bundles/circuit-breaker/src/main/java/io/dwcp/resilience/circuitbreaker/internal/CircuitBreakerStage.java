@@ -140,6 +140,9 @@ public final class CircuitBreakerStage extends ConfiguredComponent<CircuitBreake
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // The machines stay: a call that entered through a chain built before this stage left it
+        // (the manager swaps chains, calls in flight finish on theirs) is still judged by the last
+        // state, an OPEN breaker still rejects it (MakeBeforeBreakIT, issue 12).
     }
 
     private BreakerStateMachine newMachine(String operation, BreakerRecord restored) {

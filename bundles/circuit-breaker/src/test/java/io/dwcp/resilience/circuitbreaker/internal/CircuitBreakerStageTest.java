@@ -150,6 +150,15 @@ class CircuitBreakerStageTest {
     }
 
     @Test
+    void aCallInFlightOnTheOldChainMeetsTheLastStateOfADeactivatedBreaker() throws Exception {
+        CircuitBreakerStage old = stage();
+        fail(old, "send", 5);
+        deactivate(old, active); // the bundle updates; a caller read the chain before it changed
+        assertThrows(CallNotPermittedException.class, () -> call(old, "send", null),
+                "still OPEN for a call that entered it, not a NullPointerException");
+    }
+
+    @Test
     void anOpenBreakerStaysOpenAcrossARestartWhereNanoTimeStartsAnew() throws Exception {
         CircuitBreakerStage before = stage();
         fail(before, "send", 5);

@@ -19,7 +19,16 @@ import io.dwcp.resilience.api.view.ConfigurationView;
 import io.dwcp.resilience.api.view.OperationView;
 import io.dwcp.resilience.api.view.ResilienceView;
 import io.dwcp.resilience.api.view.StageView;
+import io.dwcp.resilience.api.TimeSource;
+import io.dwcp.resilience.api.transport.ConnectionState;
+import io.dwcp.resilience.api.transport.ConsensusResult;
+import io.dwcp.resilience.api.transport.DWCPManager;
+import io.dwcp.resilience.api.transport.InboundMessage;
+import io.dwcp.resilience.api.transport.PeerStatus;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +62,12 @@ import org.osgi.service.log.LoggerFactory;
         "osgi.command.function=budget",
         "osgi.command.function=swap",
         "osgi.command.function=degrade",
-        "osgi.command.function=chaos" })
+        "osgi.command.function=chaos",
+        "osgi.command.function=peers",
+        "osgi.command.function=send",
+        "osgi.command.function=receive",
+        "osgi.command.function=consensus",
+        "osgi.command.function=load" })
 public class DwcpCommands {
 
     static final String USAGE_STATUS = "dwcp:status";
@@ -69,6 +83,15 @@ public class DwcpCommands {
     static final String USAGE_CHAOS = "dwcp:chaos status\n"
             + "  dwcp:chaos arm --for <duration> [--probability p] [--injectors a,b:2] [--operations x,y] [--peers p,q] [--reason text]\n"
             + "  dwcp:chaos disarm [--reason text]";
+
+    static final String USAGE_PEERS = "dwcp:peers";
+    static final String USAGE_SEND = "dwcp:send <peer> <text> [--timeout 10s]";
+    static final String USAGE_RECEIVE = "dwcp:receive [--timeout 1s]";
+    static final String USAGE_CONSENSUS = "dwcp:consensus <text> [--timeout 10s]";
+    static final String USAGE_LOAD = "dwcp:load <peer> --rate <msg/s> --duration <30s|5m|1h> [--size <bytes>] [--timeout 10s] [--in-flight 256] [--every 1s]";
+    static final String NO_TRANSPORT = "no transport installed (bundle io.dwcp.resilience.transport)";
+    /** The largest payload dwcp:load builds: a generator, not a way to exhaust the heap. */
+    static final int MAX_LOAD_SIZE = 16 * 1024 * 1024;
 
     /** How long a degradation override lasts when no --for is given. */
     static final Duration DEFAULT_OVERRIDE = Duration.ofMinutes(15);
@@ -93,7 +116,13 @@ public class DwcpCommands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile ChaosControl chaos;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile DWCPManager transport;
+
     private BundleContext context;
+
+    /** The clock dwcp:load paces by (a test sets a manual one). */
+    private TimeSource clock = TimeSource.SYSTEM;
 
     /** For tests: the stream commands print to (the shell's System.out otherwise). */
     private PrintStream fixedOut;
@@ -109,6 +138,12 @@ public class DwcpCommands {
         this.health = health;
         this.chaos = chaos;
         this.fixedOut = out;
+    }
+
+    /** For tests: the transport's manager, and the clock dwcp:load paces by. */
+    void setTransport(DWCPManager manager, TimeSource time) {
+        this.transport = manager;
+        this.clock = time;
     }
 
     @Activate
@@ -128,6 +163,8 @@ public class DwcpCommands {
         } catch (UsageException e) {
             out.println("dwcp:" + name + ": " + e.getMessage());
             out.println("usage: " + usage);
+        } catch (NotInstalledException e) {
+            out.println("dwcp:" + name + ": " + e.getMessage());
         } catch (RuntimeException e) {
             out.println("dwcp:" + name + " failed: " + e);
             if (logger != null) {
@@ -150,8 +187,10 @@ public class DwcpCommands {
     public void status(String... args) {
         run("status", USAGE_STATUS, out -> {
             noHelp(args, Set.of()).expect(0, 0);
-            out.println("node     " + nodeName());
-            out.println("peers    no transport installed");
+            DWCPManager tm = transport;
+            out.println("node     " + (tm == null ? nodeName() : tm.nodeId()));
+            List<PeerStatus> peers = tm == null ? List.of() : tm.peers();
+            out.println("peers    " + (tm == null ? NO_TRANSPORT : describePeers(tm, peers)));
             HealthMonitor h = health;
             out.println("health   " + (h == null ? "no health monitor" : h.status()));
             DegradationManager d = degradation;
@@ -171,7 +210,27 @@ public class DwcpCommands {
                         op.chain().accepting() ? "yes" : "NO: missing " + op.chain().rejected());
             }
             t.print(out);
+            if (!peers.isEmpty()) {
+                out.println();
+                peerTable(peers).print(out);
+            }
         });
+    }
+
+    private static String describePeers(DWCPManager tm, List<PeerStatus> peers) {
+        long connected = peers.stream().filter(p -> p.state() == ConnectionState.CONNECTED).count();
+        return (peers.isEmpty() ? "none configured (dwcp.transport peers)"
+                : peers.size() + " configured, " + connected + " connected") + "; mode " + tm.metrics().mode();
+    }
+
+    private static Table peerTable(List<PeerStatus> peers) {
+        Table t = new Table("peer", "address", "state", ">streams", ">rtt ms", "tier", ">unacked", ">reconnects", "last error");
+        for (PeerStatus p : peers) {
+            t.row(p.nodeId(), p.address(), p.state(), p.streamsUp() + "/" + p.streamsConfigured(),
+                    p.rttNanos() < 0 ? null : Units.millis(p.rttNanos()), p.tier(), p.unacknowledged(), p.reconnects(),
+                    p.lastError() == null || p.lastError().isEmpty() ? "" : p.lastError());
+        }
+        return t;
     }
 
     private String nodeName() {
@@ -208,7 +267,8 @@ public class DwcpCommands {
         ChaosStatus s = c.status();
         if (s.armed()) {
             return "ARMED until " + Units.time(s.expiresAtMillis()) + ", probability " + s.probability()
-                    + ", " + s.totalInjections() + " faults injected";
+                    + ", " + s.totalInjections() + " faults injected"
+                    + (s.idle() ? "; IDLE: none of its injectors is registered, it injects nothing" : "");
         }
         return (s.allowed() ? "allowed" : "not allowed (dwcp.chaos allowed=false)") + ", disarmed";
     }
@@ -515,6 +575,12 @@ public class DwcpCommands {
     private static void printChaos(ChaosStatus s, PrintStream out) {
         out.println("allowed      " + (s.allowed() ? "yes" : "no (set allowed=true in dwcp.chaos to allow it)"));
         out.println("armed        " + (s.armed() ? "yes, since " + Units.time(s.armedAtMillis()) + ", until " + Units.time(s.expiresAtMillis()) : "no"));
+        if (s.idle()) {
+            // armed, but every injector it selected was uninstalled or stopped: say so, not just "armed"
+            out.println("IDLE         injects nothing: none of its injectors "
+                    + (s.weights().isEmpty() ? "" : String.join(",", s.weights().keySet()) + " ")
+                    + "is registered; it resumes when one comes back (or dwcp:chaos disarm)");
+        }
         out.println("reason       " + (s.reason() == null || s.reason().isEmpty() ? "-" : s.reason()));
         out.println("probability  " + s.probability());
         out.println("operations   " + String.join(",", s.operations()));
@@ -525,6 +591,12 @@ public class DwcpCommands {
             Double w = s.weights().isEmpty() ? Double.valueOf(1.0) : s.weights().get(name);
             t.row(name, w == null ? "no" : "yes", w == null ? "" : Units.number(w), s.injections(name));
         }
+        for (Map.Entry<String, Double> selected : s.weights().entrySet()) {
+            if (!s.availableInjectors().contains(selected.getKey())) {
+                t.row(selected.getKey(), "yes, NOT REGISTERED", Units.number(selected.getValue()),
+                        s.injections(selected.getKey()));
+            }
+        }
         t.print(out);
     }
 
@@ -534,5 +606,135 @@ public class DwcpCommands {
             b.append(b.length() == 0 ? "" : ", ").append(k.id());
         }
         return b.toString();
+    }
+
+    // ------------------------------------------------------------------ transport: peers, send, receive, consensus, load
+
+    private DWCPManager transport() {
+        DWCPManager tm = transport;
+        if (tm == null) {
+            throw new NotInstalledException(NO_TRANSPORT);
+        }
+        return tm;
+    }
+
+    /** @throws UsageException naming the configured peers when {@code peer} is not one of them */
+    private static void knownPeer(DWCPManager tm, String peer) {
+        List<String> ids = tm.peers().stream().map(PeerStatus::nodeId).toList();
+        if (!ids.contains(peer)) {
+            throw new UsageException("unknown peer '" + peer + "': " + (ids.isEmpty()
+                    ? "no peer is configured (dwcp.transport peers)" : "the configured peers are " + String.join(", ", ids)));
+        }
+    }
+
+    public void peers(String... args) {
+        run("peers", USAGE_PEERS, out -> {
+            noHelp(args, Set.of()).expect(0, 0);
+            DWCPManager tm = transport();
+            List<PeerStatus> peers = tm.peers();
+            out.println("node " + tm.nodeId() + ": " + describePeers(tm, peers));
+            if (!peers.isEmpty()) {
+                out.println();
+                peerTable(peers).print(out);
+            }
+        });
+    }
+
+    public void send(String... args) {
+        run("send", USAGE_SEND, out -> {
+            Args a = noHelp(args, Set.of("timeout")).expect(2, Integer.MAX_VALUE);
+            DWCPManager tm = transport();
+            String peer = a.positional(0, null);
+            knownPeer(tm, peer);
+            // the words after the peer are the text, as typed (Gogo splits unquoted words)
+            String text = String.join(" ", a.positionals().subList(1, a.positionals().size()));
+            Duration timeout = a.duration("timeout", Duration.ofSeconds(10));
+            long t0 = clock.nanoTime();
+            try {
+                long id = tm.send(peer, text.getBytes(StandardCharsets.UTF_8), timeout);
+                out.println("sent to " + peer + " as message " + id + ", acknowledged in " + Units.millis(clock.nanoTime() - t0) + " ms");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                out.println("interrupted before " + peer + " acknowledged");
+            } catch (Exception e) {
+                out.println("not acknowledged by " + peer + " (" + LoadRun.reason(e) + "): " + e.getMessage());
+            }
+        });
+    }
+
+    public void receive(String... args) {
+        run("receive", USAGE_RECEIVE, out -> {
+            Args a = noHelp(args, Set.of("timeout")).expect(0, 0);
+            DWCPManager tm = transport();
+            Duration timeout = a.duration("timeout", Duration.ofSeconds(1));
+            try {
+                Optional<InboundMessage> m = tm.receive(timeout);
+                out.println(m.map(x -> "from " + x.sender() + ", message " + x.messageId() + ", " + x.payload().length + " bytes: "
+                        + new String(x.payload(), StandardCharsets.UTF_8)).orElse("nothing received within " + Durations.format(timeout)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                out.println("interrupted");
+            } catch (Exception e) {
+                out.println("receive failed (" + LoadRun.reason(e) + "): " + e.getMessage());
+            }
+        });
+    }
+
+    public void consensus(String... args) {
+        run("consensus", USAGE_CONSENSUS, out -> {
+            Args a = noHelp(args, Set.of("timeout")).expect(1, Integer.MAX_VALUE);
+            DWCPManager tm = transport();
+            String text = String.join(" ", a.positionals());
+            Duration timeout = a.duration("timeout", Duration.ofSeconds(10));
+            try {
+                ConsensusResult r = tm.consensus(text.getBytes(StandardCharsets.UTF_8), timeout);
+                out.println("message " + r.messageId() + ": " + r.votes() + " of " + r.clusterSize() + " votes (quorum " + r.quorum()
+                        + (r.reached() ? ", reached" : ", NOT reached") + ")");
+                Table t = new Table("peer", "vote");
+                r.acknowledged().forEach(p -> t.row(p, "acknowledged"));
+                r.failed().forEach((p, why) -> t.row(p, "failed: " + why));
+                if (!t.isEmpty()) {
+                    t.print(out);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                out.println("interrupted before a quorum answered");
+            } catch (Exception e) {
+                out.println("consensus failed (" + LoadRun.reason(e) + "): " + e.getMessage());
+            }
+        });
+    }
+
+    public void load(String... args) {
+        run("load", USAGE_LOAD, out -> {
+            Args a = noHelp(args, Set.of("rate", "duration", "size", "timeout", "in-flight", "every")).expect(1, 1);
+            if (!a.has("rate") || !a.has("duration")) {
+                throw new UsageException("--rate and --duration are required");
+            }
+            double rate = a.number("rate", 0.001, 1_000_000);
+            Duration duration = a.duration("duration", null);
+            int size = a.has("size") ? a.number("size", 0, MAX_LOAD_SIZE).intValue() : 256;
+            int inFlight = a.has("in-flight") ? a.number("in-flight", 1, 10_000).intValue() : 256;
+            Duration timeout = a.duration("timeout", Duration.ofSeconds(10));
+            Duration every = a.duration("every", Duration.ofSeconds(1));
+            DWCPManager tm = transport();
+            String peer = a.positional(0, null);
+            knownPeer(tm, peer);
+            LoadRun.Settings settings = new LoadRun.Settings(peer, rate, duration, size, inFlight, every);
+            ExecutorService workers = Executors.newFixedThreadPool(Math.min(inFlight, 64), r -> {
+                Thread t = new Thread(r, "dwcp-load-" + peer);
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                LoadRun.Summary summary = new LoadRun(settings, payload -> tm.send(peer, payload, timeout), clock, workers, out).run();
+                LoadRun.print(summary, settings, out);
+                if (summary.interrupted()) {
+                    Thread.currentThread().interrupt();
+                }
+            } finally {
+                workers.shutdownNow();
+            }
+        });
     }
 }

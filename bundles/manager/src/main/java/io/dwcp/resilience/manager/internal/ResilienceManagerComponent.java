@@ -131,7 +131,8 @@ public class ResilienceManagerComponent implements ResilienceManager, Configurat
     }
 
     private void apply(Map<String, Object> properties) {
-        ManagerConfig config = new ConfigReader(ManagerConfig.PID, properties).typed(ManagerConfig.class);
+        ConfigReader reader = new ConfigReader(ManagerConfig.PID, properties);
+        ManagerConfig config = reader.typed(ManagerConfig.class);
         MissingStagePolicies policies = MissingStagePolicies.parse(ManagerConfig.PID, config.missing_stage_policy(),
                 config.missing_stage_policy_overrides());
         int max = config.max_operations();
@@ -143,6 +144,7 @@ public class ResilienceManagerComponent implements ResilienceManager, Configurat
                 config.missing_stage_hold_ms(), config.startup_grace_ms(), config.startup_stage_pids());
         manager.configure(policies, max, hold);
         accepted.accept(properties);
+        reader.warnUnreadKeys(logger);
         logger.info("configuration {} applied: missing stages {}, {}, max.operations {}", ManagerConfig.PID, policies,
                 hold, max);
     }

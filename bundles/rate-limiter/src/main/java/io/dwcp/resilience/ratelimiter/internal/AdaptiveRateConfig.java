@@ -60,6 +60,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Permits per call", description = "Permits each call takes.", min = "1")
     int permits_per_call() default AdaptiveRateSettings.DEFAULT_PERMITS_PER_CALL;
 
+    @AttributeDefinition(name = "In-flight factor", description = "Calls in flight are capped at rate x this x "
+            + "target P95 (Little's law): when the server completes fewer calls than the rate admits, the backlog "
+            + "stays bounded and latency with it. 0 = no cap.", min = "0", max = "100")
+    double inflight_factor() default AdaptiveRateSettings.DEFAULT_INFLIGHT_FACTOR;
+
     @AttributeDefinition(name = "Service ranking", description = "The manager uses the highest-ranked rate-limit "
             + "stage of an operation: raise it to swap strategies without a gap.", required = false)
     int service_ranking() default 0;

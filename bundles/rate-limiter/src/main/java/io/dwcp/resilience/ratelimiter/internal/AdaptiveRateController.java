@@ -26,6 +26,12 @@ import org.HdrHistogram.AtomicHistogram;
  * Without that rule the controller keeps raising while the queue it has just started to build is
  * still invisible, overshoots into saturation and swings (see docs/PERFORMANCE-rate-limiter.md).
  *
+ * <p><b>Around the rule</b> (issue 16, docs/rate-limiter.md): at most {@code rate x inflight.factor x
+ * target} calls in flight ({@link #tryStart()}), so a rate above what the server completes cannot
+ * build an unbounded queue; raises of an unbroken run of fast windows double their step
+ * ({@link #raiseFactor(int, AdaptiveRateSettings)}); a cut waits while the queue already drains
+ * ({@link #draining(double, double, long, AdaptiveRateSettings)}).
+ *
  * <p><b>Off the critical path.</b> Recording is wait-free (an HdrHistogram {@link AtomicHistogram}
  * increment and a counter). The caller whose sample completes a window does the adjustment, at
  * most one at a time: whoever fails to take the adjusting flag just leaves, so no caller ever
@@ -53,6 +59,10 @@ public final class AdaptiveRateController {
     private final AtomicLong raised = new AtomicLong();
     private final AtomicLong lowered = new AtomicLong();
     private final AtomicLong windowsClosed = new AtomicLong();
+    /** Calls admitted and not yet finished. */
+    private final AtomicInteger inflight = new AtomicInteger();
+    /** The most calls that may be in flight at the current rate. */
+    private volatile int inflightLimit;
 
     private volatile AdaptiveRateSettings settings;
     private volatile int active;
@@ -64,6 +74,8 @@ public final class AdaptiveRateController {
     private volatile long windowStartNanos;
     /** Whether the last change was a raise: only then are samples of calls admitted before it too optimistic. */
     private volatile boolean lastChangeRaised;
+    /** Raises since the last window that did not call for one (only the adjusting caller touches it). */
+    private int raiseStreak;
     /** Cuts held because the rate was already below what the server completed. */
     private final AtomicLong held = new AtomicLong();
 
@@ -80,6 +92,7 @@ public final class AdaptiveRateController {
         this.listener = listener;
         this.rate = clamp(startRate, settings);
         this.bucket = new TokenBucket(rate, settings.burstAt(rate), 0, timeSource);
+        this.inflightLimit = settings.inflightLimitAt(rate);
         this.lastChangeNanos = timeSource.nanoTime() - TokenBucket.PREDATING_NANOS; // calls admitted just before count
         this.windowStartNanos = timeSource.nanoTime();
     }
@@ -87,6 +100,45 @@ public final class AdaptiveRateController {
     /** @return the token bucket that enforces the current rate */
     public TokenBucket bucket() {
         return bucket;
+    }
+
+    /**
+     * Inflight-aware admission: takes a place among the calls in flight unless
+     * {@link AdaptiveRateSettings#inflightLimitAt(double)} are already there. By Little's law a
+     * server that keeps up with the rate holds {@code rate x mean latency} calls, less than
+     * {@code rate x target}; more means calls queue because the server completes fewer than the rate
+     * admits (its capacity fell, or the rate overshot it), and every further call would only wait
+     * longer. The cap makes the limiter self-clocking like a concurrency limit while the rate is
+     * wrong, so the backlog, and with it the latency, stays bounded until the rate has followed.
+     * A caller that got a place must {@link #finished()} it, whatever the outcome.
+     *
+     * @return whether the call may start
+     */
+    public boolean tryStart() {
+        for (;;) {
+            int now = inflight.get();
+            if (now >= inflightLimit) {
+                return false;
+            }
+            if (inflight.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives back the place a successful {@link #tryStart()} took. */
+    public void finished() {
+        inflight.decrementAndGet();
+    }
+
+    /** @return calls admitted and not yet finished */
+    public int inflight() {
+        return inflight.get();
+    }
+
+    /** @return the most calls that may be in flight at the current rate */
+    public int inflightLimit() {
+        return inflightLimit;
     }
 
     /**
@@ -142,18 +194,47 @@ public final class AdaptiveRateController {
             long nowNanos) {
         double current = rate;
         double next = nextRate(current, p95Nanos, s);
-        if (next == current || (next > current && stale && lastChangeRaised)) {
+        if (next == current) {
+            raiseStreak = 0; // in the band (or at a bound): the rate is where it should be
             return;
+        }
+        if (next > current && stale && lastChangeRaised) {
+            return; // the last raise has not shown yet; the streak goes on
         }
         if (next < current && draining(current, completedPerSecond, p95Nanos, s)) {
             held.incrementAndGet(); // the last cuts are taking effect: another one now would over-correct
+            raiseStreak = 0;
             return;
+        }
+        if (next > current) {
+            next = clamp(current * raiseFactor(raiseStreak, s), s);
+            raiseStreak++;
+        } else {
+            raiseStreak = 0;
         }
         LimitListener.Reason reason = next < current ? LimitListener.Reason.LATENCY_HIGH
                 : LimitListener.Reason.LATENCY_LOW;
         apply(next, s, nowNanos);
         (next < current ? lowered : raised).incrementAndGet();
         listener.limitChanged(current, next, reason, p95Nanos, nowNanos);
+    }
+
+    /**
+     * Multiplicative probing: the first raise is the rule's {@code increase.step}; each further raise
+     * in an unbroken run of below-band windows doubles the step, up to doubling the rate. A run of
+     * raises that all left the P95 below the band is evidence that the rate is far below what the
+     * target allows (a fresh start, a capacity that came back, a cut made on noise), and +5 % steps
+     * took tens of seconds to climb back. The run ends at the first window in the band or above it, so
+     * near the operating point every raise is the plain step; an overshoot is caught by the first
+     * window above the band, and meanwhile the in-flight cap bounds the backlog it can build.
+     *
+     * @param streak raises in the run so far
+     * @param s      the settings
+     * @return the factor to apply to the rate
+     */
+    static double raiseFactor(int streak, AdaptiveRateSettings s) {
+        double step = s.increaseStep() * (1L << Math.min(streak, 30));
+        return 1.0 + Math.max(s.increaseStep(), Math.min(1.0, step));
     }
 
     /**
@@ -225,6 +306,7 @@ public final class AdaptiveRateController {
             lastChangeRaised = next > rate;
         }
         rate = next;
+        inflightLimit = s.inflightLimitAt(next);
         bucket.setLimits(next, s.burstAt(next), nowNanos);
     }
 

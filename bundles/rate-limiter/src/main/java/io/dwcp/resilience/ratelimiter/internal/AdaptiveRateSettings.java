@@ -21,10 +21,13 @@ import java.util.Map;
  * @param burstNanos     the bucket holds this much time's worth of the current rate
  * @param maxWaitNanos   how long a call may wait for a permit (never past its deadline)
  * @param permitsPerCall permits each call takes
+ * @param inflightFactor calls in flight are capped at what the current rate admits within this many
+ *                       targets (rate x factor x target); 0 = no cap
  */
 public record AdaptiveRateSettings(String operation, double initialRate, double minRate, double maxRate,
         long targetP95Nanos, int windowSamples, long windowMinNanos, double decreaseAbove, double increaseBelow, double decreaseStep,
-        double increaseStep, long burstNanos, long maxWaitNanos, int permitsPerCall) {
+        double increaseStep, long burstNanos, long maxWaitNanos, int permitsPerCall,
+        double inflightFactor) {
 
     /** Factory PID of the adaptive rate-limiter component. */
     public static final String PID = "dwcp.ratelimiter.adaptive";
@@ -42,13 +45,14 @@ public record AdaptiveRateSettings(String operation, double initialRate, double 
     static final String BURST_MS = "burst.ms";
     static final String MAX_WAIT_MS = "max.wait.ms";
     static final String PERMITS_PER_CALL = "permits.per.call";
+    static final String INFLIGHT_FACTOR = "inflight.factor";
 
     static final double DEFAULT_INITIAL_RATE = 1000.0;
     static final double DEFAULT_MIN_RATE = 100.0;
     static final double DEFAULT_MAX_RATE = 10_000.0;
     static final double DEFAULT_TARGET_P95_MS = 100.0;
     static final int DEFAULT_WINDOW_SAMPLES = 100;
-    static final double DEFAULT_WINDOW_MIN_MS = 250.0;
+    static final double DEFAULT_WINDOW_MIN_MS = 500.0;
     static final double DEFAULT_DECREASE_ABOVE = 1.2;
     static final double DEFAULT_INCREASE_BELOW = 0.8;
     static final double DEFAULT_DECREASE_STEP = 0.10;
@@ -56,6 +60,7 @@ public record AdaptiveRateSettings(String operation, double initialRate, double 
     static final double DEFAULT_BURST_MS = 100.0;
     static final double DEFAULT_MAX_WAIT_MS = 0.0;
     static final int DEFAULT_PERMITS_PER_CALL = 1;
+    static final double DEFAULT_INFLIGHT_FACTOR = 0.3;
 
     /** Fewest samples per window: a P95 of fewer is one or two outliers. */
     static final int MIN_WINDOW_SAMPLES = 20;
@@ -92,8 +97,9 @@ public record AdaptiveRateSettings(String operation, double initialRate, double 
         long burst = values.millisAsNanos(BURST_MS, DEFAULT_BURST_MS, 0.001, 60_000.0);
         long maxWait = values.millisAsNanos(MAX_WAIT_MS, DEFAULT_MAX_WAIT_MS, 0.0, 3_600_000.0);
         int permits = values.integer(PERMITS_PER_CALL, DEFAULT_PERMITS_PER_CALL, 1, TokenBucket.MAX_BURST);
+        double inflight = values.decimal(INFLIGHT_FACTOR, DEFAULT_INFLIGHT_FACTOR, 0.0, 100.0);
         return new AdaptiveRateSettings(operation, initial, min, max, target, window, windowMin, decreaseAbove, increaseBelow,
-                decreaseStep, increaseStep, burst, maxWait, permits);
+                decreaseStep, increaseStep, burst, maxWait, permits, inflight);
     }
 
     /**
@@ -106,9 +112,23 @@ public record AdaptiveRateSettings(String operation, double initialRate, double 
         return (int) Math.min(TokenBucket.MAX_BURST, Math.max(permitsPerCall, permits));
     }
 
+    /**
+     * @param rate a rate the controller set
+     * @return the most calls that may be in flight at that rate: {@code rate x inflightFactor x target}
+     *         calls (at least one), or {@link Integer#MAX_VALUE} without a cap
+     */
+    public int inflightLimitAt(double rate) {
+        if (inflightFactor == 0) {
+            return Integer.MAX_VALUE;
+        }
+        double calls = Math.ceil(rate / permitsPerCall * inflightFactor * targetP95Nanos / 1e9);
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, calls));
+    }
+
     /** @return a short description for log lines */
     public String describe() {
         return "adaptive rate " + Rates.format(minRate) + ".." + Rates.format(maxRate) + "/s, target P95 "
-                + Rates.millis(targetP95Nanos) + " over " + windowSamples + " calls and " + Rates.millis(windowMinNanos);
+                + Rates.millis(targetP95Nanos) + " over " + windowSamples + " calls and " + Rates.millis(windowMinNanos)
+                + (inflightFactor == 0 ? "" : ", in flight at most rate x " + inflightFactor + " x target");
     }
 }

@@ -2,6 +2,7 @@ package io.dwcp.resilience.ratelimiter.internal;
 
 import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.Next;
+import io.dwcp.resilience.api.RateLimitedException;
 import io.dwcp.resilience.api.ResilienceException;
 import io.dwcp.resilience.api.Stage;
 import io.dwcp.resilience.api.TimeSource;
@@ -21,6 +22,10 @@ import org.osgi.service.metatype.annotations.Designate;
  * entry into the chain, or the end of its wait for a permit) to completion, read with one clock
  * read after the rest of the chain returns. Calls an inner stage rejected are not samples: they
  * did no work. Calls that failed or timed out are: a timeout is the clearest sign of overload.
+ *
+ * <p>A call first takes a place among the calls in flight ({@link AdaptiveRateController#tryStart()},
+ * at most {@code rate x inflight.factor x target}), then a permit; it gives the place back when it
+ * finishes, whatever the outcome. A call refused either way is rejected at once.
  */
 @Component(configurationPid = AdaptiveRateSettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {Stage.class, MetricsSource.class}, property = Stage.KIND + "=rate-limit")
@@ -36,30 +41,40 @@ public class AdaptiveRateStage extends AbstractRateLimitStage<AdaptiveRateSettin
         AdaptiveRateSettings s = settings;
         TokenBucket bucket = controller.bucket();
         long now = inv.startNanos();
-        long allowedWait = allowedWait(inv, now, s.maxWaitNanos());
-        long wait = bucket.tryAcquire(s.permitsPerCall(), now, allowedWait);
-        if (wait == TokenBucket.REFUSED) {
+        if (!controller.tryStart()) {
             limiter.rejected.increment();
-            throw noPermit(inv, bucket, s.permitsPerCall(), now, allowedWait,
-                    "adaptive rate " + Rates.format(controller.rate()) + "/s");
+            throw new RateLimitedException(inv.operation(), "adaptive rate " + Rates.format(controller.rate())
+                    + "/s: " + controller.inflightLimit() + " calls in flight (rate x " + s.inflightFactor()
+                    + " x target P95 " + Rates.millis(s.targetP95Nanos()) + ")", -1);
         }
-        long admitted = now;
-        if (wait > 0) {
-            awaitPermit(limiter, bucket, s.permitsPerCall(), inv, now + wait);
-            admitted = now + wait;
-        }
-        limiter.granted.increment();
-        boolean sample = true;
         try {
-            return next.proceed(inv);
-        } catch (ResilienceException e) {
-            sample = !e.isRejection();
-            throw e;
-        } finally {
-            if (sample) {
-                long end = inv.timeSource().nanoTime();
-                controller.record(end - admitted, end);
+            long allowedWait = allowedWait(inv, now, s.maxWaitNanos());
+            long wait = bucket.tryAcquire(s.permitsPerCall(), now, allowedWait);
+            if (wait == TokenBucket.REFUSED) {
+                limiter.rejected.increment();
+                throw noPermit(inv, bucket, s.permitsPerCall(), now, allowedWait,
+                        "adaptive rate " + Rates.format(controller.rate()) + "/s");
             }
+            long admitted = now;
+            if (wait > 0) {
+                awaitPermit(limiter, bucket, s.permitsPerCall(), inv, now + wait);
+                admitted = now + wait;
+            }
+            limiter.granted.increment();
+            boolean sample = true;
+            try {
+                return next.proceed(inv);
+            } catch (ResilienceException e) {
+                sample = !e.isRejection();
+                throw e;
+            } finally {
+                if (sample) {
+                    long end = inv.timeSource().nanoTime();
+                    controller.record(end - admitted, end);
+                }
+            }
+        } finally {
+            controller.finished();
         }
     }
 
@@ -134,6 +149,8 @@ public class AdaptiveRateStage extends AbstractRateLimitStage<AdaptiveRateSettin
         out.put("adjustmentsUp", c.raised());
         out.put("adjustmentsDown", c.lowered());
         out.put("windows", c.windowsClosed());
+        out.put("inflight", c.inflight());
+        out.put("inflightLimit", c.inflightLimit());
     }
 
     @Override

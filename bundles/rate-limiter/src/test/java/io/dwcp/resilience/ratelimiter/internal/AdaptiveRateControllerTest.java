@@ -1,6 +1,7 @@
 package io.dwcp.resilience.ratelimiter.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dwcp.resilience.api.ManualTimeSource;
@@ -41,6 +42,51 @@ class AdaptiveRateControllerTest {
         assertEquals(0.8, s.increaseBelow());
         assertEquals(0.10, s.decreaseStep());
         assertEquals(0.05, s.increaseStep());
+        assertEquals(0.3, s.inflightFactor());
+        assertEquals(500 * MS, AdaptiveRateSettings.from(Map.of("dwcp.operation", "send")).windowMinNanos());
+    }
+
+    @Test
+    void callsInFlightAreCappedAtRateTimesFactorTimesTarget() {
+        AdaptiveRateController c = new AdaptiveRateController(sendDefaults(), 1000, clock, listener);
+        assertEquals(30, c.inflightLimit(), "1000/s x 0.3 x 100 ms");
+        for (int i = 0; i < 30; i++) {
+            assertTrue(c.tryStart());
+        }
+        assertFalse(c.tryStart(), "the 31st call would only queue");
+        c.finished();
+        assertTrue(c.tryStart(), "a finished call frees its place");
+        window(c, 100, 500);
+        assertEquals(27, c.inflightLimit(), "the cap follows the rate: 900/s x 0.3 x 100 ms");
+        assertFalse(c.tryStart());
+        assertEquals(30, c.inflight(), "a lower cap refuses new calls, it does not forget running ones");
+    }
+
+    @Test
+    void anInflightFactorOfZeroMeansNoCap() {
+        AdaptiveRateController c = new AdaptiveRateController(AdaptiveRateSettings.from(Map.of("dwcp.operation",
+                "send", "inflight.factor", "0")), 1000, clock, listener);
+        for (int i = 0; i < 100_000; i++) {
+            assertTrue(c.tryStart());
+        }
+        assertEquals(Integer.MAX_VALUE, c.inflightLimit());
+    }
+
+    @Test
+    void anUnbrokenRunOfFastWindowsDoublesTheStepUpToDoublingTheRate() {
+        AdaptiveRateController c = new AdaptiveRateController(sendDefaults(), 200, clock, listener);
+        double[] expected = {210, 231, 277.2, 388.08, 698.544, 1397.088, 2794.176};
+        for (double e : expected) {
+            window(c, 100, 10);
+            assertEquals(e, c.rate(), 1e-6, "+5 %, +10 %, +20 %, +40 %, +80 %, x2, x2");
+        }
+        window(c, 100, 100); // in the band: the run ends
+        window(c, 100, 10);
+        assertEquals(2794.176 * 1.05, c.rate(), 1e-6, "a new run starts with the rule's +5 %");
+        window(c, 100, 10);
+        window(c, 100, 500); // a cut ends the run too
+        window(c, 100, 10);
+        assertEquals(2794.176 * 1.05 * 1.10 * 0.9 * 1.05, c.rate(), 1e-6);
     }
 
     @Test
@@ -99,12 +145,12 @@ class AdaptiveRateControllerTest {
         }
         assertEquals(1050.0, c.rate(), 1e-9, "stale fast samples may not raise");
         window(c, 100, 10);
-        assertEquals(1102.5, c.rate(), 1e-9, "fresh fast samples do");
+        assertEquals(1155.0, c.rate(), 1e-9, "fresh fast samples do (the second raise of a run: +10 %)");
         for (int i = 0; i < 100; i++) {
             c.record(clock.nanoTime() - before, clock.nanoTime());
         }
         // these calls took (now - before) > 120 ms: stale or not, a slow window always lowers
-        assertEquals(992.25, c.rate(), 1e-9);
+        assertEquals(1039.5, c.rate(), 1e-9);
     }
 
     @Test
@@ -121,7 +167,7 @@ class AdaptiveRateControllerTest {
 
     @Test
     void aCutWaitsWhileTheRateIsFarEnoughBelowWhatTheServerCompletes() {
-        AdaptiveRateSettings s = AdaptiveRateSettings.from(Map.of("dwcp.operation", "send"));
+        AdaptiveRateSettings s = AdaptiveRateSettings.from(Map.of("dwcp.operation", "send", "window.min.ms", "250"));
         AdaptiveRateController c = new AdaptiveRateController(s, 1000, clock, listener);
         // 1000 slow calls complete within 250 ms: the server does 4000/s, the rate is 1000/s, the queue drains
         for (int i = 0; i < 1000; i++) {
@@ -140,7 +186,7 @@ class AdaptiveRateControllerTest {
 
     @Test
     void aWindowSpansItsMinimumTimeAsWellAsItsSamples() {
-        AdaptiveRateSettings s = AdaptiveRateSettings.from(Map.of("dwcp.operation", "send"));
+        AdaptiveRateSettings s = AdaptiveRateSettings.from(Map.of("dwcp.operation", "send", "window.min.ms", "250"));
         AdaptiveRateController c = new AdaptiveRateController(s, 1000, clock, listener);
         for (int i = 0; i < 1000; i++) {
             clock.advanceNanos(MS / 10);

@@ -21,8 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.function.ToDoubleFunction;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,53 +32,71 @@ import org.junit.jupiter.api.Test;
  */
 class OverloadSimulationTest {
 
+    /** {@code -Doverload.long=true}: ten seeds of 300 s each instead of three of 100 s (several minutes). */
+    private static final boolean LONG = Boolean.getBoolean("overload.long");
     private static final long TIMEOUT = SECOND;
-    private static final long DURATION = 100 * SECOND;
+    private static final long DURATION = (LONG ? 300 : 100) * SECOND;
     private static final long WARMUP = 40 * SECOND;
-    private static final long DROP_AT = 60 * SECOND;
-    private static final long[] SEEDS = {1, 2, 3};
+    private static final long DROP_AT = (LONG ? 150 : 60) * SECOND;
+    private static final long[] SEEDS = LONG ? new long[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10} : new long[] {1, 2, 3};
+
+    /** The specified target; on the 5 000/s server see {@link #FAST_TARGET}. */
+    private static final long TARGET = 100 * MS;
+    /**
+     * The latency target on the 5 000/s server (10 ms service, P95 of the service alone 30 ms). 100 ms
+     * is reachable there only with a queue of about 0.99 utilisation, whose P99 is over twice
+     * Gradient2's: the two targets of issue 16 contradict each other with it. 40 ms is what an
+     * operator would set: four mean service times, a third above the service's own P95.
+     */
+    static final long FAST_TARGET = 40 * MS;
 
     static final List<Scenario> SCENARIOS = List.of(
-            new Scenario("800/s", 16, OverloadSimulation.exponential(20 * MS), 1_500, TIMEOUT, DURATION, WARMUP, -1),
-            new Scenario("5000/s", 50, OverloadSimulation.exponential(10 * MS), 10_000, TIMEOUT, DURATION, WARMUP, -1),
+            new Scenario("800/s", 16, OverloadSimulation.exponential(20 * MS), 1_500, TIMEOUT, DURATION, WARMUP, -1,
+                    TARGET),
+            new Scenario("5000/s", 50, OverloadSimulation.exponential(10 * MS), 10_000, TIMEOUT, DURATION, WARMUP, -1,
+                    FAST_TARGET),
             new Scenario("capacity halves", 16, OverloadSimulation.exponential(20 * MS), 1_500, TIMEOUT, DURATION,
-                    WARMUP, DROP_AT),
+                    WARMUP, DROP_AT, TARGET),
             new Scenario("bimodal", 16, OverloadSimulation.bimodal(0.9, 11 * MS, 100 * MS), 1_500, TIMEOUT, DURATION,
-                    WARMUP, -1));
+                    WARMUP, -1, TARGET));
 
-    /** Limiter name to a factory for a fresh instance on a given clock. */
-    static final Map<String, Function<ManualTimeSource, Limiter>> LIMITERS = new LinkedHashMap<>();
+    /** Limiter name to a factory for a fresh instance for a scenario on a given clock. */
+    static final Map<String, BiFunction<Scenario, ManualTimeSource, Limiter>> LIMITERS = new LinkedHashMap<>();
 
     static {
-        AdaptiveRateSettings p95 = AdaptiveRateSettings.from(Map.of("dwcp.operation", "send"));
-        ConcurrencyLimitSettings aimd = ConcurrencyLimitSettings.from(Map.of("dwcp.operation", "send",
-                "algorithm", "aimd", "aimd.drop.latency.ms", "100"));
         ConcurrencyLimitSettings gradient = ConcurrencyLimitSettings.from(Map.of("dwcp.operation", "send"));
-        LIMITERS.put("adaptive P95", clock -> OverloadSimulation.adaptiveRate(
-                new AdaptiveRateController(p95, p95.initialRate(), clock, LimitListener.NONE)));
-        LIMITERS.put("AIMD", clock -> OverloadSimulation.concurrency(
-                new ConcurrencyLimiter(aimd, aimd.initialLimit(), -1, clock, LimitListener.NONE)));
-        LIMITERS.put("Gradient2", clock -> OverloadSimulation.concurrency(
+        LIMITERS.put("adaptive P95", (sc, clock) -> {
+            AdaptiveRateSettings p95 = AdaptiveRateSettings.from(Map.of("dwcp.operation", "send",
+                    "target.p95.ms", Long.toString(sc.targetNanos() / MS)));
+            return OverloadSimulation.adaptiveRate(
+                    new AdaptiveRateController(p95, p95.initialRate(), clock, LimitListener.NONE));
+        });
+        LIMITERS.put("AIMD", (sc, clock) -> {
+            ConcurrencyLimitSettings aimd = ConcurrencyLimitSettings.from(Map.of("dwcp.operation", "send",
+                    "algorithm", "aimd", "aimd.drop.latency.ms", Long.toString(sc.targetNanos() / MS)));
+            return OverloadSimulation.concurrency(
+                    new ConcurrencyLimiter(aimd, aimd.initialLimit(), -1, clock, LimitListener.NONE));
+        });
+        LIMITERS.put("Gradient2", (sc, clock) -> OverloadSimulation.concurrency(
                 new ConcurrencyLimiter(gradient, gradient.initialLimit(), -1, clock, LimitListener.NONE)));
-        LIMITERS.put("Netflix Gradient2 (windowed)", clock -> OverloadSimulation.netflix(
+        LIMITERS.put("Netflix Gradient2 (windowed)", (sc, clock) -> OverloadSimulation.netflix(
                 WindowedLimit.newBuilder().build(Gradient2Limit.newBuilder().build())));
-        LIMITERS.put("Netflix AIMD 100 ms (windowed)", clock -> OverloadSimulation.netflix(
-                WindowedLimit.newBuilder().build(AIMDLimit.newBuilder().timeout(100, TimeUnit.MILLISECONDS).build())));
+        LIMITERS.put("Netflix AIMD (windowed)", (sc, clock) -> OverloadSimulation.netflix(
+                WindowedLimit.newBuilder().build(AIMDLimit.newBuilder().timeout(sc.targetNanos(), TimeUnit.NANOSECONDS)
+                        .build())));
     }
 
-    private static final long P95_TARGET = AdaptiveRateSettings.from(Map.of("dwcp.operation", "send")).targetP95Nanos();
     private static final List<Result> RESULTS = new ArrayList<>();
 
     @BeforeAll
     static void simulate() throws IOException {
         List<Runnable> runs = new ArrayList<>();
         for (Scenario sc : SCENARIOS) {
-            for (Map.Entry<String, Function<ManualTimeSource, Limiter>> l : LIMITERS.entrySet()) {
+            for (Map.Entry<String, BiFunction<Scenario, ManualTimeSource, Limiter>> l : LIMITERS.entrySet()) {
                 for (long seed : SEEDS) {
                     runs.add(() -> {
                         ManualTimeSource clock = new ManualTimeSource();
-                        Result r = OverloadSimulation.run(l.getKey(), sc, seed, clock, l.getValue().apply(clock),
-                                P95_TARGET);
+                        Result r = OverloadSimulation.run(l.getKey(), sc, seed, clock, l.getValue().apply(sc, clock));
                         synchronized (RESULTS) {
                             RESULTS.add(r);
                         }
@@ -109,36 +126,27 @@ class OverloadSimulationTest {
         for (Scenario sc : SCENARIOS) {
             b.append(sc.describe()).append("\n\n");
         }
-        b.append("| scenario | limiter | goodput (of capacity) | P95 ms | P99 ms | P99 / Gradient2's | limit mean (min..max)"
-                + " | back to capacity after the drop | seconds with P95 within 80..120 % of 100 ms |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|\n");
+        b.append("| scenario | limiter | seed | goodput (of capacity) | P95 ms | P99 ms | P99 / Gradient2's"
+                + " | limit mean (min..max) | back to capacity after the drop"
+                + " | P95 once settled ms (seconds within 80..120 % of target) |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (Scenario sc : SCENARIOS) {
             for (String limiter : LIMITERS.keySet()) {
                 List<Result> rs = of(limiter, sc);
                 List<Result> g2 = of("Gradient2", sc);
-                b.append("| ").append(sc.name()).append(" | ").append(limiter).append(" | ")
-                        .append(range(rs, r -> 100 * r.goodputShare(), "%.1f", " %")).append(" | ")
-                        .append(range(rs, r -> r.p95() / 1e6, "%.0f", "")).append(" | ")
-                        .append(range(rs, r -> r.p99() / 1e6, "%.0f", "")).append(" | ")
-                        .append(range(rs, r -> r.p99() / (double) g2.get(rs.indexOf(r)).p99(), "%.2f", "")).append(" | ")
-                        .append(range(rs, Result::limitMean, "%.0f", "")).append(" (")
-                        .append(String.format(Locale.ROOT, "%.0f..%.0f", rs.stream().mapToDouble(Result::limitMin).min()
-                                .orElse(0), rs.stream().mapToDouble(Result::limitMax).max().orElse(0))).append(") | ")
-                        .append(sc.dropAtNanos() < 0 ? "" : range(rs, r -> r.recoveryNanos() == Long.MAX_VALUE
-                                ? Double.POSITIVE_INFINITY : r.recoveryNanos() / 1e9, "%.0f", " s")).append(" | ")
-                        .append(limiter.equals("adaptive P95") ? range(rs, r -> 100 * r.settledShare(), "%.0f", " %")
-                                : "").append(" |\n");
+                for (int i = 0; i < rs.size(); i++) {
+                    Result r = rs.get(i);
+                    b.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f %% | %.0f | %.0f | %.2f | %.0f (%.0f..%.0f) | %s | %s |%n",
+                            sc.name(), limiter, r.seed(), 100 * r.goodputShare(), r.p95() / 1e6, r.p99() / 1e6,
+                            r.p99() / (double) g2.get(i).p99(), r.limitMean(), r.limitMin(), r.limitMax(),
+                            sc.dropAtNanos() < 0 ? "" : r.recoveryNanos() == Long.MAX_VALUE ? "never"
+                                    : String.format(Locale.ROOT, "%.0f s", r.recoveryNanos() / 1e9),
+                            limiter.equals("adaptive P95") ? String.format(Locale.ROOT, "%.0f (%.0f %%)",
+                                    r.settledP95() / 1e6, 100 * r.settledShare()) : ""));
+                }
             }
         }
         return b.toString();
-    }
-
-    private static String range(List<Result> rs, ToDoubleFunction<Result> f, String format, String unit) {
-        double min = rs.stream().mapToDouble(f).min().orElse(0);
-        double max = rs.stream().mapToDouble(f).max().orElse(0);
-        String lo = Double.isInfinite(min) ? "never" : String.format(Locale.ROOT, format, min);
-        String hi = Double.isInfinite(max) ? "never" : String.format(Locale.ROOT, format, max);
-        return (lo.equals(hi) ? lo : lo + "–" + hi) + unit;
     }
 
     @Test
@@ -146,46 +154,47 @@ class OverloadSimulationTest {
         assertTrue(RESULTS.size() == SCENARIOS.size() * LIMITERS.size() * SEEDS.length);
     }
 
-    /** The issue's targets where they are met (docs/PERFORMANCE.md lists where they are not). */
+    /**
+     * The targets of issue 16, for each of our adaptive limiters on every server and every seed:
+     * goodput at least 95 % of capacity, P99 within 1.5x of Gradient2's (same seed), back within 10 % of
+     * the new capacity with P99 under 1 s no more than 5 s after capacity halves.
+     */
     @Test
-    void aimdAndGradient2KeepGoodputAndRecoverAtOnceOnEveryServer() {
-        for (String limiter : List.of("AIMD", "Gradient2")) {
+    void everyAdaptiveLimiterKeepsGoodputAndLatencyAndRecoversOnEveryServer() {
+        List<String> misses = new ArrayList<>();
+        for (String limiter : List.of("adaptive P95", "AIMD", "Gradient2")) {
             for (Scenario sc : SCENARIOS) {
+                List<Result> g2 = of("Gradient2", sc);
                 for (Result r : of(limiter, sc)) {
                     String what = limiter + " on " + sc.name() + ", seed " + r.seed();
-                    assertTrue(r.goodputShare() >= 0.95, what + ": goodput " + r.goodputShare());
-                    assertTrue(sc.dropAtNanos() < 0 || r.recoveryNanos() <= 5 * SECOND, what + ": recovery "
-                            + r.recoveryNanos());
+                    if (r.goodputShare() < 0.95) {
+                        misses.add(what + ": goodput " + r.goodputShare());
+                    }
+                    double p99Ratio = r.p99() / (double) g2.get(of(limiter, sc).indexOf(r)).p99();
+                    if (p99Ratio > 1.5) {
+                        misses.add(what + ": P99 " + p99Ratio + " x Gradient2's");
+                    }
+                    if (sc.dropAtNanos() >= 0 && r.recoveryNanos() > 5 * SECOND) {
+                        misses.add(what + ": back to capacity after " + r.recoveryNanos() / 1e9 + " s");
+                    }
                 }
             }
         }
+        assertTrue(misses.isEmpty(), String.join("\n", misses));
     }
 
+    /** Once settled (after warm-up, except the 10 s after a drop), the P95 limiter's P95 is within 80..120 % of its target. */
     @Test
-    void aimdStaysWithinOnePointFiveTimesGradient2sP99WhereTheServiceIsNotFasterThanItsDropLatencyAllows() {
-        for (Scenario sc : SCENARIOS) {
-            if (sc.name().equals("5000/s")) {
-                continue; // 100 ms drop latency on a 10 ms server: P99 1.9x Gradient2's, see docs/PERFORMANCE.md
-            }
-            List<Result> g2 = of("Gradient2", sc);
-            List<Result> aimd = of("AIMD", sc);
-            for (int i = 0; i < aimd.size(); i++) {
-                assertTrue(aimd.get(i).p99() <= 1.5 * g2.get(i).p99(), sc.name() + ": " + aimd.get(i).p99());
-            }
-        }
-    }
-
-    /** Regression guards at the figures reached, below the issue's targets (see docs/PERFORMANCE.md). */
-    @Test
-    void theP95LimiterKeepsMostOfTheCapacityAndRecoversFromTheDrop() {
+    void theP95LimitersP95StaysWithinItsBandOnEveryServer() {
+        List<String> misses = new ArrayList<>();
         for (Scenario sc : SCENARIOS) {
             for (Result r : of("adaptive P95", sc)) {
-                String what = sc.name() + ", seed " + r.seed();
-                assertTrue(r.goodputShare() >= 0.8, what + ": goodput " + r.goodputShare());
-                assertTrue(r.p95() <= 1.6 * P95_TARGET || sc.dropAtNanos() >= 0, what + ": P95 " + r.p95());
-                assertTrue(sc.dropAtNanos() < 0 || r.recoveryNanos() <= 30 * SECOND, what + ": recovery "
-                        + r.recoveryNanos());
+                double share = r.settledP95() / (double) sc.targetNanos();
+                if (share < 0.8 || share > 1.2) {
+                    misses.add(sc.name() + ", seed " + r.seed() + ": P95 " + r.settledP95() / 1e6 + " ms");
+                }
             }
         }
+        assertTrue(misses.isEmpty(), String.join("\n", misses));
     }
 }

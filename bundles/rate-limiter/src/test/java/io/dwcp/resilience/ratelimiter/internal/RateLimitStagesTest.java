@@ -306,4 +306,39 @@ class RateLimitStagesTest {
             stage.deactivate();
         }
     }
+
+    @Test
+    void theAdaptiveStageCapsCallsInFlightAndFreesThePlaceWhateverHappens() throws Exception {
+        AdaptiveRateStage stage = wire(new AdaptiveRateStage());
+        stage.activate(config("target.p95.ms", "10", "inflight.factor", "0.2"));
+        try {
+            Next<String> failing = inv -> {
+                throw new IllegalStateException("boom");
+            };
+            Next<String> shed = inv -> {
+                throw new BulkheadFullException("send", "test");
+            };
+            for (int i = 0; i < 10; i++) {
+                clock.advanceNanos(10 * MS);
+                assertThrows(IllegalStateException.class, () -> stage.execute(call(), failing));
+                assertThrows(BulkheadFullException.class, () -> stage.execute(call(), shed));
+                assertEquals("ok", stage.execute(call(), OK));
+            }
+            AdaptiveRateController c = stage.limiters.get("send").algorithm;
+            assertEquals(0, c.inflight());
+            assertEquals(2, c.inflightLimit(), "1000/s x 0.2 x 10 ms");
+
+            Next<String> third = inv -> stage.execute(call(), OK);
+            Next<String> reentrant = inv -> stage.execute(call(), third);
+            RateLimitedException e = assertThrows(RateLimitedException.class, () -> stage.execute(call(), reentrant),
+                    "a third concurrent call exceeds the cap of 2");
+            assertTrue(e.getMessage().contains("adaptive rate 1000/s: 2 calls in flight (rate x 0.2 x target P95 10.0 ms)"),
+                    e.getMessage());
+            assertEquals(0, c.inflight());
+            MetricsSnapshot m = stage.metrics().get(0);
+            assertEquals(2.0, m.value("inflightLimit"));
+        } finally {
+            stage.deactivate();
+        }
+    }
 }

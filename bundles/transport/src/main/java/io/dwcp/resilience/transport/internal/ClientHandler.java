@@ -21,6 +21,19 @@ final class ClientHandler extends ConnectionHandler {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (!ctx.channel().isWritable()) {
+            link.backlogged();
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    void tlsFailed(String message) {
+        link.refusedBy(message);
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         super.channelActive(ctx);
         // With TLS the handler holds this until the handshake is done.
@@ -66,6 +79,12 @@ final class ClientHandler extends ConnectionHandler {
                     + link.id() + ") to " + hello.to());
             refuse(ctx, "bad-hello", "expected node " + link.id() + " answering " + transport.nodeId() + ", got " + hello.from()
                     + " answering " + hello.to());
+            return;
+        }
+        String identity = TlsContexts.identityProblem(ctx, link.id());
+        if (identity != null) {
+            link.refusedBy("TLS: " + link.address.address() + " answered as " + link.id() + ", but " + identity);
+            refuse(ctx, "tls-identity", identity);
             return;
         }
         greeted();

@@ -70,10 +70,7 @@ abstract class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
         if (evt instanceof IdleStateEvent) {
             refuse(ctx, "idle", "nothing received for idle.timeout.ms=" + transport.settings().idleTimeoutMs());
         } else if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess()) {
-            closing = true;
-            transport.counters.refused("tls");
-            transport.log().warn("TLS handshake with " + ctx.channel().remoteAddress() + " failed: " + e.cause().getMessage());
-            ctx.close();
+            tlsRefused(ctx, "TLS handshake failed: " + rootMessage(e.cause()));
         } else {
             super.userEventTriggered(ctx, evt);
         }
@@ -84,19 +81,39 @@ abstract class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
         Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (c instanceof FrameRefusedException r) {
             refuse(ctx, r.reason(), r.getMessage().substring(r.reason().length() + 2));
-        } else if (c instanceof NotSslRecordException || c instanceof SSLException) {
-            if (!closing) {
-                closing = true;
-                transport.counters.refused("tls");
-                transport.log().warn("TLS refused " + ctx.channel().remoteAddress() + ": " + c.getMessage());
-            }
-            ctx.close();
+        } else if (c instanceof NotSslRecordException) {
+            tlsRefused(ctx, "not a TLS record (a plaintext client on a TLS port?)");
+        } else if (c instanceof SSLException) {
+            tlsRefused(ctx, "TLS: " + rootMessage(c));
         } else if (c instanceof IOException) {
             ctx.close(); // reset by peer and the like: the close handling does the rest
         } else {
             transport.log().error("unexpected failure on connection " + remote() + ": " + c);
             ctx.close();
         }
+    }
+
+    /** Counts and closes a connection TLS refused (no GOAWAY: there is no trusted channel to carry it). */
+    private void tlsRefused(ChannelHandlerContext ctx, String message) {
+        if (!closing) {
+            closing = true;
+            transport.counters.refused("tls");
+            transport.log().warn("connection " + remote() + " " + ctx.channel().remoteAddress() + " refused: " + message);
+            tlsFailed(message);
+        }
+        ctx.close();
+    }
+
+    /** Told why TLS refused this connection; the connecting side shows it as the peer's last error. */
+    void tlsFailed(String message) {
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
     }
 
     static String text(byte[] payload) {

@@ -51,10 +51,16 @@ final class DwcpManagerService implements DWCPManager {
     private final Supplier<? extends Collection<MetricsSource>> metricsSources;
     private final Supplier<NettyTransport> engine;
 
-    DwcpManagerService(TransportComponent transport, ManagerHolder managers, Supplier<DegradationManager> degradation,
-            Supplier<HealthMonitor> health, Supplier<ChaosControl> chaos, Supplier<? extends Collection<MetricsSource>> metricsSources) {
+    /**
+     * @param transport the transport the operations go to
+     * @param engine    the network engine in force (for the figures only it has: mode, tiers)
+     * @param managers  the dynamic reference to the resilience manager
+     */
+    DwcpManagerService(DWCPTransport transport, Supplier<NettyTransport> engine, ManagerHolder managers,
+            Supplier<DegradationManager> degradation, Supplier<HealthMonitor> health, Supplier<ChaosControl> chaos,
+            Supplier<? extends Collection<MetricsSource>> metricsSources) {
         this.transport = transport;
-        this.engine = transport::engine;
+        this.engine = engine;
         this.managers = managers;
         this.degradation = degradation;
         this.health = health;

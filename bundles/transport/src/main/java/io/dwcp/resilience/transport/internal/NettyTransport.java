@@ -105,11 +105,34 @@ public final class NettyTransport implements DWCPTransport, AutoCloseable {
             long now = System.nanoTime();
             for (PeerLink l : links.values()) {
                 l.sweep(now);
+                l.sampleThroughput(now);
                 if (isPartitioned(l.id()) && (!l.pending.isEmpty() || !l.syncs.isEmpty())) {
                     l.partitioned();
                 }
             }
+            logModeChange();
         }, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    private TransportMode loggedMode = TransportMode.DATACENTER;
+
+    /** Says when the mode changes, and the figures that changed it. Sweeper thread only. */
+    private void logModeChange() {
+        TransportMode now = mode();
+        if (now != loggedMode) {
+            StringBuilder why = new StringBuilder();
+            for (PeerLink l : new TreeMap<>(links).values()) {
+                why.append(why.length() == 0 ? "" : "; ").append(l.id()).append(' ').append(l.tier());
+                if (l.rttNanos() >= 0) {
+                    why.append(String.format(java.util.Locale.ROOT, ", RTT %.3f ms", l.rttNanos() / 1e6));
+                }
+                if (l.throughputMbps() >= 0) {
+                    why.append(String.format(java.util.Locale.ROOT, ", %.1f Mbit/s measured", l.throughputMbps()));
+                }
+            }
+            log.info("node " + nodeId() + ": transport mode " + loggedMode + " -> " + now + " (" + why + ")");
+            loggedMode = now;
+        }
     }
 
     private void bind() {
@@ -129,7 +152,7 @@ public final class NettyTransport implements DWCPTransport, AutoCloseable {
                             p.addLast("tls", t.server().newHandler(ch.alloc()));
                         }
                         p.addLast("idle", new IdleStateHandler(settings.idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
-                        p.addLast("decoder", new FrameDecoder(() -> settings.frameMaxBytes()));
+                        p.addLast("decoder", new FrameDecoder(() -> settings.frameMaxBytes(), () -> settings.idleTimeoutMs(), System::nanoTime));
                         p.addLast("encoder", FrameEncoder.INSTANCE);
                         p.addLast("handler", new ServerHandler(NettyTransport.this));
                     }

@@ -43,7 +43,14 @@ final class PeerLink {
     private final AtomicInteger roundRobin = new AtomicInteger();
     final LongAdder reconnects = new LongAdder();
     private volatile long srttNanos = -1;
-    private volatile NetworkTier tier = NetworkTier.UNKNOWN;
+    private volatile NetworkTier rttTier = NetworkTier.UNKNOWN;
+    // Throughput: bytes acknowledged since the last sample, whether a stream was backlogged meanwhile,
+    // the estimate and its tier. Sampled by the transport's sweeper, one thread.
+    private final LongAdder ackedBytes = new LongAdder();
+    private volatile boolean backlogged;
+    private final ThroughputEstimate throughput = new ThroughputEstimate();
+    private volatile NetworkTier throughputTier = NetworkTier.UNKNOWN;
+    private long lastSampleNanos = System.nanoTime();
     private volatile String lastError = "";
     private volatile boolean refused;
     private volatile boolean everConnected;
@@ -146,6 +153,7 @@ final class PeerLink {
     void acked(long id) {
         Pending p = pending.remove(id);
         if (p != null) {
+            ackedBytes.add(p.frame.wireSize());
             transport.counters.messagesOut.increment();
             p.acked.complete(null);
         }
@@ -168,7 +176,7 @@ final class PeerLink {
         long next = prev < 0 ? rtt : prev + (rtt - prev) / 8;
         srttNanos = next;
         TransportSettings s = transport.settings();
-        tier = TierClassifier.next(tier, next / 1e6, s.datacenterRttMs(), s.internetRttMs(), s.hysteresis());
+        rttTier = TierClassifier.next(rttTier, next / 1e6, s.datacenterRttMs(), s.internetRttMs(), s.hysteresis());
         CompletableFuture<Long> waiter = pings.remove(sentNanos);
         if (waiter != null) {
             waiter.complete(rtt);
@@ -215,8 +223,42 @@ final class PeerLink {
         lastError = reason;
     }
 
+    /** @return the farther of the RTT's and the measured throughput's tier (docs/transport.md, "Network tiers") */
     NetworkTier tier() {
-        return tier;
+        return TierClassifier.combine(rttTier, throughputTier);
+    }
+
+    /** A stream's outbound buffer went over the high-water mark: this interval the network sets the pace. */
+    void backlogged() {
+        backlogged = true;
+    }
+
+    /** Ends a throughput sampling interval: its acknowledged bytes, and whether it was network-limited. */
+    void sampleThroughput(long now) {
+        long bytes = ackedBytes.sumThenReset();
+        boolean limited = backlogged;
+        backlogged = false;
+        for (Stream s : streams) {
+            Channel c = s.ready;
+            if (c != null && !c.isWritable()) {
+                limited = true; // still backlogged as the interval ends
+            }
+        }
+        throughput.sample(bytes, now - lastSampleNanos, limited);
+        lastSampleNanos = now;
+        TransportSettings s = transport.settings();
+        throughputTier = TierClassifier.byThroughput(throughputTier, throughput.mbps(), s.datacenterThroughputMbps(),
+                s.internetThroughputMbps(), s.hysteresis());
+    }
+
+    /** @return the measured throughput in Mbit/s, -1 while the link has not been seen saturated */
+    double throughputMbps() {
+        return throughput.mbps();
+    }
+
+    /** @return the smoothed RTT in nanoseconds, -1 before the first PONG */
+    long rttNanos() {
+        return srttNanos;
     }
 
     PeerStatus status() {
@@ -238,7 +280,7 @@ final class PeerLink {
         } else {
             state = everConnected ? ConnectionState.DISCONNECTED : ConnectionState.CONNECTING;
         }
-        return new PeerStatus(id(), address.address(), state, up, streams.length, srttNanos, tier, pending.size(),
+        return new PeerStatus(id(), address.address(), state, up, streams.length, srttNanos, tier(), pending.size(),
                 reconnects.sum(), lastError);
     }
 
@@ -297,7 +339,8 @@ final class PeerLink {
                                 p.addLast("tls", tls.client().newHandler(ch.alloc(), address.host(), address.port()));
                             }
                             p.addLast("idle", new IdleStateHandler(s.idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
-                            p.addLast("decoder", new FrameDecoder(() -> transport.settings().frameMaxBytes()));
+                            p.addLast("decoder", new FrameDecoder(() -> transport.settings().frameMaxBytes(),
+                                    () -> transport.settings().idleTimeoutMs(), System::nanoTime));
                             p.addLast("encoder", FrameEncoder.INSTANCE);
                             p.addLast("handler", new ClientHandler(transport, PeerLink.this, Stream.this));
                         }

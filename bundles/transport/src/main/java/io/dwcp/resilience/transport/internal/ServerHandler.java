@@ -69,6 +69,8 @@ final class ServerHandler extends ConnectionHandler {
             refuse(ctx, "unknown-peer", hello.from() + " is not in this node's peers");
         } else if (transport.isPartitioned(hello.from())) {
             refuse(ctx, "partitioned", hello.from() + " is cut by a partition policy");
+        } else if (TlsContexts.identityProblem(ctx, hello.from()) != null) {
+            refuse(ctx, "tls-identity", TlsContexts.identityProblem(ctx, hello.from()));
         } else {
             peer = hello.from();
             greeted();

@@ -166,7 +166,7 @@ public final class TransportComponent implements DWCPTransport {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("node.id", settings.nodeId());
         managerRegistration = context.registerService(DWCPManager.class,
-                new DwcpManagerService(this, managers, () -> degradation, () -> health, () -> chaos, () -> metricsSources), props);
+                new DwcpManagerService(this, this::engine, managers, () -> degradation, () -> health, () -> chaos, () -> metricsSources), props);
         syncPingables(settings);
     }
 

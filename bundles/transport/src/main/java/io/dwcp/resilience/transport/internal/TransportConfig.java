@@ -63,7 +63,14 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Internet RTT (ms)", description = "Above: tier GLOBAL; all peers GLOBAL: mode INTERNET.")
     double mode_internet_rtt_ms() default 50;
 
-    @AttributeDefinition(name = "Hysteresis", description = "Relative margin an RTT must cross a threshold by before a tier changes (0..0.9).")
+    @AttributeDefinition(name = "Datacenter throughput (Mbit/s)", description = "Measured throughput of a saturated link at or above: "
+            + "tier LOCAL by throughput. A peer's tier is the farther of its RTT's and its throughput's; an unsaturated link's throughput is unknown.")
+    double mode_datacenter_throughput_mbps() default 1000;
+
+    @AttributeDefinition(name = "Internet throughput (Mbit/s)", description = "Measured throughput of a saturated link below: tier GLOBAL.")
+    double mode_internet_throughput_mbps() default 100;
+
+    @AttributeDefinition(name = "Hysteresis", description = "Relative margin an RTT or throughput must cross a threshold by before a tier changes (0..0.9).")
     double mode_hysteresis() default 0.2;
 
     @AttributeDefinition(name = "TLS", description = "Mutual TLS on every connection.")

@@ -18,7 +18,7 @@ record TransportSettings(String nodeId, String listenHost, int listenPort, Map<S
         int frameMaxBytes, long connectTimeoutMs, long idleTimeoutMs, long pingIntervalMs, long ackTimeoutMs,
         long reconnectInitialMs, long reconnectMaxMs, int inboundQueueCapacity, int dedupWindow,
         boolean compressionEnabled, int compressionThresholdBytes, double datacenterRttMs, double internetRttMs,
-        double hysteresis, Tls tls) {
+        double datacenterThroughputMbps, double internetThroughputMbps, double hysteresis, Tls tls) {
 
     static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern PEER = Pattern.compile("([^=\\s]+)\\s*=\\s*(\\[[^\\]]+\\]|[^:\\s]+):(\\d{1,5})");
@@ -106,6 +106,11 @@ record TransportSettings(String nodeId, String listenHost, int listenPort, Map<S
         if (inetRtt <= dcRtt) {
             throw c.refuse("mode.internet.rtt.ms", inetRtt, "must be above mode.datacenter.rtt.ms (" + dcRtt + ")");
         }
+        double dcMbps = c.doubleValue("mode.datacenter.throughput.mbps", 1000, 0.001, 1e9);
+        double inetMbps = c.doubleValue("mode.internet.throughput.mbps", 100, 0.001, 1e9);
+        if (inetMbps >= dcMbps) {
+            throw c.refuse("mode.internet.throughput.mbps", inetMbps, "must be below mode.datacenter.throughput.mbps (" + dcMbps + ")");
+        }
         double hysteresis = c.doubleValue("mode.hysteresis", 0.2, 0, 0.9);
         boolean tlsOn = c.booleanValue("tls.enabled", false);
         Tls tls = new Tls(tlsOn, c.string("tls.keystore", ""), c.string("tls.keystore.password", ""),
@@ -135,7 +140,7 @@ record TransportSettings(String nodeId, String listenHost, int listenPort, Map<S
         }
         return new TransportSettings(nodeId, listenHost, listenPort, peers, streams, frameMax, connectTimeout, idleTimeout,
                 pingInterval, ackTimeout, reconnectInitial, reconnectMax, queue, dedup, compression, threshold, dcRtt, inetRtt,
-                hysteresis, tls);
+                dcMbps, inetMbps, hysteresis, tls);
     }
 
     TransportSettings {

@@ -49,12 +49,18 @@ class FrameCodecProperties {
         byte[] wire = encode(frame);
         int bit = pick % (wire.length * 8);
         wire[bit / 8] ^= (byte) (1 << (bit % 8));
+        ByteBuf in = Unpooled.buffer().writeBytes(wire);
         try {
-            Frame decoded = FrameCodec.decode(Unpooled.wrappedBuffer(wire), MAX);
-            // A longer length leaves the frame incomplete: the decoder waits, it never yields a frame.
+            Frame decoded = FrameCodec.decode(in, MAX);
+            // A longer length leaves the frame incomplete: the decoder waits, it never yields a frame...
             assertNull(decoded, "bit " + bit + " flipped and the frame was accepted");
+            // ...and once the bytes it waits for arrive (whatever follows on the stream), it refuses it.
+            long claimed = in.getUnsignedInt(16);
+            in.writeZero((int) (FrameCodec.OVERHEAD + claimed - wire.length));
+            FrameCodec.decode(in, MAX);
+            fail("bit " + bit + " flipped and the completed frame was accepted");
         } catch (FrameRefusedException expected) {
-            // refused: magic, version, type, flags, length or CRC
+            // refused: magic, version, type, flags, reserved byte, length or CRC
         }
     }
 

@@ -69,7 +69,7 @@ class LoopbackTest {
                     next.frameMaxBytes(), next.connectTimeoutMs(), next.idleTimeoutMs(), next.pingIntervalMs(), next.ackTimeoutMs(),
                     next.reconnectInitialMs(), next.reconnectMaxMs(), next.inboundQueueCapacity(), next.dedupWindow(),
                     next.compressionEnabled(), next.compressionThresholdBytes(), next.datacenterRttMs(), next.internetRttMs(),
-                    next.hysteresis(), next.tls()));
+                    next.datacenterThroughputMbps(), next.internetThroughputMbps(), next.hysteresis(), next.tls()));
         }
     }
 

@@ -34,6 +34,8 @@ class SettingsTest {
         assertEquals("node.id", refuse(Map.of("node.id", "no spaces")).key());
         assertEquals("ping.interval.ms", refuse(Map.of("ping.interval.ms", "5000", "idle.timeout.ms", "1000")).key());
         assertEquals("mode.internet.rtt.ms", refuse(Map.of("mode.internet.rtt.ms", "5")).key());
+        assertEquals("mode.internet.throughput.mbps", refuse(Map.of("mode.internet.throughput.mbps", "2000")).key());
+        assertEquals("mode.datacenter.throughput.mbps", refuse(Map.of("mode.datacenter.throughput.mbps", "0")).key());
         assertEquals("tls.keystore", refuse(Map.of("tls.enabled", "true")).key());
         assertEquals("frame.max.bytes", refuse(Map.of("frame.max.bytes", "10")).key());
     }

@@ -1,0 +1,270 @@
+package io.dwcp.resilience.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.dwcp.resilience.api.CallNotPermittedException;
+import io.dwcp.resilience.api.ChainView;
+import io.dwcp.resilience.api.ResilienceManager;
+import io.dwcp.resilience.api.StageDescriptor;
+import io.dwcp.resilience.api.StageKind;
+import io.dwcp.resilience.api.metrics.MetricsSnapshot;
+import io.dwcp.resilience.api.metrics.MetricsSource;
+import io.dwcp.resilience.api.metrics.OperationMetrics;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
+import javax.inject.Inject;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * The proof of issue 12 with the real bundles: steady load from four threads, a peer that always
+ * fails and its breaker OPEN; every stage bundle (and the state and SLO bundles) is updated, then
+ * stopped and started, in turn. Not one call may reach the failing operation, not one call of the
+ * healthy operation may fail, and what the stages learnt must survive every step: the breaker stays
+ * OPEN, the adaptive rate and the adaptive timeout are not reset to their initial values, the error
+ * budgets' counts never go back. Prints the calls held and the longest wait per step.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class SeamlessUpdatesIT extends DwcpTestSupport {
+
+    private static final String FAILING = "seamfail";
+    private static final String HEALTHY = "seamok";
+    /** The bundles stepped through, in this order. */
+    private static final List<String> BUNDLES = List.of("io.dwcp.resilience.circuitbreaker",
+            "io.dwcp.resilience.bulkhead", "io.dwcp.resilience.ratelimiter", "io.dwcp.resilience.retry",
+            "io.dwcp.resilience.timeout", "io.dwcp.resilience.chaos", "io.dwcp.resilience.slo",
+            "io.dwcp.resilience.state");
+    private static final Set<StageKind> HEALTHY_KINDS = EnumSet.of(StageKind.CHAOS, StageKind.BULKHEAD,
+            StageKind.RATE_LIMIT, StageKind.CIRCUIT_BREAKER, StageKind.RETRY, StageKind.TIMEOUT);
+    private static final Set<StageKind> FAILING_KINDS = EnumSet.of(StageKind.CHAOS, StageKind.BULKHEAD,
+            StageKind.CIRCUIT_BREAKER);
+    private static final double INITIAL_RATE = 5_000;
+    private static final double INITIAL_TIMEOUT_MS = 30_000;
+
+    @Inject
+    private ResilienceManager manager;
+
+    @Configuration
+    public Option[] config() {
+        return baseOptions().toArray(new Option[0]);
+    }
+
+    @Test
+    public void everyStageBundleUpdatedAndRestartedUnderLoadKeepsProtectionAndWhatItLearnt() throws Exception {
+        // a loaded build machine may take seconds to re-register a stage: hold long enough that the
+        // figures measure the platform, not the machine (the default is 2 s)
+        configure("dwcp.manager", "missing.stage.policy", "bypass", "missing.stage.hold.ms", 15_000L);
+        for (String op : List.of(FAILING, HEALTHY)) {
+            factory("dwcp.circuitbreaker", op, "failure.consecutive.threshold", "2", "reset.timeout.ms", "600000");
+            factory("dwcp.bulkhead.semaphore", op, "max.concurrent.calls", "100");
+            factory("dwcp.slo", op, "objective", "99.9", "persist.interval", "1s");
+        }
+        factory("dwcp.ratelimiter.adaptive", HEALTHY, "initial.rate", String.valueOf((long) INITIAL_RATE),
+                "min.rate", "100", "max.rate", "50000", "target.p95.ms", "100", "window.samples", "100");
+        factory("dwcp.retry", HEALTHY, "max.retries", "2", "initial.delay.ms", "1", "jitter", "none");
+        factory("dwcp.timeout", HEALTHY, "mode", "adaptive", "timeout.ms", String.valueOf((long) INITIAL_TIMEOUT_MS),
+                "min.timeout.ms", "2000", "latency.basis", "last");
+        await("both chains whole", () -> whole(HEALTHY, HEALTHY_KINDS) && whole(FAILING, FAILING_KINDS));
+        for (int i = 0; i < 2; i++) {
+            try {
+                manager.execute(FAILING, "peer-down", inv -> {
+                    throw new java.io.IOException("peer down");
+                });
+            } catch (java.io.IOException expected) {
+                // the breaker counts it
+            }
+        }
+
+        LongAdder reachedFailing = new LongAdder();
+        LongAdder rejected = new LongAdder();
+        LongAdder healthyOk = new LongAdder();
+        List<Throwable> unexpected = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        List<Future<?>> loops = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            loops.add(callers.submit(() -> {
+                while (running.get()) {
+                    try {
+                        manager.execute(FAILING, "peer-down", inv -> {
+                            reachedFailing.increment();
+                            throw new java.io.IOException("peer down");
+                        });
+                    } catch (CallNotPermittedException e) {
+                        rejected.increment();
+                    } catch (Exception e) {
+                        unexpected.add(e);
+                    }
+                    pause();
+                }
+            }));
+            loops.add(callers.submit(() -> {
+                while (running.get()) {
+                    try {
+                        manager.execute(HEALTHY, "peer-up", inv -> "ok");
+                        healthyOk.increment();
+                    } catch (Exception e) {
+                        unexpected.add(e);
+                    }
+                    pause();
+                }
+            }));
+        }
+        List<String> steps = new ArrayList<>();
+        try {
+            await("load running and the stages learning", () -> rejected.sum() > 500 && healthyOk.sum() > 500
+                    && figure("rate-limit", HEALTHY, "rate") > INITIAL_RATE * 1.5
+                    && figure("timeout", HEALTHY, "currentTimeoutMillis") < INITIAL_TIMEOUT_MS / 2
+                    && figure("slo", FAILING, "failed") > 0);
+            Learnt before = learnt();
+            for (String bsn : BUNDLES) {
+                steps.add(step("update " + bsn, () -> bundle(bsn).update()));
+                steps.add(step("stop/start " + bsn, () -> {
+                    Bundle b = bundle(bsn);
+                    b.stop();
+                    b.start();
+                }));
+            }
+            Learnt after = learnt();
+            System.out.println("seamless updates: learnt before " + before + ", after " + after);
+            assertEquals("the breaker of " + FAILING + " (0 CLOSED, 1 OPEN, 2 HALF_OPEN)", before.breaker, after.breaker, 0.0);
+            assertTrue("adaptive rate kept, not reset to " + INITIAL_RATE + ": " + before + " -> " + after,
+                    after.rate >= Math.min(before.rate, INITIAL_RATE * 1.5));
+            assertTrue("adaptive timeout kept, not reset to " + INITIAL_TIMEOUT_MS + " ms: " + before + " -> " + after,
+                    after.timeoutMs < INITIAL_TIMEOUT_MS / 2);
+            assertTrue("the error budget's failures never go back: " + before + " -> " + after,
+                    after.budgetFailed >= before.budgetFailed && after.budgetTotal >= before.budgetTotal);
+            long last = rejected.sum();
+            await("calls rejected by the OPEN breaker after the last step", () -> rejected.sum() > last + 200);
+        } finally {
+            running.set(false);
+            for (Future<?> f : loops) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+            callers.shutdownNow();
+        }
+
+        OperationMetrics failing = manager.metrics(FAILING);
+        OperationMetrics healthy = manager.metrics(HEALTHY);
+        steps.forEach(s -> System.out.println("seamless updates: " + s));
+        System.out.println("seamless updates: " + FAILING + " calls held " + failing.held() + " (" + ms(failing.heldNanos())
+                + " ms in all), longest " + ms(failing.heldMaxNanos()) + " ms; " + HEALTHY + " calls held "
+                + healthy.held() + " (" + ms(healthy.heldNanos()) + " ms in all), longest " + ms(healthy.heldMaxNanos())
+                + " ms; " + rejected.sum() + " rejected by the OPEN breaker, " + healthyOk.sum() + " healthy calls");
+
+        assertEquals("unexpected failures: " + unexpected.stream().limit(3).collect(Collectors.toList()), 0,
+                unexpected.size());
+        assertEquals("calls that reached the failing peer while its breaker was OPEN", 0, reachedFailing.sum());
+        assertTrue("calls were held while a protecting stage was away", failing.held() + healthy.held() > 0);
+    }
+
+    /** What the stages learnt, read from their figures. */
+    private record Learnt(double breaker, double rate, double timeoutMs, double budgetFailed, double budgetTotal) {
+    }
+
+    private Learnt learnt() {
+        return new Learnt(figure("circuit-breaker", FAILING, "state"), figure("rate-limit", HEALTHY, "rate"),
+                figure("timeout", HEALTHY, "currentTimeoutMillis"), figure("slo", FAILING, "failed"),
+                figure("slo", FAILING, "total"));
+    }
+
+    /** @return a figure of the component serving {@code operation}, NaN when none reports it now */
+    private double figure(String source, String operation, String name) {
+        try {
+            for (ServiceReference<MetricsSource> ref : context.getServiceReferences(MetricsSource.class, null)) {
+                MetricsSource s = context.getService(ref);
+                if (s == null) {
+                    continue;
+                }
+                try {
+                    for (MetricsSnapshot m : s.metrics()) {
+                        boolean from = m.source().equals(source) || m.source().startsWith(source + "."); // rate-limit.adaptive
+                        if (from && m.operation().equals(operation) && m.values().containsKey(name)) {
+                            return m.value(name);
+                        }
+                    }
+                } finally {
+                    context.ungetService(ref);
+                }
+            }
+        } catch (org.osgi.framework.InvalidSyntaxException | RuntimeException e) {
+            // a source going away while it is read: not there now
+        }
+        return Double.NaN;
+    }
+
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    /** Runs one console-like action and waits until both chains are whole again and the figures are back. */
+    private String step(String what, Action action) throws Exception {
+        long heldBefore = manager.metrics(FAILING).held() + manager.metrics(HEALTHY).held();
+        long start = System.nanoTime();
+        action.run();
+        await("both chains whole after " + what, () -> whole(HEALTHY, HEALTHY_KINDS) && whole(FAILING, FAILING_KINDS)
+                && !Double.isNaN(figure("slo", FAILING, "failed")) && !Double.isNaN(figure("rate-limit", HEALTHY, "rate")));
+        long held = manager.metrics(FAILING).held() + manager.metrics(HEALTHY).held() - heldBefore;
+        return what + ": chains whole after " + ms(System.nanoTime() - start) + " ms, " + held + " calls held";
+    }
+
+    private boolean whole(String operation, Set<StageKind> kinds) {
+        ChainView chain = manager.chain(operation);
+        Set<StageKind> present = chain.stages().stream().map(StageDescriptor::kind)
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(StageKind.class)));
+        return present.containsAll(kinds) && chain.held().isEmpty();
+    }
+
+    private Bundle bundle(String bsn) {
+        for (Bundle b : context.getBundles()) {
+            if (bsn.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("no bundle " + bsn);
+    }
+
+    private void factory(String factoryPid, String operation, String... keyValues) throws Exception {
+        org.osgi.service.cm.Configuration config = configurationAdmin.getFactoryConfiguration(factoryPid, operation, "?");
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("dwcp.operation", operation);
+        props.put("dwcp.operation.new", "true"); // the test's own operations
+        for (int i = 0; i < keyValues.length; i += 2) {
+            props.put(keyValues[i], keyValues[i + 1]);
+        }
+        config.update(props);
+    }
+
+    /** Keeps the load steady (about a thousand calls a second per thread at most) rather than a busy loop. */
+    private static void pause() {
+        try {
+            TimeUnit.MICROSECONDS.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long ms(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
+    }
+}
