@@ -182,22 +182,22 @@
       var kinds = ['chaos', 'load-shed', 'rate-limit', 'bulkhead', 'circuit-breaker', 'retry', 'timeout'];
       var present = {};
       o.chain.forEach(function (s) { present[s.kind] = s; });
-      // stages in use, in chain order, with the missing kinds shown in their slots
-      var all = o.chain.map(function (s) { return s.kind; });
-      o.missing.forEach(function (k) { if (all.indexOf(k) < 0) all.push(k); });
-      all.sort(function (a, b) {
-        var ia = kinds.indexOf(a), ib = kinds.indexOf(b);
-        if (ia < 0 && ib < 0) return 0;
-        if (ia < 0) return 1;
-        if (ib < 0) return -1;
-        return ia - ib;
-      });
-      // keep the manager's order for stages in use (third-party kinds included)
-      var ordered = o.chain.map(function (s) { return s.kind; });
-      var result = [];
-      var used = 0;
-      all.forEach(function (k) {
-        if (present[k]) { result.push(ordered[used++]); } else { result.push(k); }
+      // a slot's rank as the manager orders it (StagePosition): a built-in kind sits between the
+      // kinds of their own placed before:kind and after:kind
+      var rankOf = function (k) {
+        var i = kinds.indexOf(k);
+        if (i >= 0) return 3 * i + 1;
+        var p = ((present[k] && present[k].position) || 'after:timeout').split(':');
+        return 3 * kinds.indexOf(p[1]) + (p[0] === 'after' ? 2 : 0);
+      };
+      // the stages in use in the manager's order (kinds of their own included), with each missing
+      // built-in kind shown in its slot
+      var result = o.chain.map(function (s) { return s.kind; });
+      o.missing.forEach(function (k) {
+        if (result.indexOf(k) >= 0) return;
+        var at = 0;
+        while (at < result.length && rankOf(result[at]) < rankOf(k)) at++;
+        result.splice(at, 0, k);
       });
       result.forEach(function (k, i) {
         if (i > 0) c.chain.appendChild(el('span', 'dw-arrow', '›'));
@@ -208,7 +208,8 @@
         if (s) {
           var name = s.bundle.replace(/^io\.dwcp\.resilience\./, '');
           var prov = el('small', null, name + ' ' + s.version.split('.').slice(0, 3).join('.'));
-          prov.title = s.bundle + ' ' + s.version + ' · service ' + s.serviceId + ' · ranking ' + s.ranking + ' · scope ' + s.scope;
+          prov.title = s.bundle + ' ' + s.version + ' · service ' + s.serviceId + ' · ranking ' + s.ranking + ' · scope ' + s.scope +
+            (s.position ? ' · slot ' + s.position : '');
           box.appendChild(prov);
           c.stageEls[k] = box.appendChild(el('small', 'dw-stage-state', ''));
         } else {

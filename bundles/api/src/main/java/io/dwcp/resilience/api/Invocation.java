@@ -128,6 +128,24 @@ public interface Invocation {
     }
 
     /**
+     * An independent copy of this invocation, as {@link #detach()}, addressed to another peer: what a
+     * stage passes down the chain to try the call elsewhere (a fallback to another replica). The
+     * inner stages then judge that peer ({@link #peer()}), and the {@link Call} sees it; a call
+     * that can be re-addressed reads {@code inv.peer()} instead of capturing its peer.
+     *
+     * <p>The default implementation exists so that fakes written against earlier versions still
+     * compile, and it refuses.
+     *
+     * @param peer the peer to address, not {@code null} ({@link #NO_PEER} for none)
+     * @return the copy
+     * @throws UnsupportedOperationException if this implementation cannot re-address
+     * @since 1.3
+     */
+    default Invocation detachTo(String peer) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not support detachTo");
+    }
+
+    /**
      * The deadline {@code timeoutNanos} after {@code nowNanos}, saturating instead of overflowing.
      *
      * @param nowNanos     the current time

@@ -6,11 +6,16 @@ import org.osgi.annotation.versioning.ConsumerType;
  * One protection in the chain of an operation (a circuit breaker, a rate limiter, ...).
  *
  * <p>A bundle provides a stage by registering this interface as a service with the service
- * properties {@link #KIND} (one of the {@link StageKind} ids), optionally {@link #OPERATION}
- * (the operation names it protects, {@value #ANY_OPERATION} when absent) and
+ * properties {@link #KIND} (one of the {@link StageKind} ids, or a kind of its own), optionally
+ * {@link #OPERATION} (the operation names it protects, {@value #ANY_OPERATION} when absent) and
  * {@code service.ranking}. For each operation and each kind the manager uses one stage: an
  * operation-specific stage beats a {@value #ANY_OPERATION} one, then the higher ranking wins,
  * then the older service.
+ *
+ * <p>A kind of its own (since 1.3: {@code fallback}, {@code hedge}, a third party's) also states
+ * its slot in {@link #POSITION}, e.g. {@code after:chaos}; see {@link StagePosition}. The
+ * manager places it there and treats it as optional: the missing-stage policy and
+ * make-before-break apply to the built-in kinds only.
  *
  * <p>Contract:
  * <ul>
@@ -33,6 +38,15 @@ public interface Stage {
 
     /** Service property: operation name(s) this stage protects (String or String[]); absent means all. */
     String OPERATION = "dwcp.operation";
+
+    /**
+     * Service property of a stage whose {@link #KIND} is not built in: where its slot is, as
+     * {@code before:<kind>} or {@code after:<kind>} ({@link StagePosition#parse}). Ignored for a
+     * built-in kind, whose slot is fixed.
+     *
+     * @since 1.3
+     */
+    String POSITION = "dwcp.stage.position";
 
     /** Value of {@link #OPERATION} that matches every operation. */
     String ANY_OPERATION = "*";

@@ -3,8 +3,10 @@ package io.dwcp.resilience.api;
 import java.util.Optional;
 
 /**
- * The kinds of stage and their place in a chain: the declaration order of this enum is the
- * canonical order, outermost first. This is the one place that order is written down.
+ * The built-in kinds of stage and their place in a chain: the declaration order of this enum is the
+ * canonical order, outermost first. This is the one place that order is written down. A kind
+ * beyond these seven (a fallback, a hedge, a third party's) states its slot relative to them with
+ * a {@link StagePosition}.
  *
  * <p>Why this order: chaos is outermost so that it decides once per logical call whether to
  * inject a fault (and audits that decision) before any protection has acted; the fault itself takes

@@ -18,7 +18,11 @@ import org.osgi.service.component.annotations.ComponentPropertyType;
  * </pre>
  *
  * A configuration's {@code dwcp.operation} overrides {@link #operation()}, as configuration
- * overrides every component property.
+ * overrides every component property. A stage of a kind of its own states its slot:
+ *
+ * <pre>
+ * &#64;StageService(stage = "audit", stage_position = "after:chaos")
+ * </pre>
  *
  * @since 1.2
  */
@@ -30,9 +34,16 @@ public @interface StageService {
     /** Prefix of the property names: the elements below become {@code dwcp.stage} and {@code dwcp.operation}. */
     String PREFIX_ = "dwcp.";
 
-    /** @return the stage kind, the {@link Stage#KIND} property: one of {@link StageKind#id()} */
+    /** @return the stage kind, the {@link Stage#KIND} property: one of {@link StageKind#id()}, or a kind of its own */
     String stage();
 
     /** @return the operations protected, the {@link Stage#OPERATION} property; {@code *} for all */
     String[] operation() default { Stage.ANY_OPERATION };
+
+    /**
+     * @return the slot of a kind that is not built in, the {@link Stage#POSITION} property
+     *         ({@code dwcp.stage.position}), e.g. {@code after:chaos}; empty for a built-in kind
+     * @since 1.3
+     */
+    String stage_position() default "";
 }

@@ -116,6 +116,16 @@ public abstract class ConfiguredComponent<S> {
     }
 
     /**
+     * @return for a stage of a kind of its own (not one of {@link io.dwcp.resilience.api.StageKind}):
+     *         its slot, the {@value Stage#POSITION} property, e.g. {@code after:chaos}; {@code null}
+     *         (the default) for a built-in kind
+     * @since 1.1
+     */
+    protected String stagePosition() {
+        return null;
+    }
+
+    /**
      * @return the operation a stage's settings protect (its {@code dwcp.operation} property): their
      *         {@link Scoped#operation()}, else {@code *}
      */
@@ -260,6 +270,10 @@ public abstract class ConfiguredComponent<S> {
             }
         });
         p.put(Stage.KIND, stageKind());
+        String position = stagePosition();
+        if (position != null) {
+            p.put(Stage.POSITION, position);
+        }
         p.put(Stage.OPERATION, operationOf(accepted));
         p.put("dwcp.pid", pid);
         if (properties.get(Constants.SERVICE_RANKING) != null) {

@@ -35,6 +35,31 @@ public final class StateCodec {
     }
 
     /**
+     * @return the store key of a stage kind's state for one peer of one operation:
+     *         {@code <kind>/<operation>/peer/<peer>}, the peer's characters outside
+     *         {@code [A-Za-z0-9.-]} (and a leading '.') written {@code _xx} (hex), so any node id or
+     *         address makes a valid key (at most 128 characters in all: keep peer names short)
+     * @since 1.1
+     */
+    public static String key(String kind, String operation, String peer) {
+        StringBuilder b = new StringBuilder(kind).append('/').append(operation).append("/peer/");
+        if (peer.isEmpty()) {
+            return b.append('_').toString();
+        }
+        int start = b.length();
+        for (byte c : peer.getBytes(StandardCharsets.UTF_8)) {
+            // '.' may not start a key segment ("..")
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+                    || (c == '.' && b.length() > start)) {
+                b.append((char) c);
+            } else {
+                b.append('_').append(Character.forDigit((c >> 4) & 0xf, 16)).append(Character.forDigit(c & 0xf, 16));
+            }
+        }
+        return b.toString();
+    }
+
+    /**
      * @param kind    the stage kind (or component) that owns the record
      * @param version the version of the record's fields, as the owner defines them
      * @param fields  the fields; names are not {@code dwcp-state}, {@code kind} or {@code version}

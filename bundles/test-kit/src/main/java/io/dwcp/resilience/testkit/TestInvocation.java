@@ -107,6 +107,12 @@ public final class TestInvocation implements Invocation {
 
     @Override
     public Invocation detach() {
+        return detachTo(peer);
+    }
+
+    @Override
+    public Invocation detachTo(String peer) {
+        java.util.Objects.requireNonNull(peer, "peer");
         TestInvocation copy = new TestInvocation(operation, peer, time, startNanos, deadlineNanos, true);
         copy.attempt = attempt;
         copy.interceptor = interceptor;

@@ -5,5 +5,5 @@
  * they all show the same thing.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.dwcp.resilience.api.view;

@@ -2,6 +2,7 @@ package io.dwcp.resilience.console.internal;
 
 import io.dwcp.resilience.api.Operations;
 import io.dwcp.resilience.api.ResilienceManager;
+import io.dwcp.resilience.api.StageDescriptor;
 import io.dwcp.resilience.api.StageKind;
 import io.dwcp.resilience.api.chaos.ArmRequest;
 import io.dwcp.resilience.api.chaos.ChaosControl;
@@ -288,8 +289,9 @@ public class DwcpCommands {
                 out.println(op.operation() + (op.chain().accepting() ? "" : "   (REJECTING calls: no provider of " + op.chain().rejected() + ")"));
                 Table t = new Table("#", "kind", ">bundle", "provider", "version", ">ranking", "scope", "state");
                 int i = 1;
-                for (StageView s : op.stages()) {
-                    t.row(i++, s.descriptor().kind(), s.bundleId(), s.descriptor().bundleSymbolicName(), s.descriptor().bundleVersion(),
+                for (StageView s : op.allStages()) {
+                    StageDescriptor d = s.descriptor();
+                    t.row(i++, d.builtIn() ? d.kindId() : d.kindId() + " (" + d.position() + ")", s.bundleId(), s.descriptor().bundleSymbolicName(), s.descriptor().bundleVersion(),
                             s.descriptor().ranking(), s.descriptor().scope(), StageSummary.of(s));
                 }
                 t.print(out);

@@ -17,6 +17,9 @@ final class StageSummary {
             return "";
         }
         StageKind kind = stage.descriptor().kind();
+        if (kind == null) {
+            return figures(m);
+        }
         switch (kind) {
             case CIRCUIT_BREAKER:
                 return breakerState(m) + ", failure rate " + Units.percent(m.value("failureRate")) + " %";
@@ -41,6 +44,20 @@ final class StageSummary {
             default:
                 return "";
         }
+    }
+
+    /** A kind of its own: its first figures as they are named, since only its author knows their words. */
+    static String figures(MetricsSnapshot m) {
+        StringBuilder b = new StringBuilder();
+        int shown = 0;
+        for (java.util.Map.Entry<String, Number> e : m.values().entrySet()) {
+            if (shown++ == 4) {
+                b.append(", ...");
+                break;
+            }
+            b.append(b.length() == 0 ? "" : ", ").append(e.getKey()).append(' ').append(Units.number(e.getValue()));
+        }
+        return b.toString();
     }
 
     /** @return the breaker state named by the snapshot's {@code state} code, or '-' */

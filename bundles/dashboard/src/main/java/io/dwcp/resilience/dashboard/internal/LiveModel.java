@@ -291,9 +291,13 @@ public final class LiveModel implements EventHandler {
                 json.beginObject().field("name", op).field("accepting", chain.accepting());
                 json.field("breaker", breakerState(op));
                 json.name("chain").beginArray();
-                for (StageView stage : o.stages()) {
+                for (StageView stage : o.allStages()) {
                     StageDescriptor d = stage.descriptor();
-                    json.beginObject().field("kind", d.kind().id()).field("bundle", d.bundleSymbolicName())
+                    json.beginObject().field("kind", d.kindId());
+                    if (!d.builtIn()) {
+                        json.field("position", d.position().toString());
+                    }
+                    json.field("bundle", d.bundleSymbolicName())
                             .field("version", d.bundleVersion()).field("bundleId", stage.bundleId())
                             .field("ranking", d.ranking()).field("scope", d.scope()).field("serviceId", d.serviceId())
                             .field("figures", stage.figures() == null ? Map.of() : stage.figures().values())

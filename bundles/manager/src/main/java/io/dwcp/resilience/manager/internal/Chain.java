@@ -4,9 +4,13 @@ import io.dwcp.resilience.api.ChainView;
 import io.dwcp.resilience.api.MissingStagePolicy;
 import io.dwcp.resilience.api.StageDescriptor;
 import io.dwcp.resilience.api.StageKind;
+import io.dwcp.resilience.api.StagePosition;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -44,23 +48,31 @@ record Chain(Link head, ChainView view, long holdUntil) {
 
     /**
      * Picks, for every stage kind in canonical order, the best registered stage serving
-     * {@code operation}, and links them outermost first. A missing kind still awaited at {@code now}
-     * makes the chain hold its calls (head from {@code holds}); otherwise its missing-stage policy
-     * applies.
+     * {@code operation}, and links them outermost first; the best stage of each kind of its own
+     * goes into the slot it states. A missing built-in kind still awaited at {@code now} makes the
+     * chain hold its calls (head from {@code holds}); otherwise its missing-stage policy applies. A
+     * kind of its own is optional: without a provider it has no slot.
      */
     static Chain build(String operation, Collection<StageRegistration> registrations, MissingStagePolicies policies,
             Awaited awaited, long now, HoldLinks holds) {
         List<StageRegistration> chosen = new ArrayList<>();
+        List<StageRegistration> builtIn = new ArrayList<>();
+        List<StageRegistration> custom = customSlots(operation, registrations);
+        int nextCustom = 0;
         List<StageKind> missing = new ArrayList<>();
         List<StageKind> rejected = new ArrayList<>();
         List<StageKind> held = new ArrayList<>();
         long holdUntil = Long.MAX_VALUE;
         for (StageKind kind : StageKind.values()) {
+            while (nextCustom < custom.size() && custom.get(nextCustom).slotRank() < StagePosition.rankOf(kind)) {
+                chosen.add(custom.get(nextCustom++));
+            }
             Optional<StageRegistration> best = registrations.stream()
                     .filter(r -> r.kind() == kind && r.serves(operation))
                     .min(StageRegistration.bestFirstFor(operation));
             if (best.isPresent()) {
                 chosen.add(best.get());
+                builtIn.add(best.get());
                 continue;
             }
             missing.add(kind);
@@ -72,8 +84,10 @@ record Chain(Link head, ChainView view, long holdUntil) {
                 rejected.add(kind);
             }
         }
-        List<StageDescriptor> stages = chosen.stream().map(StageRegistration::describe).collect(Collectors.toList());
-        ChainView view = new ChainView(operation, stages, missing, rejected, held);
+        chosen.addAll(custom.subList(nextCustom, custom.size()));
+        List<StageDescriptor> all = chosen.stream().map(StageRegistration::describe).collect(Collectors.toList());
+        List<StageDescriptor> stages = builtIn.stream().map(StageRegistration::describe).collect(Collectors.toList());
+        ChainView view = new ChainView(operation, stages, missing, rejected, held, all);
         if (!held.isEmpty() && holds != null) {
             String kinds = held.stream().map(StageKind::id).collect(Collectors.joining(", "));
             // 0 means "not holding": an instant that happens to be 0 is moved by a nanosecond.
@@ -89,5 +103,25 @@ record Chain(Link head, ChainView view, long holdUntil) {
             head = new Link.StageLink(chosen.get(i).stage(), head);
         }
         return new Chain(head, view, 0);
+    }
+
+    /**
+     * The best stage of each kind of its own serving {@code operation} (operation, ranking, service
+     * id, as for a built-in kind), ordered by the slot it states, then by kind id.
+     */
+    private static List<StageRegistration> customSlots(String operation, Collection<StageRegistration> registrations) {
+        Comparator<StageRegistration> best = StageRegistration.bestFirstFor(operation);
+        Map<String, StageRegistration> bestOfKind = new HashMap<>();
+        for (StageRegistration r : registrations) {
+            if (r.kind() == null && r.serves(operation)) {
+                bestOfKind.merge(r.kindId(), r, (a, b) -> best.compare(a, b) <= 0 ? a : b);
+            }
+        }
+        if (bestOfKind.isEmpty()) {
+            return List.of();
+        }
+        List<StageRegistration> slots = new ArrayList<>(bestOfKind.values());
+        slots.sort(Comparator.comparingInt(StageRegistration::slotRank).thenComparing(StageRegistration::kindId));
+        return slots;
     }
 }

@@ -155,6 +155,12 @@ final class PooledInvocation implements Invocation {
 
     @Override
     public Invocation detach() {
+        return detachTo(peer);
+    }
+
+    @Override
+    public Invocation detachTo(String peer) {
+        Objects.requireNonNull(peer, "peer");
         PooledInvocation copy = new PooledInvocation();
         copy.start(operation, peer, call, timeSource, startNanos);
         copy.deadlineNanos = deadlineNanos;

@@ -11,6 +11,7 @@ import io.dwcp.resilience.api.Operations;
 import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.Stage;
 import io.dwcp.resilience.api.StageKind;
+import io.dwcp.resilience.api.StagePosition;
 import io.dwcp.resilience.api.TimeSource;
 import io.dwcp.resilience.api.event.ResilienceEvents;
 import io.dwcp.resilience.api.metrics.OperationMetrics;
@@ -264,10 +265,14 @@ public class ResilienceManagerComponent implements ResilienceManager, Configurat
         String provider = bundle == null ? "?" : bundle.getSymbolicName();
         Object kindProperty = ref.getProperty(Stage.KIND);
         Optional<StageKind> kind = StageKind.fromId(String.valueOf(kindProperty));
+        StagePosition position = null;
         if (kind.isEmpty()) {
-            logger.warn("stage service {} of bundle {} ignored: property {}={} is not one of {}", serviceId(ref),
-                    provider, Stage.KIND, kindProperty, Arrays.toString(StageKind.values()));
-            return Optional.empty();
+            try {
+                position = customSlot(kindProperty, ref.getProperty(Stage.POSITION));
+            } catch (IllegalArgumentException e) {
+                logger.warn("stage service {} of bundle {} ignored: {}", serviceId(ref), provider, e.getMessage());
+                return Optional.empty();
+            }
         }
         Set<String> operations = new LinkedHashSet<>();
         for (String operation : strings(ref.getProperty(Stage.OPERATION))) {
@@ -282,9 +287,31 @@ public class ResilienceManagerComponent implements ResilienceManager, Configurat
                         e.getMessage());
             }
         }
-        return Optional.of(new StageRegistration(stage, kind.get(), Set.copyOf(operations),
+        return Optional.of(new StageRegistration(stage, kind.orElse(null), Set.copyOf(operations),
                 ranking(ref, provider), serviceId(ref), provider,
-                bundle == null ? "?" : bundle.getVersion().toString()));
+                bundle == null ? "?" : bundle.getVersion().toString(), String.valueOf(kindProperty), position));
+    }
+
+    /**
+     * The slot of a kind that is not built in: its id must be well formed and its position stated.
+     *
+     * @throws IllegalArgumentException naming the property, the value and what was expected
+     */
+    static StagePosition customSlot(Object kind, Object position) {
+        if (kind == null) {
+            throw new IllegalArgumentException("it has no " + Stage.KIND + " property: expected one of "
+                    + Arrays.toString(StageKind.values()) + " or a kind of its own with a " + Stage.POSITION);
+        }
+        StagePosition.validateKindId(kind.toString());
+        if (position == null || position.toString().isBlank()) {
+            throw new IllegalArgumentException(Stage.KIND + "=" + kind + " is not one of " + Arrays.toString(StageKind.values())
+                    + ", and a kind of its own needs " + Stage.POSITION + "=before:<kind> or after:<kind>");
+        }
+        try {
+            return StagePosition.parse(position.toString());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(Stage.POSITION + " of kind " + kind + ": " + e.getMessage(), e);
+        }
     }
 
     /**

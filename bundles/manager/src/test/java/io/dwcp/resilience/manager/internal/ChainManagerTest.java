@@ -229,6 +229,30 @@ class ChainManagerTest {
     }
 
     @Test
+    void aStageCanSendTheRestOfTheChainToAnotherPeer() throws Exception {
+        List<String> peers = new ArrayList<>();
+        manager.addStage(registration(new Stage() {
+            @Override
+            public <T> T execute(Invocation inv, Next<T> next) throws Exception {
+                try {
+                    return next.proceed(inv);
+                } catch (IOException e) {
+                    return next.proceed(inv.detachTo("peer-c"));
+                }
+            }
+        }, StageKind.RETRY, 0));
+        Object result = manager.execute("send", "peer-b", inv -> {
+            peers.add(inv.peer());
+            if (inv.peer().equals("peer-b")) {
+                throw new IOException("peer-b is down");
+            }
+            return "from " + inv.peer();
+        });
+        assertEquals("from peer-c", result);
+        assertEquals(List.of("peer-b", "peer-c"), peers);
+    }
+
+    @Test
     void attributesCanBeSetReplacedAndRemoved() throws Exception {
         manager.execute("send", inv -> {
             for (int i = 0; i < 10; i++) {
@@ -449,5 +473,83 @@ class ChainManagerTest {
         assertEquals(CallOutcome.REJECTED, CallOutcome.of(new StageUnavailableException("send", "retry")));
         assertEquals(CallOutcome.TIMEOUT, CallOutcome.of(new DeadlineExceededException("send", 5, "")));
         assertEquals(CallOutcome.FAILURE, CallOutcome.of(new IOException()));
+    }
+
+    // ---------------------------------------------------------------- open slots
+
+    private static StageRegistration custom(String kind, String position, int ranking, long serviceId,
+            String... operations) {
+        return new StageRegistration(new TracingStage(kind + "@" + serviceId), null, java.util.Set.of(operations),
+                ranking, serviceId, "third.party", "1.0.0", kind, io.dwcp.resilience.api.StagePosition.parse(position));
+    }
+
+    @Test
+    void aKindOfItsOwnRunsAtTheSlotItStatesAndTheBuiltInSevenKeepTheirOrder() throws Exception {
+        for (StageKind kind : StageKind.values()) {
+            manager.addStage(registration(new TracingStage(kind.id()), kind, 0));
+        }
+        manager.addStage(custom("hedge", "after:retry", 0, 501L));
+        manager.addStage(custom("fallback", "after:chaos", 0, 502L));
+        manager.addStage(custom("audit", "before:load-shed", 0, 503L));
+        manager.addStage(custom("zeta", "after:chaos", 0, 504L));
+        manager.addStage(custom("inner", "after:timeout", 0, 505L));
+
+        assertEquals(List.of("chaos", "fallback@502", "zeta@504", "audit@503", "load-shed", "rate-limit", "bulkhead",
+                "circuit-breaker", "retry", "hedge@501", "timeout", "inner@505", "operation"), trace(manager, "send"));
+        var view = manager.chain("send");
+        assertEquals(List.of("chaos", "fallback", "zeta", "audit", "load-shed", "rate-limit", "bulkhead",
+                "circuit-breaker", "retry", "hedge", "timeout", "inner"),
+                view.allStages().stream().map(d -> d.kindId()).toList());
+        assertEquals(List.of(StageKind.values()), view.stages().stream().map(d -> d.kind()).toList(),
+                "stages() still lists the built-in kinds only");
+        assertEquals("after:chaos", view.allStages().get(1).position().toString());
+    }
+
+    @Test
+    void twoStagesOfOneCustomKindResolveByOperationThenRankingThenServiceId() throws Exception {
+        manager.addStage(custom("fallback", "after:chaos", 100, 601L));
+        manager.addStage(custom("fallback", "after:chaos", -5, 602L, "send"));
+        assertEquals(List.of("fallback@602", "operation"), trace(manager, "send"), "operation-specific wins");
+        assertEquals(List.of("fallback@601", "operation"), trace(manager, "sync"));
+
+        manager.addStage(custom("fallback", "after:chaos", 200, 603L));
+        assertEquals(List.of("fallback@603", "operation"), trace(manager, "sync"), "higher ranking wins");
+        manager.addStage(custom("fallback", "after:chaos", 200, 604L));
+        assertEquals(List.of("fallback@603", "operation"), trace(manager, "sync"), "older service breaks a tie");
+
+        manager.removeStage(603L);
+        assertEquals(List.of("fallback@604", "operation"), trace(manager, "sync"));
+    }
+
+    @Test
+    void aCustomKindWithoutProviderIsNeitherMissingNorRejected() throws Exception {
+        manager.configure(MissingStagePolicies.parse("dwcp.manager", "reject", new String[0]), 256);
+        for (StageKind kind : StageKind.values()) {
+            manager.addStage(registration(new TracingStage(kind.id()), kind, 0));
+        }
+        manager.addStage(custom("fallback", "after:chaos", 0, 701L));
+        manager.removeStage(701L);
+        var view = manager.chain("send");
+        assertTrue(view.accepting());
+        assertTrue(view.missing().isEmpty());
+        assertEquals(8, trace(manager, "send").size());
+    }
+
+    @Test
+    void aKindOfItsOwnNeedsAWellFormedIdAndAPosition() {
+        assertEquals("after:chaos", ResilienceManagerComponent.customSlot("fallback", " After:Chaos ").toString());
+        assertEquals("before:retry", ResilienceManagerComponent.customSlot("hedge", "before:retry").toString());
+        String noPosition = assertThrows(IllegalArgumentException.class,
+                () -> ResilienceManagerComponent.customSlot("fallback", null)).getMessage();
+        assertTrue(noPosition.contains("dwcp.stage.position=before:<kind> or after:<kind>"), noPosition);
+        String badAnchor = assertThrows(IllegalArgumentException.class,
+                () -> ResilienceManagerComponent.customSlot("fallback", "after:hedge")).getMessage();
+        assertTrue(badAnchor.contains("names 'hedge', not a built-in kind"), badAnchor);
+        String badWord = assertThrows(IllegalArgumentException.class,
+                () -> ResilienceManagerComponent.customSlot("fallback", "inside:retry")).getMessage();
+        assertTrue(badWord.contains("is not before:<kind> or after:<kind>"), badWord);
+        String badId = assertThrows(IllegalArgumentException.class,
+                () -> ResilienceManagerComponent.customSlot("Fall Back", "after:chaos")).getMessage();
+        assertTrue(badId.contains("stage kind 'Fall Back' is not lower-case"), badId);
     }
 }

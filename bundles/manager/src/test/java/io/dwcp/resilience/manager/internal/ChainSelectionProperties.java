@@ -2,12 +2,17 @@ package io.dwcp.resilience.manager.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.dwcp.resilience.api.ChainView;
 import io.dwcp.resilience.api.StageDescriptor;
 import io.dwcp.resilience.api.StageKind;
+import io.dwcp.resilience.api.StagePosition;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -19,26 +24,28 @@ import net.jqwik.api.Provide;
 class ChainSelectionProperties {
 
     @Property(tries = 500)
-    void theChainPicksTheBestStagePerKindInCanonicalOrder(@ForAll("registrations") List<StageRegistration> regs,
+    void theChainPicksTheBestStagePerKindInSlotOrder(@ForAll("registrations") List<StageRegistration> regs,
             @ForAll("operations") String operation) {
         List<StageRegistration> shuffled = new ArrayList<>(regs);
         Collections.shuffle(shuffled);
-        List<StageDescriptor> chain = Chain.build(operation, shuffled, MissingStagePolicies.ALL_BYPASS).view().stages();
+        ChainView view = Chain.build(operation, shuffled, MissingStagePolicies.ALL_BYPASS).view();
 
-        List<StageDescriptor> expected = new ArrayList<>();
-        for (StageKind kind : StageKind.values()) {
-            StageRegistration best = null;
-            for (StageRegistration r : regs) {
-                if (r.kind() == kind && (r.operations().isEmpty() || r.operations().contains(operation))
-                        && (best == null || better(r, best, operation))) {
-                    best = r;
-                }
-            }
-            if (best != null) {
-                expected.add(best.describe());
+        // A plain reading: the best stage of every kind, built-in or not; then the slots in order of
+        // rank (a built-in kind's own rank lies between before:kind and after:kind), ties by kind id.
+        Map<String, StageRegistration> bestOfKind = new TreeMap<>();
+        for (StageRegistration r : regs) {
+            if ((r.operations().isEmpty() || r.operations().contains(operation))) {
+                bestOfKind.merge(r.kindId(), r, (a, b) -> better(a, b, operation) ? a : b);
             }
         }
-        assertEquals(expected, chain);
+        List<StageRegistration> slots = new ArrayList<>(bestOfKind.values());
+        slots.sort(Comparator.comparingInt((StageRegistration r) -> r.kind() != null
+                ? 3 * r.kind().ordinal() + 1 : 3 * r.position().anchor().ordinal() + (r.position().after() ? 2 : 0))
+                .thenComparing(StageRegistration::kindId));
+        List<StageDescriptor> expectedAll = slots.stream().map(StageRegistration::describe).toList();
+        assertEquals(expectedAll, view.allStages());
+        assertEquals(expectedAll.stream().filter(StageDescriptor::builtIn).toList(), view.stages(),
+                "stages() keeps to the built-in kinds, as in 1.2");
     }
 
     private static boolean better(StageRegistration a, StageRegistration b, String operation) {
@@ -60,13 +67,23 @@ class ChainSelectionProperties {
 
     @Provide
     Arbitrary<List<StageRegistration>> registrations() {
-        Arbitrary<StageRegistration> one = Combinators.combine(
+        Arbitrary<StageRegistration> builtIn = Combinators.combine(
                 Arbitraries.of(StageKind.class),
                 Arbitraries.of("send", "receive", "sync", "consensus").set().ofMaxSize(2),
                 Arbitraries.integers().between(-2, 2),
                 Arbitraries.longs().between(1, 1_000_000))
                 .as((kind, ops, ranking, id) -> new StageRegistration(new Fixtures.TracingStage(kind + "-" + id),
                         kind, Set.copyOf(ops), ranking, id, "b", "1"));
-        return one.list().ofMaxSize(20).uniqueElements(StageRegistration::serviceId);
+        // Kinds of their own; two registrations of one kind may even state different positions.
+        Arbitrary<StageRegistration> custom = Combinators.combine(
+                Arbitraries.of("fallback", "hedge", "audit"),
+                Arbitraries.of(StageKind.class), Arbitraries.of(true, false),
+                Arbitraries.of("send", "receive", "sync", "consensus").set().ofMaxSize(2),
+                Arbitraries.integers().between(-2, 2),
+                Arbitraries.longs().between(1, 1_000_000))
+                .as((kind, anchor, after, ops, ranking, id) -> new StageRegistration(
+                        new Fixtures.TracingStage(kind + "-" + id), null, Set.copyOf(ops), ranking, id, "b", "1", kind,
+                        new StagePosition(anchor, after)));
+        return Arbitraries.oneOf(builtIn, custom).list().ofMaxSize(20).uniqueElements(StageRegistration::serviceId);
     }
 }

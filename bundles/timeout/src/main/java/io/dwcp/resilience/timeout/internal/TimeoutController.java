@@ -5,6 +5,7 @@ import io.dwcp.resilience.api.DeadlineExceededException;
 import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.Next;
 import io.dwcp.resilience.api.TimeSource;
+import io.dwcp.resilience.kit.latency.PercentileWindow;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -29,13 +30,16 @@ import java.util.concurrent.TimeoutException;
  */
 final class TimeoutController {
 
+    /** Fewer calls than this in a window give no percentile: P95 of a handful of calls is noise. */
+    static final int MIN_WINDOW_SAMPLES = 20;
+
     /** A move of the adaptive timeout by this fraction since the last report is reported (event). */
     static final double NOTABLE_CHANGE = 0.10;
 
     private final String operation;
     private final TimeoutSettings settings;
     private final AdaptiveTimeout adaptive;
-    private final LatencyWindow latencies;
+    private final PercentileWindow latencies;
     private final TimeoutMetrics metrics;
     private final TimeoutListener listener;
     /** Whether the success path reads the clock at the end: for the latency, or to catch late results. */
@@ -60,7 +64,7 @@ final class TimeoutController {
             adaptive = new AdaptiveTimeout(settings.timeoutNanos(), settings.minTimeoutNanos(), settings.maxTimeoutNanos(),
                     settings.successFactor(), settings.failureFactor(), settings.latencyMultiplier());
             latencies = settings.latencyBasis() == LatencyBasis.PERCENTILE
-                    ? new LatencyWindow(settings.percentile(), settings.percentileWindowNanos(), nowNanos) : null;
+                    ? new PercentileWindow(settings.percentile(), settings.percentileWindowNanos(), MIN_WINDOW_SAMPLES, nowNanos) : null;
         } else {
             adaptive = null;
             latencies = null;
@@ -87,7 +91,7 @@ final class TimeoutController {
         return metrics;
     }
 
-    LatencyWindow latencies() {
+    PercentileWindow latencies() {
         return latencies;
     }
 
@@ -191,7 +195,7 @@ final class TimeoutController {
         if (a != null) {
             long latency = end - start;
             long observed = latency;
-            LatencyWindow window = latencies;
+            PercentileWindow window = latencies;
             if (window != null) {
                 window.record(latency, end);
                 long p = window.percentileNanos();
@@ -225,7 +229,7 @@ final class TimeoutController {
         metrics.timeouts.increment();
         AdaptiveTimeout a = adaptive;
         if (a != null) {
-            LatencyWindow window = latencies;
+            PercentileWindow window = latencies;
             if (window != null) {
                 // A call that ran out of time took at least this long; leaving it out would let the
                 // percentile drift down to the calls fast enough to survive the shrinking timeout.

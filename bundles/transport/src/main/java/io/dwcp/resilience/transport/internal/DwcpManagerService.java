@@ -93,8 +93,9 @@ final class DwcpManagerService implements DWCPManager {
         long deadline = deadline(timeout);
         ResilienceManager rm = managers.await(SEND, deadline);
         long id = transport.nextMessageId();
+        // inv.peer(), not peer: a fallback stage may send the call to another peer (Invocation.detachTo)
         return rm.execute(SEND, peer, inv -> {
-            transport.send(peer, id, payload, attemptDeadline(inv, deadline));
+            transport.send(inv.peer(), id, payload, attemptDeadline(inv, deadline));
             return id;
         });
     }
@@ -110,7 +111,7 @@ final class DwcpManagerService implements DWCPManager {
     public byte[] sync(String peer, byte[] request, Duration timeout) throws Exception {
         long deadline = deadline(timeout);
         ResilienceManager rm = managers.await(SYNC, deadline);
-        return rm.execute(SYNC, peer, inv -> transport.sync(peer, request, attemptDeadline(inv, deadline)));
+        return rm.execute(SYNC, peer, inv -> transport.sync(inv.peer(), request, attemptDeadline(inv, deadline)));
     }
 
     @Override

@@ -127,18 +127,23 @@ public class ResilienceViewComponent implements ResilienceView, ConfigurationLis
                 mine.add(s);
             }
         }
-        List<StageView> stages = new ArrayList<>(chain.stages().size());
-        for (StageDescriptor d : chain.stages()) {
+        List<StageView> every = new ArrayList<>(chain.allStages().size());
+        List<StageView> builtIn = new ArrayList<>(chain.stages().size());
+        for (StageDescriptor d : chain.allStages()) {
             MetricsSnapshot figures = null;
             for (MetricsSnapshot s : mine) {
-                if (StageView.sourceMatches(s.source(), d.kind().id())) {
+                if (StageView.sourceMatches(s.source(), d.kindId())) {
                     figures = s;
                     break;
                 }
             }
-            stages.add(new StageView(d, bundleOf(d.serviceId()), figures));
+            StageView stage = new StageView(d, bundleOf(d.serviceId()), figures);
+            every.add(stage);
+            if (d.builtIn()) {
+                builtIn.add(stage);
+            }
         }
-        return new OperationView(op, chain, stages, manager.metrics(op), mine);
+        return new OperationView(op, chain, builtIn, manager.metrics(op), mine, every);
     }
 
     private long bundleOf(long serviceId) {
