@@ -17,13 +17,13 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 public final class MaxInFlightStage extends ConfiguredComponent<MaxInFlightStage.Settings> implements Stage {
 
     /** The validated configuration: immutable, equal when the values are. */
-    public record Settings(String operation, int limit) {
+    public record Settings(String operation, int limit) implements Scoped {   // Scoped: its dwcp.operation
     }
 
     private volatile PerKey<Semaphore> permits;
 
     public MaxInFlightStage() {
-        super("com.example.maxinflight");
+        super("com.example.maxinflight", "bulkhead");    // registered as a Stage of kind bulkhead
     }
 
     @Override
@@ -39,16 +39,6 @@ public final class MaxInFlightStage extends ConfiguredComponent<MaxInFlightStage
     @Override
     protected void apply(Settings previous, Settings next) {
         start(next); // new permits: calls in flight finish on the old ones
-    }
-
-    @Override
-    protected String stageKind() {
-        return "bulkhead";
-    }
-
-    @Override
-    protected String operationOf(Settings s) {
-        return s.operation();
     }
 
     @Override

@@ -118,7 +118,7 @@ public class BulkheadIT extends DwcpTestSupport {
             assertEquals("max.concurrent.calls", event.getProperty(ResilienceEvents.KEY));
 
             config.update(props("dwcp.operation", op, "max.concurrent.calls", "abc"));
-            await("the second refusal", () -> log.contains("max.concurrent.calls='abc': not an integer"));
+            await("the second refusal", () -> log.contains("max.concurrent.calls=abc: not a whole number"));
 
             // the old size holds: two calls fit, the third is rejected at once
             assertEquals(2, metric(op, "maxConcurrentCalls"), 0.0);
@@ -133,6 +133,44 @@ public class BulkheadIT extends DwcpTestSupport {
         } finally {
             config.delete();
             listener.unregister();
+        }
+    }
+
+    /**
+     * Issue 13.4: SCR republished a refused configuration's properties, so a refused change that
+     * also named another operation moved the stage to that operation's chain. The kit registers
+     * the stage with the properties it accepted.
+     */
+    @Test
+    public void aRefusedChangeOfOperationLeavesTheStageInItsChain() throws Exception {
+        String op = "bulkhead-stays-it";
+        String other = "bulkhead-elsewhere-it";
+        String barrier = "bulkhead-barrier-it";
+        org.osgi.service.cm.Configuration config = factoryConfiguration(SEMAPHORE, op,
+                "dwcp.operation", op, "max.concurrent.calls", 3);
+        org.osgi.service.cm.Configuration after = null;
+        try (LogCapture log = new LogCapture()) {
+            await("the semaphore bulkhead in the chain of " + op, () -> bulkheadServiceId(op) > 0);
+            long serviceId = bulkheadServiceId(op);
+
+            config.update(props("dwcp.operation", other, "max.concurrent.calls", "lots"));
+            await("the refusal", () -> log.contains("configuration " + config.getPid()
+                    + " refused: max.concurrent.calls=lots: not a whole number"));
+            // ConfigAdmin delivers configurations in order: once a later one is applied, whatever
+            // the refused one did to the service registry is done.
+            after = factoryConfiguration(SEMAPHORE, barrier, "dwcp.operation", barrier);
+            await("the barrier bulkhead", () -> bulkheadServiceId(barrier) > 0);
+
+            assertEquals("still in the chain of " + op, serviceId, bulkheadServiceId(op));
+            assertEquals("not in the chain of " + other, -1, bulkheadServiceId(other));
+            ServiceReference<Stage> ref = references(Stage.class, "(service.id=" + serviceId + ")").iterator().next();
+            assertEquals(op, ref.getProperty("dwcp.operation"));
+            assertEquals(3, metric(op, "maxConcurrentCalls"), 0.0);
+        } finally {
+            config.delete();
+            if (after != null) {
+                after.delete();
+            }
         }
     }
 

@@ -170,7 +170,7 @@ public class CircuitBreakerIT extends DwcpTestSupport {
     public void badValuesAreRefusedNamingPidKeyAndReasonAndTheOldConfigurationStays() throws Exception {
         org.osgi.service.cm.Configuration config = breaker("itbad", "failure.consecutive.threshold", "4");
         String[][] bad = {
-            { "failure.consecutive.threshold", "-1", "must be at least 0" },
+            { "failure.consecutive.threshold", "-1", "must be between 0 and 1000000" },
             { "failure.rate.threshold", "NaN", "must be a finite number" },
             { "open.max.duration.ms", "1000", "less than reset.timeout.ms=60000" },
         };

@@ -198,6 +198,7 @@ public class RealBundleSwapIT extends DwcpTestSupport {
                 TRIPPED, "?");
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("dwcp.operation", TRIPPED);
+        props.put("dwcp.operation.new", "true"); // the test's own operation (the kit refuses unlisted names otherwise)
         props.put("failure.consecutive.threshold", "2");
         props.put("reset.timeout.ms", "600000");
         props.put("open.max.duration.ms", "600000");

@@ -133,15 +133,15 @@ public class CircuitBreakerBenchmark {
 
     private static CircuitBreakerStage stage(String windowType, int windowSize) {
         CircuitBreakerStage s = new CircuitBreakerStage();
-        s.logger = (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] { Logger.class },
-                (proxy, method, args) -> method.getReturnType() == boolean.class ? Boolean.FALSE : null);
+        s.setServices((Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] { Logger.class },
+                (proxy, method, args) -> method.getReturnType() == boolean.class ? Boolean.FALSE : null), null);
         s.store = new NoStore();
         Map<String, Object> config = new HashMap<>();
         config.put("service.pid", "dwcp.circuitbreaker~send");
         config.put("dwcp.operation", "send");
         config.put("window.type", windowType);
         config.put("window.size", windowSize);
-        s.activate(config);
+        s.activate(null, config);
         return s;
     }
 

@@ -5,6 +5,7 @@ import io.dwcp.resilience.api.Stage;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
+import java.util.Set;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
@@ -54,7 +55,13 @@ public abstract class ConfiguredComponent<S> {
             policyOption = ReferencePolicyOption.GREEDY)
     protected volatile EventAdmin eventAdmin;
 
+    /** Service properties only the framework sets. */
+    private static final Set<String> FRAMEWORK_KEYS = Set.of(Constants.OBJECTCLASS, Constants.SERVICE_ID,
+            Constants.SERVICE_BUNDLEID, Constants.SERVICE_SCOPE);
+
     private final String factoryPid;
+    private final String stageKind;
+    private final Class<?>[] services;
     private final AcceptedConfiguration accepted = new AcceptedConfiguration();
     private volatile S settings;
     private volatile String pid;
@@ -63,8 +70,22 @@ public abstract class ConfiguredComponent<S> {
 
     /** @param factoryPid the (factory) PID, named in refusals when the properties carry none */
     protected ConfiguredComponent(String factoryPid) {
+        this(factoryPid, null);
+    }
+
+    /**
+     * A stage component: the base registers it under {@code services} ({@link Stage} when none
+     * are named) with {@code dwcp.stage = stageKind} and the accepted {@code dwcp.operation}.
+     *
+     * @param factoryPid the (factory) PID, named in refusals when the properties carry none
+     * @param stageKind  the stage kind, e.g. {@code circuit-breaker}
+     * @param services   the service interfaces, {@link Stage} first
+     */
+    protected ConfiguredComponent(String factoryPid, String stageKind, Class<?>... services) {
         this.factoryPid = factoryPid;
         this.pid = factoryPid;
+        this.stageKind = stageKind;
+        this.services = services.length == 0 ? new Class<?>[] { Stage.class } : services.clone();
     }
 
     /**
@@ -91,7 +112,7 @@ public abstract class ConfiguredComponent<S> {
 
     /** @return the stage kind when this component is a stage the base registers, else {@code null} */
     protected String stageKind() {
-        return null;
+        return stageKind;
     }
 
     /**
@@ -104,14 +125,23 @@ public abstract class ConfiguredComponent<S> {
         return null;
     }
 
-    /** @return the operation a stage's settings protect (its {@code dwcp.operation} property) */
+    /**
+     * @return the operation a stage's settings protect (its {@code dwcp.operation} property): their
+     *         {@link Scoped#operation()}, else {@code *}
+     */
     protected String operationOf(S settings) {
-        return Stage.ANY_OPERATION;
+        return settings instanceof Scoped scoped ? scoped.operation() : Stage.ANY_OPERATION;
     }
 
     /** @return the service interfaces a stage registers, {@link Stage} first */
     protected Class<?>[] stageServices() {
-        return new Class<?>[] { Stage.class };
+        return services.clone();
+    }
+
+    /** Settings that name the operation they protect: a stage's {@code dwcp.operation}. */
+    public interface Scoped {
+        /** @return an operation name, or {@code *} */
+        String operation();
     }
 
     /** @return a short description of the settings for the log lines; {@code toString} by default */
@@ -146,7 +176,7 @@ public abstract class ConfiguredComponent<S> {
         S first;
         try {
             ConfigReader reader = new ConfigReader(pid, properties);
-            first = read(reader);
+            first = readChecked(reader);
             accepted.accept(properties);
             reader.warnUnreadKeys(logger);
         } catch (InvalidConfigurationException e) {
@@ -171,7 +201,7 @@ public abstract class ConfiguredComponent<S> {
         S next;
         ConfigReader reader = new ConfigReader(ConfigReader.pidOf(properties, factoryPid), properties);
         try {
-            next = read(reader);
+            next = readChecked(reader);
         } catch (InvalidConfigurationException e) {
             ConfigRefusals.report(logger, eventAdmin, e);
             return;
@@ -180,15 +210,18 @@ public abstract class ConfiguredComponent<S> {
         reader.warnUnreadKeys(logger);
         pid = ConfigReader.pidOf(properties, factoryPid);
         S previous = settings;
-        if (next.equals(previous)) {
-            return;
+        boolean changed = !next.equals(previous);
+        if (changed) {
+            settings = next;
+            apply(previous, next);
         }
-        settings = next;
-        apply(previous, next);
         if (registration != null) {
+            // also when only service properties (service.ranking) changed
             registration.setProperties(serviceProperties(next, properties));
         }
-        logger.info("{} reconfigured: {}", pid, describe(next));
+        if (changed) {
+            logger.info("{} reconfigured: {}", pid, describe(next));
+        }
     }
 
     @Deactivate
@@ -207,6 +240,14 @@ public abstract class ConfiguredComponent<S> {
         context = null;
     }
 
+    /** {@link #read}, and for a stage its {@code service.ranking}, refused like any other value. */
+    private S readChecked(ConfigReader config) {
+        if (stageKind() != null) {
+            config.intValue(Constants.SERVICE_RANKING, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        }
+        return read(config);
+    }
+
     private void register(S first, Map<String, Object> properties) {
         if (context == null || stageKind() == null) {
             return;
@@ -220,7 +261,14 @@ public abstract class ConfiguredComponent<S> {
     }
 
     private Dictionary<String, Object> serviceProperties(S accepted, Map<String, Object> properties) {
+        // As SCR would publish them (component.name and id, the configuration's public keys), but
+        // only those of a configuration this component accepted.
         Hashtable<String, Object> p = new Hashtable<>();
+        properties.forEach((key, value) -> {
+            if (value != null && !key.startsWith(".") && !FRAMEWORK_KEYS.contains(key)) {
+                p.put(key, value);
+            }
+        });
         p.put(Stage.KIND, stageKind());
         String position = stagePosition();
         if (position != null) {
@@ -228,13 +276,10 @@ public abstract class ConfiguredComponent<S> {
         }
         p.put(Stage.OPERATION, operationOf(accepted));
         p.put("dwcp.pid", pid);
-        Object ranking = properties.get(Constants.SERVICE_RANKING);
-        if (ranking != null) {
-            try {
-                p.put(Constants.SERVICE_RANKING, Integer.valueOf(ranking.toString().trim()));
-            } catch (NumberFormatException e) {
-                logger.warn("{}: service.ranking={} is not a whole number; ranking 0", pid, ranking);
-            }
+        if (properties.get(Constants.SERVICE_RANKING) != null) {
+            // checked by readChecked: a whole number
+            p.put(Constants.SERVICE_RANKING, new ConfigReader(pid, properties).intValue(Constants.SERVICE_RANKING, 0,
+                    Integer.MIN_VALUE, Integer.MAX_VALUE));
         }
         return p;
     }

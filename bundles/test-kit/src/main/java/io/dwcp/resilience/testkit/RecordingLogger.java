@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.service.log.Logger;
 
-/** An OSGi {@link Logger} that keeps every line as {@code "<level> <message format>"}, all levels enabled. */
+/** An OSGi {@link Logger} that keeps every line as {@code "<level> <message>"}, all levels enabled. */
 public final class RecordingLogger {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -13,11 +13,7 @@ public final class RecordingLogger {
             new Class<?>[] { Logger.class }, (proxy, method, args) -> {
                 Class<?> type = method.getReturnType();
                 if (type == void.class && args != null && args.length > 0) {
-                    StringBuilder line = new StringBuilder(method.getName()).append(' ').append(args[0]);
-                    for (int i = 1; i < args.length; i++) {
-                        line.append(" | ").append(args[i]);
-                    }
-                    lines.add(line.toString());
+                    lines.add(method.getName() + ' ' + fill(String.valueOf(args[0]), args));
                     return null;
                 }
                 if (type == boolean.class) {
@@ -25,6 +21,26 @@ public final class RecordingLogger {
                 }
                 return type == String.class ? "test" : null;
             });
+
+    /** The message with its {@code {}} placeholders filled in; arguments left over follow as {@code " | arg"}. */
+    private static String fill(String format, Object[] args) {
+        Object[] params = args.length == 2 && args[1] instanceof Object[] a ? a
+                : java.util.Arrays.copyOfRange(args, 1, args.length);
+        StringBuilder line = new StringBuilder();
+        int p = 0;
+        for (int i = 0; i < format.length(); i++) {
+            if (format.startsWith("{}", i) && p < params.length) {
+                line.append(params[p++]);
+                i++;
+            } else {
+                line.append(format.charAt(i));
+            }
+        }
+        while (p < params.length) {
+            line.append(" | ").append(params[p++]);
+        }
+        return line.toString();
+    }
 
     /** @return the logger to inject */
     public Logger logger() {

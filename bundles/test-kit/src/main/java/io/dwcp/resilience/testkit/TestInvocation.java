@@ -20,6 +20,7 @@ public final class TestInvocation implements Invocation {
     private final long startNanos;
     private final Map<String, Object> attributes = new HashMap<>();
     private final String peer;
+    private final boolean detached;
     private volatile Stage interceptor;
     private int attempt = 1;
     private long deadlineNanos;
@@ -30,11 +31,17 @@ public final class TestInvocation implements Invocation {
 
     /** An invocation of {@code operation} addressed to {@code peer}. */
     public TestInvocation(String operation, String peer, TimeSource time, long deadlineNanos) {
+        this(operation, peer, time, time.nanoTime(), deadlineNanos, false);
+    }
+
+    private TestInvocation(String operation, String peer, TimeSource time, long startNanos, long deadlineNanos,
+            boolean detached) {
         this.operation = operation;
         this.peer = peer;
         this.time = time;
-        this.startNanos = time.nanoTime();
+        this.startNanos = startNanos;
         this.deadlineNanos = deadlineNanos;
+        this.detached = detached;
     }
 
     public TestInvocation(String operation, TimeSource time) {
@@ -106,7 +113,7 @@ public final class TestInvocation implements Invocation {
     @Override
     public Invocation detachTo(String peer) {
         java.util.Objects.requireNonNull(peer, "peer");
-        TestInvocation copy = new TestInvocation(operation, peer, time, deadlineNanos);
+        TestInvocation copy = new TestInvocation(operation, peer, time, startNanos, deadlineNanos, true);
         copy.attempt = attempt;
         copy.interceptor = interceptor;
         copy.attributes.putAll(attributes);
@@ -116,6 +123,11 @@ public final class TestInvocation implements Invocation {
     @Override
     public void interceptOperation(Stage interceptor) {
         this.interceptor = interceptor;
+    }
+
+    /** @return whether this is a copy made by {@link #detach()} (as a thread-pool stage hands to its worker) */
+    public boolean isDetached() {
+        return detached;
     }
 
     /** @return the interceptor a stage set, or {@code null} */

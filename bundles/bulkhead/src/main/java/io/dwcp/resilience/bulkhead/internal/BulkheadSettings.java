@@ -1,7 +1,9 @@
 package io.dwcp.resilience.bulkhead.internal;
 
-/** What every bulkhead strategy's validated settings have in common. */
-interface BulkheadSettings {
+import io.dwcp.resilience.kit.ConfiguredComponent;
+
+/** What every bulkhead strategy's validated settings have in common (their operation: {@code *} for a bulkhead per operation). */
+interface BulkheadSettings extends ConfiguredComponent.Scoped {
 
     /** Key of the largest number of calls running at once (threads, for the thread pool). */
     String MAX_CONCURRENT_CALLS = "max.concurrent.calls";
@@ -11,6 +13,4 @@ interface BulkheadSettings {
     /** Bound on any size setting: far beyond any sane bulkhead, low enough to catch a typo. */
     int MAX_SIZE = 1_000_000;
 
-    /** @return the operation protected, or {@code *} for a bulkhead per operation */
-    String operation();
 }

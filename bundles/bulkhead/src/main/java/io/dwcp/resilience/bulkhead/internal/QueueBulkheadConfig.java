@@ -12,7 +12,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Operation", description = "The operation protected (send, receive, sync, "
             + "consensus or another valid name), or * for a separate bulkhead per operation.")
-    String dwcp_operation();
+    String dwcp_operation() default "*";
 
     @AttributeDefinition(name = "Max concurrent calls", min = "1", max = "" + BulkheadSettings.MAX_SIZE,
             description = "Calls allowed to run at once (specified: send 100, consensus 20). A change applies "

@@ -1,7 +1,6 @@
 package io.dwcp.resilience.bulkhead.internal;
 
-import io.dwcp.resilience.api.InvalidConfigurationException;
-import java.util.Map;
+import io.dwcp.resilience.kit.ConfigReader;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,16 +29,11 @@ record QueueBulkheadSettings(String operation, int maxConcurrentCalls, int queue
     /** Upper bound of {@value #MAX_WAIT_MS}: one hour; a longer wait is a configuration mistake. */
     static final int MAX_MAX_WAIT_MS = 3_600_000;
 
-    /**
-     * @param properties a configuration dictionary
-     * @return the settings it describes
-     * @throws InvalidConfigurationException naming the PID, key, value and reason of the first bad value
-     */
-    static QueueBulkheadSettings from(Map<String, ?> properties) {
-        ConfigValues values = new ConfigValues(PID, properties);
+    /** @return the settings {@code values} describe */
+    static QueueBulkheadSettings from(ConfigReader values) {
         return new QueueBulkheadSettings(values.operation(),
-                values.intIn(MAX_CONCURRENT_CALLS, DEFAULT_MAX_CONCURRENT_CALLS, 1, MAX_SIZE),
-                values.intIn(QUEUE_CAPACITY, DEFAULT_QUEUE_CAPACITY, 0, MAX_SIZE),
-                TimeUnit.MILLISECONDS.toNanos(values.longIn(MAX_WAIT_MS, DEFAULT_MAX_WAIT_MS, 0, MAX_MAX_WAIT_MS)));
+                values.intValue(MAX_CONCURRENT_CALLS, DEFAULT_MAX_CONCURRENT_CALLS, 1, MAX_SIZE),
+                values.intValue(QUEUE_CAPACITY, DEFAULT_QUEUE_CAPACITY, 0, MAX_SIZE),
+                TimeUnit.MILLISECONDS.toNanos(values.longValue(MAX_WAIT_MS, DEFAULT_MAX_WAIT_MS, 0, MAX_MAX_WAIT_MS)));
     }
 }

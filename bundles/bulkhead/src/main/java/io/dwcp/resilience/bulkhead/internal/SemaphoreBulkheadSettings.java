@@ -1,7 +1,6 @@
 package io.dwcp.resilience.bulkhead.internal;
 
-import io.dwcp.resilience.api.InvalidConfigurationException;
-import java.util.Map;
+import io.dwcp.resilience.kit.ConfigReader;
 
 /**
  * Validated settings of a {@link SemaphoreBulkhead}.
@@ -17,14 +16,9 @@ record SemaphoreBulkheadSettings(String operation, int maxConcurrentCalls) imple
     /** Default of {@value BulkheadSettings#MAX_CONCURRENT_CALLS}. */
     static final int DEFAULT_MAX_CONCURRENT_CALLS = 25;
 
-    /**
-     * @param properties a configuration dictionary
-     * @return the settings it describes
-     * @throws InvalidConfigurationException naming the PID, key, value and reason of the first bad value
-     */
-    static SemaphoreBulkheadSettings from(Map<String, ?> properties) {
-        ConfigValues values = new ConfigValues(PID, properties);
+    /** @return the settings {@code values} describe */
+    static SemaphoreBulkheadSettings from(ConfigReader values) {
         return new SemaphoreBulkheadSettings(values.operation(),
-                values.intIn(MAX_CONCURRENT_CALLS, DEFAULT_MAX_CONCURRENT_CALLS, 1, MAX_SIZE));
+                values.intValue(MAX_CONCURRENT_CALLS, DEFAULT_MAX_CONCURRENT_CALLS, 1, MAX_SIZE));
     }
 }

@@ -12,7 +12,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Operation", description = "The operation protected (send, receive, sync, "
             + "consensus or another valid name), or * for a separate pool per operation.")
-    String dwcp_operation();
+    String dwcp_operation() default "*";
 
     @AttributeDefinition(name = "Core threads", min = "1", max = "" + ThreadPoolBulkheadSettings.MAX_MAX_THREADS,
             description = "Threads kept even when idle. Must not exceed max threads.")

@@ -1,7 +1,6 @@
 package io.dwcp.resilience.bulkhead.internal;
 
-import io.dwcp.resilience.api.InvalidConfigurationException;
-import java.util.Map;
+import io.dwcp.resilience.kit.ConfigReader;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,25 +41,20 @@ record ThreadPoolBulkheadSettings(String operation, int coreThreads, int maxThre
     /** Deactivation blocks for up to twice this: keep it short of DS's own lock timeouts. */
     static final int MAX_SHUTDOWN_GRACE_MS = 60_000;
 
-    /**
-     * @param properties a configuration dictionary
-     * @return the settings it describes
-     * @throws InvalidConfigurationException naming the PID, key, value and reason of the first bad value
-     */
-    static ThreadPoolBulkheadSettings from(Map<String, ?> properties) {
-        ConfigValues values = new ConfigValues(PID, properties);
+    /** @return the settings {@code values} describe */
+    static ThreadPoolBulkheadSettings from(ConfigReader values) {
         String operation = values.operation();
-        int core = values.intIn(CORE_THREADS, DEFAULT_CORE_THREADS, 1, MAX_MAX_THREADS);
-        int max = values.intIn(MAX_THREADS, DEFAULT_MAX_THREADS, 1, MAX_MAX_THREADS);
+        int core = values.intValue(CORE_THREADS, DEFAULT_CORE_THREADS, 1, MAX_MAX_THREADS);
+        int max = values.intValue(MAX_THREADS, DEFAULT_MAX_THREADS, 1, MAX_MAX_THREADS);
         if (core > max) {
-            throw new InvalidConfigurationException(values.pid(), CORE_THREADS, core,
+            throw values.refuse(CORE_THREADS, core,
                     "must not exceed " + MAX_THREADS + " (" + max + ")");
         }
         // At least 1: an idle core thread takes work only from the queue, so a queue that can hold
         // nothing would start extra threads, then reject, while core threads sit idle.
-        int queue = values.intIn(QUEUE_CAPACITY, DEFAULT_QUEUE_CAPACITY, 1, MAX_SIZE);
-        long keepAlive = values.longIn(KEEP_ALIVE_MS, DEFAULT_KEEP_ALIVE_MS, 0, MAX_KEEP_ALIVE_MS);
-        long grace = values.longIn(SHUTDOWN_GRACE_MS, DEFAULT_SHUTDOWN_GRACE_MS, 0, MAX_SHUTDOWN_GRACE_MS);
+        int queue = values.intValue(QUEUE_CAPACITY, DEFAULT_QUEUE_CAPACITY, 1, MAX_SIZE);
+        long keepAlive = values.longValue(KEEP_ALIVE_MS, DEFAULT_KEEP_ALIVE_MS, 0, MAX_KEEP_ALIVE_MS);
+        long grace = values.longValue(SHUTDOWN_GRACE_MS, DEFAULT_SHUTDOWN_GRACE_MS, 0, MAX_SHUTDOWN_GRACE_MS);
         return new ThreadPoolBulkheadSettings(operation, core, max, queue, TimeUnit.MILLISECONDS.toNanos(keepAlive),
                 TimeUnit.MILLISECONDS.toNanos(grace));
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dwcp.resilience.api.InvalidConfigurationException;
+import io.dwcp.resilience.kit.ConfigReader;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -12,30 +13,30 @@ import org.junit.jupiter.api.Test;
 
 class BulkheadSettingsTest {
 
-    private static Map<String, Object> config(Object... keysAndValues) {
+    private static ConfigReader config(String pid, Object... keysAndValues) {
         Map<String, Object> map = new HashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
             map.put((String) keysAndValues[i], keysAndValues[i + 1]);
         }
-        return map;
+        return ConfigReader.of(map, pid);
     }
 
     @Test
     void queueDefaultsAreTheSpecifiedSendValues() {
-        QueueBulkheadSettings settings = QueueBulkheadSettings.from(config("dwcp.operation", "send"));
+        QueueBulkheadSettings settings = QueueBulkheadSettings.from(config(QueueBulkheadSettings.PID, "dwcp.operation", "send"));
         assertEquals(new QueueBulkheadSettings("send", 100, 200, TimeUnit.SECONDS.toNanos(5)), settings);
     }
 
     @Test
     void fileInstallStringsAreParsed() {
-        QueueBulkheadSettings settings = QueueBulkheadSettings.from(config("dwcp.operation", " consensus ",
+        QueueBulkheadSettings settings = QueueBulkheadSettings.from(config(QueueBulkheadSettings.PID, "dwcp.operation", " consensus ",
                 "max.concurrent.calls", "20", "queue.capacity", " 50", "max.wait.ms", "15000"));
         assertEquals(new QueueBulkheadSettings("consensus", 20, 50, TimeUnit.SECONDS.toNanos(15)), settings);
     }
 
     @Test
     void typedValuesAreParsed() {
-        ThreadPoolBulkheadSettings settings = ThreadPoolBulkheadSettings.from(config("dwcp.operation", "sync",
+        ThreadPoolBulkheadSettings settings = ThreadPoolBulkheadSettings.from(config(ThreadPoolBulkheadSettings.PID, "dwcp.operation", "sync",
                 "core.threads", 2, "max.threads", 8L, "queue.capacity", 10, "keep.alive.ms", 100L,
                 "shutdown.grace.ms", 0));
         assertEquals(new ThreadPoolBulkheadSettings("sync", 2, 8, 10, TimeUnit.MILLISECONDS.toNanos(100), 0), settings);
@@ -43,13 +44,13 @@ class BulkheadSettingsTest {
 
     @Test
     void starMeansEveryOperation() {
-        assertEquals("*", SemaphoreBulkheadSettings.from(config("dwcp.operation", "*")).operation());
+        assertEquals("*", SemaphoreBulkheadSettings.from(config(SemaphoreBulkheadSettings.PID, "dwcp.operation", "*")).operation());
     }
 
     @Test
     void refusalNamesTheFactoryConfigurationsPidKeyValueAndReason() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> QueueBulkheadSettings.from(config("service.pid", "dwcp.bulkhead.queue~send",
+                () -> QueueBulkheadSettings.from(config(QueueBulkheadSettings.PID, "service.pid", "dwcp.bulkhead.queue~send",
                         "dwcp.operation", "send", "max.concurrent.calls", "-5")));
         assertEquals("dwcp.bulkhead.queue~send", e.pid());
         assertEquals("max.concurrent.calls", e.key());
@@ -60,51 +61,51 @@ class BulkheadSettingsTest {
     @Test
     void withoutServicePidTheFactoryPidIsNamed() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> SemaphoreBulkheadSettings.from(config("dwcp.operation", "send", "max.concurrent.calls", 0)));
+                () -> SemaphoreBulkheadSettings.from(config(SemaphoreBulkheadSettings.PID, "dwcp.operation", "send", "max.concurrent.calls", 0)));
         assertEquals("dwcp.bulkhead.semaphore", e.pid());
     }
 
     @Test
     void badValuesAreRefusedWithTheirKey() {
-        assertRefused("max.concurrent.calls", "not an integer",
-                () -> QueueBulkheadSettings.from(config("dwcp.operation", "send", "max.concurrent.calls", "many")));
-        assertRefused("max.concurrent.calls", "not an integer",
-                () -> QueueBulkheadSettings.from(config("dwcp.operation", "send", "max.concurrent.calls", Double.NaN)));
+        assertRefused("max.concurrent.calls", "not a whole number",
+                () -> QueueBulkheadSettings.from(config(QueueBulkheadSettings.PID, "dwcp.operation", "send", "max.concurrent.calls", "many")));
+        assertRefused("max.concurrent.calls", "not a whole number",
+                () -> QueueBulkheadSettings.from(config(QueueBulkheadSettings.PID, "dwcp.operation", "send", "max.concurrent.calls", Double.NaN)));
         assertRefused("max.concurrent.calls", "between 1 and 1000000",
-                () -> QueueBulkheadSettings.from(config("dwcp.operation", "send", "max.concurrent.calls", "99999999999")));
-        assertRefused("max.concurrent.calls", "not an integer",
-                () -> QueueBulkheadSettings.from(config("dwcp.operation", "send", "max.concurrent.calls", "2.5")));
+                () -> QueueBulkheadSettings.from(config(QueueBulkheadSettings.PID, "dwcp.operation", "send", "max.concurrent.calls", "99999999999")));
+        assertRefused("max.concurrent.calls", "not a whole number",
+                () -> QueueBulkheadSettings.from(config(QueueBulkheadSettings.PID, "dwcp.operation", "send", "max.concurrent.calls", "2.5")));
         assertRefused("queue.capacity", "between 0 and",
-                () -> QueueBulkheadSettings.from(config("dwcp.operation", "send", "queue.capacity", -1)));
+                () -> QueueBulkheadSettings.from(config(QueueBulkheadSettings.PID, "dwcp.operation", "send", "queue.capacity", -1)));
         assertRefused("max.wait.ms", "between 0 and",
-                () -> QueueBulkheadSettings.from(config("dwcp.operation", "send", "max.wait.ms", -1)));
+                () -> QueueBulkheadSettings.from(config(QueueBulkheadSettings.PID, "dwcp.operation", "send", "max.wait.ms", -1)));
         assertRefused("max.wait.ms", "between 0 and",
-                () -> QueueBulkheadSettings.from(config("dwcp.operation", "send", "max.wait.ms", "3600001")));
+                () -> QueueBulkheadSettings.from(config(QueueBulkheadSettings.PID, "dwcp.operation", "send", "max.wait.ms", "3600001")));
         assertRefused("queue.capacity", "between 1 and",
-                () -> ThreadPoolBulkheadSettings.from(config("dwcp.operation", "send", "queue.capacity", 0)));
+                () -> ThreadPoolBulkheadSettings.from(config(ThreadPoolBulkheadSettings.PID, "dwcp.operation", "send", "queue.capacity", 0)));
         assertRefused("keep.alive.ms", "between 0 and",
-                () -> ThreadPoolBulkheadSettings.from(config("dwcp.operation", "send", "keep.alive.ms", -1)));
+                () -> ThreadPoolBulkheadSettings.from(config(ThreadPoolBulkheadSettings.PID, "dwcp.operation", "send", "keep.alive.ms", -1)));
         assertRefused("max.threads", "between 1 and",
-                () -> ThreadPoolBulkheadSettings.from(config("dwcp.operation", "send", "max.threads", 1001)));
+                () -> ThreadPoolBulkheadSettings.from(config(ThreadPoolBulkheadSettings.PID, "dwcp.operation", "send", "max.threads", 1001)));
     }
 
     @Test
     void coreAboveMaxIsRefused() {
         assertRefused("core.threads", "must not exceed max.threads (4)",
-                () -> ThreadPoolBulkheadSettings.from(config("dwcp.operation", "send", "core.threads", 5,
+                () -> ThreadPoolBulkheadSettings.from(config(ThreadPoolBulkheadSettings.PID, "dwcp.operation", "send", "core.threads", 5,
                         "max.threads", 4)));
     }
 
     @Test
-    void operationIsRequiredSingleAndValid() {
-        assertRefused("dwcp.operation", "required",
-                () -> SemaphoreBulkheadSettings.from(config("max.concurrent.calls", 3)));
+    void operationDefaultsToEveryOperationAndIsSingleAndValid() {
+        assertEquals("*", SemaphoreBulkheadSettings.from(config(SemaphoreBulkheadSettings.PID, "max.concurrent.calls", 3))
+                .operation());
         assertRefused("dwcp.operation", "invalid operation name",
-                () -> SemaphoreBulkheadSettings.from(config("dwcp.operation", "Send!")));
+                () -> SemaphoreBulkheadSettings.from(config(SemaphoreBulkheadSettings.PID, "dwcp.operation", "Send!")));
         assertRefused("dwcp.operation", "invalid operation name",
-                () -> SemaphoreBulkheadSettings.from(config("dwcp.operation", "send,receive")));
-        assertRefused("dwcp.operation", "one configuration per operation",
-                () -> SemaphoreBulkheadSettings.from(config("dwcp.operation", new String[] {"send", "sync"})));
+                () -> SemaphoreBulkheadSettings.from(config(SemaphoreBulkheadSettings.PID, "dwcp.operation", "send,receive")));
+        assertRefused("dwcp.operation", "expected one value, not a list",
+                () -> SemaphoreBulkheadSettings.from(config(SemaphoreBulkheadSettings.PID, "dwcp.operation", new String[] {"send", "sync"})));
     }
 
     private static void assertRefused(String key, String reason, Runnable parse) {

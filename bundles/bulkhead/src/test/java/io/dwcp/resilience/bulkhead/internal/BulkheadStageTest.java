@@ -14,33 +14,22 @@ import io.dwcp.resilience.api.metrics.MetricsSnapshot;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.osgi.service.event.Event;
-import org.osgi.service.event.EventAdmin;
+import io.dwcp.resilience.testkit.RecordingEventAdmin;
+import io.dwcp.resilience.testkit.RecordingLogger;
+import io.dwcp.resilience.testkit.TestInvocation;
 
 /** The DS components' life cycle, driven by hand as SCR would. */
 @Timeout(60)
 class BulkheadStageTest {
 
     private final RecordingLogger log = new RecordingLogger();
-    private final List<Event> events = new CopyOnWriteArrayList<>();
-    private final EventAdmin eventAdmin = new EventAdmin() {
-        @Override
-        public void postEvent(Event event) {
-            events.add(event);
-        }
-
-        @Override
-        public void sendEvent(Event event) {
-            events.add(event);
-        }
-    };
+    private final RecordingEventAdmin events = new RecordingEventAdmin();
 
     private <T extends BulkheadStage<?, ?>> T wire(T stage) {
-        stage.logger = log.logger;
-        stage.eventAdmin = eventAdmin;
+        stage.setServices(log.logger(), events);
         return stage;
     }
 
@@ -61,63 +50,63 @@ class BulkheadStageTest {
     @Test
     void aValidConfigurationStartsAWorkingStage() throws Exception {
         SemaphoreBulkheadStage stage = wire(new SemaphoreBulkheadStage());
-        stage.activate(config("dwcp.bulkhead.semaphore~send", "dwcp.operation", "send", "max.concurrent.calls", "1"));
+        stage.activate(null, config("dwcp.bulkhead.semaphore~send", "dwcp.operation", "send", "max.concurrent.calls", "1"));
 
         assertEquals("ok", stage.execute(inv("send"), i -> "ok"));
         Holders holders = new Holders();
         holders.enter(stage::execute, inv("send"));
         assertThrows(BulkheadFullException.class, () -> stage.execute(inv("send"), i -> "x"));
         holders.releaseAll();
-        assertEquals(1, log.at("INFO").size(), log.lines.toString());
+        assertEquals(1, log.at("info").size(), log.lines().toString());
         stage.deactivate();
     }
 
     @Test
     void anInvalidConfigurationDoesNotStartAndSaysWhy() {
         QueueBulkheadStage stage = wire(new QueueBulkheadStage());
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> stage.activate(
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> stage.activate(null,
                 config("dwcp.bulkhead.queue~send", "dwcp.operation", "send", "queue.capacity", "-1")));
         assertEquals("queue.capacity", e.key());
-        String error = log.at("ERROR").get(0);
+        String error = log.at("error").get(0);
         assertTrue(error.contains("dwcp.bulkhead.queue~send") && error.contains("queue.capacity=-1")
                 && error.contains("between 0 and"), error);
-        assertEquals(ResilienceEvents.CONFIGURATION_REFUSED, events.get(0).getTopic());
+        assertEquals(ResilienceEvents.CONFIGURATION_REFUSED, events.events().get(0).getTopic());
     }
 
     @Test
     void aValidChangeResizesTheSameBulkheadLive() throws Exception {
         QueueBulkheadStage stage = wire(new QueueBulkheadStage());
-        stage.activate(config("dwcp.bulkhead.queue~send", "dwcp.operation", "send"));
-        QueueBulkhead before = stage.bulkheads.forOperation("send");
+        stage.activate(null, config("dwcp.bulkhead.queue~send", "dwcp.operation", "send"));
+        QueueBulkhead before = stage.bulkheads().get("send");
         assertEquals(100, before.maxConcurrentCalls());
 
         stage.modified(config("dwcp.bulkhead.queue~send", "dwcp.operation", "send", "max.concurrent.calls", 7,
                 "queue.capacity", 3, "max.wait.ms", 10));
-        QueueBulkhead after = stage.bulkheads.forOperation("send");
+        QueueBulkhead after = stage.bulkheads().get("send");
         assertSame(before, after, "resized in place: permits in flight stay counted");
         assertEquals(7, after.maxConcurrentCalls());
         assertEquals(7, after.available());
         assertEquals(3, after.metrics().value("queueCapacity"));
-        assertTrue(log.at("INFO").get(1).contains("resized live"), log.lines.toString());
+        assertTrue(log.at("info").get(1).contains("reconfigured"), log.lines().toString());
         stage.deactivate();
     }
 
     @Test
     void aBadChangeIsRefusedWithAnErrorAndAnEventAndTheOldSettingsStay() throws Exception {
         SemaphoreBulkheadStage stage = wire(new SemaphoreBulkheadStage());
-        stage.activate(config("dwcp.bulkhead.semaphore~send", "dwcp.operation", "send", "max.concurrent.calls", 1));
+        stage.activate(null, config("dwcp.bulkhead.semaphore~send", "dwcp.operation", "send", "max.concurrent.calls", 1));
 
         stage.modified(config("dwcp.bulkhead.semaphore~send", "dwcp.operation", "send", "max.concurrent.calls", "0"));
 
-        String error = log.at("ERROR").get(0);
+        String error = log.at("error").get(0);
         assertTrue(error.contains("configuration dwcp.bulkhead.semaphore~send refused: max.concurrent.calls=0"), error);
         assertTrue(error.contains("the previous configuration stays in force"), error);
-        Event event = events.get(0);
+        Event event = events.events().get(0);
         assertEquals(ResilienceEvents.CONFIGURATION_REFUSED, event.getTopic());
         assertEquals("dwcp.bulkhead.semaphore~send", event.getProperty(ResilienceEvents.PID));
         assertEquals("max.concurrent.calls", event.getProperty(ResilienceEvents.KEY));
 
-        assertEquals(1, stage.currentSettings().maxConcurrentCalls());
+        assertEquals(1, stage.settings().maxConcurrentCalls());
         Holders holders = new Holders();
         holders.enter(stage::execute, inv("send"));
         assertThrows(BulkheadFullException.class, () -> stage.execute(inv("send"), i -> "x"), "the old limit holds");
@@ -128,22 +117,22 @@ class BulkheadStageTest {
     @Test
     void aBadChangeWithoutEventAdminIsStillLogged() {
         SemaphoreBulkheadStage stage = wire(new SemaphoreBulkheadStage());
-        stage.eventAdmin = null;
-        stage.activate(config("dwcp.bulkhead.semaphore~send", "dwcp.operation", "send"));
+        stage.setServices(log.logger(), null);
+        stage.activate(null, config("dwcp.bulkhead.semaphore~send", "dwcp.operation", "send"));
         stage.modified(config("dwcp.bulkhead.semaphore~send", "dwcp.operation", "Send"));
-        assertEquals(1, log.at("ERROR").size());
-        assertEquals("send", stage.currentSettings().operation());
+        assertEquals(1, log.at("error").size());
+        assertEquals("send", stage.settings().operation());
     }
 
     @Test
     void movingToAnotherOperationMakesAFreshBulkhead() throws Exception {
         ThreadPoolBulkheadStage stage = wire(new ThreadPoolBulkheadStage());
-        stage.activate(config("dwcp.bulkhead.threadpool~x", "dwcp.operation", "sync"));
-        ThreadPoolBulkhead before = stage.bulkheads.forOperation("sync");
+        stage.activate(null, config("dwcp.bulkhead.threadpool~x", "dwcp.operation", "sync"));
+        ThreadPoolBulkhead before = stage.bulkheads().get("sync");
         assertTrue(stage.execute(inv("sync"), i -> Thread.currentThread().getName()).startsWith("dwcp-bulkhead-sync-"));
 
         stage.modified(config("dwcp.bulkhead.threadpool~x", "dwcp.operation", "receive"));
-        ThreadPoolBulkhead after = stage.bulkheads.forOperation("receive");
+        ThreadPoolBulkhead after = stage.bulkheads().get("receive");
         assertNotSame(before, after);
         assertTrue(before.executor().isTerminated(), "the old pool stopped");
         assertTrue(stage.execute(inv("receive"), i -> Thread.currentThread().getName()).startsWith("dwcp-bulkhead-receive-"));
@@ -153,7 +142,7 @@ class BulkheadStageTest {
     @Test
     void aStarConfigurationIsolatesEveryOperation() throws Exception {
         SemaphoreBulkheadStage stage = wire(new SemaphoreBulkheadStage());
-        stage.activate(config("dwcp.bulkhead.semaphore~all", "dwcp.operation", "*", "max.concurrent.calls", 1));
+        stage.activate(null, config("dwcp.bulkhead.semaphore~all", "dwcp.operation", "*", "max.concurrent.calls", 1));
         Holders holders = new Holders();
         holders.enter(stage::execute, inv("send"));
 
@@ -173,10 +162,10 @@ class BulkheadStageTest {
     @Test
     void deactivationStopsEveryPoolAndNoThreadOutlivesIt() throws Exception {
         ThreadPoolBulkheadStage stage = wire(new ThreadPoolBulkheadStage());
-        stage.activate(config("dwcp.bulkhead.threadpool~all", "dwcp.operation", "*", "core.threads", 2));
+        stage.activate(null, config("dwcp.bulkhead.threadpool~all", "dwcp.operation", "*", "core.threads", 2));
         stage.execute(inv("send"), i -> "x");
         stage.execute(inv("consensus"), i -> "x");
-        List<ThreadPoolBulkhead> pools = stage.bulkheads.all();
+        List<ThreadPoolBulkhead> pools = List.copyOf(stage.bulkheads().all());
         assertEquals(2, pools.size());
         List<Thread> workers = pools.stream().flatMap(p -> p.liveThreads().stream()).toList();
         assertEquals(2, workers.size());

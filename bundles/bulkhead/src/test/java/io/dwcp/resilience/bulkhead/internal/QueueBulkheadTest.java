@@ -1,5 +1,7 @@
 package io.dwcp.resilience.bulkhead.internal;
 
+import io.dwcp.resilience.testkit.TestInvocation;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,14 +1,13 @@
 package io.dwcp.resilience.circuitbreaker.internal;
 
 import io.dwcp.resilience.api.circuitbreaker.CircuitBreakerState;
+import io.dwcp.resilience.kit.StateCodec;
 import java.io.IOException;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.util.Properties;
+import java.util.Map;
 
 /**
- * A breaker's state as kept in the {@link io.dwcp.resilience.api.state.StateStore}: plain
- * {@code key=value} text so an operator can read it and another provider can parse it.
+ * A breaker's state as kept in the {@link io.dwcp.resilience.api.state.StateStore}: the kit's
+ * {@link StateCodec} text, so an operator can read it and another provider can parse it.
  *
  * <p>The open period is kept as a wall-clock deadline: {@code nanoTime} has no meaning across a
  * restart, and a deadline needs no rewrite while time passes, so a record is written only when the
@@ -26,24 +25,15 @@ import java.util.Properties;
 public record BreakerRecord(String operation, CircuitBreakerState state, BreakerState.Cause cause, long openUntilMillis,
         long openDurationMillis, int consecutiveTrips, long savedAtMillis) {
 
-    static final int FORMAT = 1;
+    /** The version of the record's fields in the {@link StateCodec} envelope. */
+    static final int VERSION = 1;
 
-    /** @return the key of a breaker's record in the state store */
-    public static String key(String operation) {
-        return "circuit-breaker/" + operation;
-    }
-
+    /** @return the record in the one format of saved state */
     public byte[] toBytes() {
-        String text = "# DWCP circuit breaker state\n"
-                + "format=" + FORMAT + "\n"
-                + "operation=" + operation + "\n"
-                + "state=" + state.name() + "\n"
-                + "cause=" + cause.name() + "\n"
-                + "openUntilMillis=" + openUntilMillis + "\n"
-                + "openDurationMillis=" + openDurationMillis + "\n"
-                + "consecutiveTrips=" + consecutiveTrips + "\n"
-                + "savedAtMillis=" + savedAtMillis + "\n";
-        return text.getBytes(StandardCharsets.UTF_8);
+        return StateCodec.encode(CircuitBreakerStage.KIND, VERSION, Map.of("operation", operation,
+                "state", state.name(), "cause", cause.name(), "openUntilMillis", Long.toString(openUntilMillis),
+                "openDurationMillis", Long.toString(openDurationMillis),
+                "consecutiveTrips", Integer.toString(consecutiveTrips), "savedAtMillis", Long.toString(savedAtMillis)));
     }
 
     /**
@@ -52,15 +42,11 @@ public record BreakerRecord(String operation, CircuitBreakerState state, Breaker
      * @throws IllegalArgumentException naming what is wrong with it
      */
     public static BreakerRecord parse(byte[] bytes) {
-        Properties p = new Properties();
+        Map<String, String> p;
         try {
-            p.load(new StringReader(new String(bytes, StandardCharsets.UTF_8)));
+            p = StateCodec.decode(CircuitBreakerStage.KIND, VERSION, bytes);
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalArgumentException("unreadable circuit-breaker record: " + e.getMessage(), e);
-        }
-        String format = p.getProperty("format");
-        if (!String.valueOf(FORMAT).equals(format)) {
-            throw new IllegalArgumentException("unsupported circuit-breaker record format '" + format + "'");
         }
         try {
             BreakerRecord r = new BreakerRecord(required(p, "operation"),
@@ -79,8 +65,8 @@ public record BreakerRecord(String operation, CircuitBreakerState state, Breaker
         }
     }
 
-    private static String required(Properties p, String key) {
-        String v = p.getProperty(key);
+    private static String required(Map<String, String> p, String key) {
+        String v = p.get(key);
         if (v == null) {
             throw new IllegalArgumentException("missing " + key);
         }

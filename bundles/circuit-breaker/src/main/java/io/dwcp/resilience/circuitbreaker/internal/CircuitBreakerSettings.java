@@ -1,18 +1,16 @@
 package io.dwcp.resilience.circuitbreaker.internal;
 
 import io.dwcp.resilience.api.InvalidConfigurationException;
-import io.dwcp.resilience.api.Operations;
 import io.dwcp.resilience.api.Stage;
-import java.util.Collection;
-import java.util.LinkedHashSet;
+import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfiguredComponent;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
- * The validated settings of one circuit breaker. Built only through {@link #from(String, Map)},
+ * The validated settings of one circuit breaker. Built only through {@link #from(ConfigReader)},
  * which refuses a bad value with an {@link InvalidConfigurationException} naming PID, key, value
  * and reason; the defaults here are the single source of the Metatype defaults too.
  *
@@ -36,7 +34,7 @@ public record CircuitBreakerSettings(String operation, Mode mode, int consecutiv
         double failureRateThreshold, double slowCallRateThreshold, long slowCallDurationNanos,
         WindowType windowType, int windowSize, int minimumCalls, long resetTimeoutNanos, int halfOpenProbes,
         long halfOpenMaxWaitNanos, double openBackoffMultiplier, long maxOpenNanos,
-        ExceptionClassifier exceptions) {
+        ExceptionClassifier exceptions) implements ConfiguredComponent.Scoped {
 
     /** The configuration PID (factory PID) of breakers. */
     public static final String PID = "dwcp.circuitbreaker";
@@ -82,9 +80,6 @@ public record CircuitBreakerSettings(String operation, Mode mode, int consecutiv
     static final int MAX_TIME_WINDOW_SECONDS = 3_600;
     static final long MAX_DURATION_MS = TimeUnit.DAYS.toMillis(7);
 
-    private static final Pattern CLASS_NAME = Pattern.compile(
-            "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*");
-
     /** Whether configuration forces a manual-only state. */
     public enum Mode { NORMAL, DISABLED, FORCED_OPEN, METRICS_ONLY }
 
@@ -93,60 +88,50 @@ public record CircuitBreakerSettings(String operation, Mode mode, int consecutiv
 
     /** @return the defaults for {@code operation} */
     public static CircuitBreakerSettings defaults(String operation) {
-        return from(PID, Map.of(OPERATION, operation));
+        return from(new ConfigReader(PID, Map.of(OPERATION, operation)));
     }
 
     /**
      * Validates a configuration.
      *
-     * @param pid        the configuration's PID, named in every refusal
-     * @param properties the configuration properties (values as ConfigAdmin or FileInstall gives them)
+     * @param in the configuration
      * @return the settings
      * @throws InvalidConfigurationException for the first bad value found
      */
-    public static CircuitBreakerSettings from(String pid, Map<String, ?> properties) {
-        ConfigValues in = new ConfigValues(pid, properties);
-        String operation = in.string(OPERATION, DEFAULT_OPERATION).trim();
-        if (!Stage.ANY_OPERATION.equals(operation)) {
-            try {
-                Operations.validate(operation);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidConfigurationException(pid, OPERATION, operation,
-                        "expected '*' or an operation name of 1-64 characters [a-z0-9._-]");
-            }
-        }
-        Mode mode = in.enumValue(MODE, DEFAULT_MODE, Mode.class);
-        int consecutive = in.integer(CONSECUTIVE, DEFAULT_CONSECUTIVE, 0, 1_000_000);
+    public static CircuitBreakerSettings from(ConfigReader in) {
+        String operation = in.operation();
+        Mode mode = in.enumValue(MODE, Mode.valueOf(DEFAULT_MODE), Mode.class);
+        int consecutive = in.intValue(CONSECUTIVE, DEFAULT_CONSECUTIVE, 0, 1_000_000);
         double failureRate = in.percent(FAILURE_RATE, DEFAULT_FAILURE_RATE);
         double slowRate = in.percent(SLOW_RATE, DEFAULT_SLOW_RATE);
         long slowMs = in.longValue(SLOW_DURATION, DEFAULT_SLOW_DURATION_MS, 1, MAX_DURATION_MS);
-        WindowType windowType = in.enumValue(WINDOW_TYPE, DEFAULT_WINDOW_TYPE, WindowType.class);
+        WindowType windowType = in.enumValue(WINDOW_TYPE, WindowType.valueOf(DEFAULT_WINDOW_TYPE), WindowType.class);
         int windowSize = windowType == WindowType.COUNT
-                ? in.integer(WINDOW_SIZE, DEFAULT_WINDOW_SIZE, 1, MAX_COUNT_WINDOW)
-                : in.integer(WINDOW_SIZE, DEFAULT_WINDOW_SIZE, 1, MAX_TIME_WINDOW_SECONDS);
-        int minimumCalls = in.integer(MINIMUM_CALLS, DEFAULT_MINIMUM_CALLS, 1, Integer.MAX_VALUE);
+                ? in.intValue(WINDOW_SIZE, DEFAULT_WINDOW_SIZE, 1, MAX_COUNT_WINDOW)
+                : in.intValue(WINDOW_SIZE, DEFAULT_WINDOW_SIZE, 1, MAX_TIME_WINDOW_SECONDS);
+        int minimumCalls = in.intValue(MINIMUM_CALLS, DEFAULT_MINIMUM_CALLS, 1, Integer.MAX_VALUE);
         if (windowType == WindowType.COUNT && minimumCalls > windowSize) {
-            throw new InvalidConfigurationException(pid, MINIMUM_CALLS, minimumCalls,
+            throw in.refuse(MINIMUM_CALLS, minimumCalls,
                     "greater than " + WINDOW_SIZE + "=" + windowSize + ": a count window never holds that many calls");
         }
         long resetMs = in.longValue(RESET_TIMEOUT, DEFAULT_RESET_TIMEOUT_MS, 1, MAX_DURATION_MS);
-        int probes = in.integer(PROBES, DEFAULT_PROBES, 1, 10_000);
+        int probes = in.intValue(PROBES, DEFAULT_PROBES, 1, 10_000);
         long maxWaitMs = in.longValue(MAX_WAIT, DEFAULT_MAX_WAIT_MS, 0, MAX_DURATION_MS);
         double backoff = in.doubleValue(BACKOFF, DEFAULT_BACKOFF, 1.0, 100.0);
         long maxOpenMs = in.longValue(MAX_OPEN, DEFAULT_MAX_OPEN_MS, 1, MAX_DURATION_MS);
         if (maxOpenMs < resetMs) {
-            throw new InvalidConfigurationException(pid, MAX_OPEN, maxOpenMs,
+            throw in.refuse(MAX_OPEN, maxOpenMs,
                     "less than " + RESET_TIMEOUT + "=" + resetMs + ": the grown open time cannot be shorter than the first");
         }
         Set<String> record = in.classNames(RECORD, DEFAULT_RECORD);
         Set<String> ignore = in.classNames(IGNORE, DEFAULT_IGNORE);
         for (String name : record) {
             if (ignore.contains(name)) {
-                throw new InvalidConfigurationException(pid, RECORD, name, "also listed in " + IGNORE);
+                throw in.refuse(RECORD, name, "also listed in " + IGNORE);
             }
         }
         if (mode == Mode.NORMAL && consecutive == 0 && failureRate == 0.0 && slowRate == 0.0) {
-            throw new InvalidConfigurationException(pid, CONSECUTIVE, 0, "every trip rule is off ("
+            throw in.refuse(CONSECUTIVE, 0, "every trip rule is off ("
                     + FAILURE_RATE + " and " + SLOW_RATE + " are 0 too), so the breaker could never open;"
                     + " set mode=METRICS_ONLY to measure without tripping");
         }
@@ -176,138 +161,6 @@ public record CircuitBreakerSettings(String operation, Mode mode, int consecutiv
         }
         double grown = resetTimeoutNanos * Math.pow(openBackoffMultiplier, consecutiveTrips - 1);
         return grown >= maxOpenNanos ? maxOpenNanos : (long) grown;
-    }
-
-    /** Reads typed values from ConfigAdmin properties, refusing bad ones with the PID and key. */
-    private static final class ConfigValues {
-        private final String pid;
-        private final Map<String, ?> properties;
-
-        ConfigValues(String pid, Map<String, ?> properties) {
-            this.pid = pid;
-            this.properties = properties;
-        }
-
-        String string(String key, String dflt) {
-            Object v = properties.get(key);
-            if (v == null) {
-                return dflt;
-            }
-            if (v instanceof String[] a && a.length == 1) {
-                return a[0];
-            }
-            if (v instanceof String s) {
-                return s;
-            }
-            throw new InvalidConfigurationException(pid, key, v, "expected a single text value");
-        }
-
-        <E extends Enum<E>> E enumValue(String key, String dflt, Class<E> type) {
-            String text = string(key, dflt).trim();
-            for (E e : type.getEnumConstants()) {
-                if (e.name().equalsIgnoreCase(text.replace('-', '_'))) {
-                    return e;
-                }
-            }
-            StringBuilder allowed = new StringBuilder();
-            for (E e : type.getEnumConstants()) {
-                allowed.append(allowed.length() == 0 ? "" : ", ").append(e.name());
-            }
-            throw new InvalidConfigurationException(pid, key, text, "expected one of " + allowed);
-        }
-
-        int integer(String key, int dflt, int min, int max) {
-            return (int) longValue(key, dflt, min, max);
-        }
-
-        long longValue(String key, long dflt, long min, long max) {
-            Object v = properties.get(key);
-            long value;
-            if (v == null) {
-                value = dflt;
-            } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
-                value = ((Number) v).longValue();
-            } else if (v instanceof String s) {
-                try {
-                    value = Long.parseLong(s.trim());
-                } catch (NumberFormatException e) {
-                    throw new InvalidConfigurationException(pid, key, s, "not a whole number");
-                }
-            } else {
-                throw new InvalidConfigurationException(pid, key, v, "not a whole number");
-            }
-            if (value < min || value > max) {
-                throw new InvalidConfigurationException(pid, key, value,
-                        value < min ? "must be at least " + min : "must be at most " + max);
-            }
-            return value;
-        }
-
-        double percent(String key, double dflt) {
-            return doubleValue(key, dflt, 0.0, 100.0);
-        }
-
-        double doubleValue(String key, double dflt, double min, double max) {
-            Object v = properties.get(key);
-            double value;
-            if (v == null) {
-                value = dflt;
-            } else if (v instanceof Number n) {
-                value = n.doubleValue();
-            } else if (v instanceof String s) {
-                try {
-                    value = Double.parseDouble(s.trim());
-                } catch (NumberFormatException e) {
-                    throw new InvalidConfigurationException(pid, key, s, "not a number");
-                }
-            } else {
-                throw new InvalidConfigurationException(pid, key, v, "not a number");
-            }
-            if (Double.isNaN(value) || Double.isInfinite(value)) {
-                throw new InvalidConfigurationException(pid, key, value, "must be a finite number");
-            }
-            if (value < min || value > max) {
-                throw new InvalidConfigurationException(pid, key, value, "must be between " + min + " and " + max);
-            }
-            return value;
-        }
-
-        /** A list of class names: comma-separated text (FileInstall .cfg), a String[] or a collection. */
-        Set<String> classNames(String key, String dflt) {
-            Object v = properties.get(key);
-            Set<String> names = new LinkedHashSet<>();
-            if (v == null) {
-                v = dflt;
-            }
-            if (v instanceof String s) {
-                for (String part : s.split(",")) {
-                    add(names, key, part);
-                }
-            } else if (v instanceof String[] a) {
-                for (String part : a) {
-                    add(names, key, part);
-                }
-            } else if (v instanceof Collection<?> c) {
-                for (Object part : c) {
-                    add(names, key, String.valueOf(part));
-                }
-            } else {
-                throw new InvalidConfigurationException(pid, key, v, "expected comma-separated class names");
-            }
-            return Set.copyOf(names);
-        }
-
-        private void add(Set<String> names, String key, String part) {
-            String name = part.trim();
-            if (name.isEmpty()) {
-                return;
-            }
-            if (!CLASS_NAME.matcher(name).matches()) {
-                throw new InvalidConfigurationException(pid, key, name,
-                        "not a Java class name (expected e.g. java.io.IOException)");
-            }
-            names.add(name);
-        }
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.dwcp.resilience.circuitbreaker.internal;
 
-import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.Next;
 import io.dwcp.resilience.api.Operations;
@@ -14,35 +13,34 @@ import io.dwcp.resilience.api.event.ResilienceEvents;
 import io.dwcp.resilience.api.metrics.MetricsSnapshot;
 import io.dwcp.resilience.api.metrics.MetricsSource;
 import io.dwcp.resilience.api.state.StateStore;
+import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfiguredComponent;
+import io.dwcp.resilience.kit.PerKey;
+import io.dwcp.resilience.kit.StateCodec;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
-import org.osgi.service.log.Logger;
-import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
@@ -57,23 +55,18 @@ import org.osgi.service.metatype.annotations.Designate;
  * file write or listener ever runs on a caller's thread.
  */
 @Component(configurationPid = CircuitBreakerSettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = { Stage.class, MetricsSource.class, CircuitBreakerControl.class },
-        property = Stage.KIND + "=circuit-breaker")
+        service = {})
 @Designate(ocd = CircuitBreakerConfig.class, factory = true)
-public final class CircuitBreakerStage implements Stage, MetricsSource, CircuitBreakerControl {
+public final class CircuitBreakerStage extends ConfiguredComponent<CircuitBreakerSettings>
+        implements Stage, MetricsSource, CircuitBreakerControl {
 
+    /** The stage kind, and the first part of every state key. */
+    static final String KIND = "circuit-breaker";
     private static final long DRAIN_TIMEOUT_SECONDS = 10;
-
-    @Reference(service = LoggerFactory.class)
-    Logger logger;
 
     /** Mandatory: a breaker whose state could not survive a swap would break the layer's promise. */
     @Reference
     StateStore store;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    volatile EventAdmin eventAdmin;
 
     /** The layer's clock when one is registered (the manager uses the same), else the JVM's. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -98,70 +91,50 @@ public final class CircuitBreakerStage implements Stage, MetricsSource, CircuitB
         }
     };
 
-    private final ConcurrentHashMap<String, BreakerStateMachine> machines = new ConcurrentHashMap<>();
-    /** Records found in the store for a {@code *} breaker, used when an operation first shows up. */
-    private final Map<String, BreakerRecord> stored = new ConcurrentHashMap<>();
-    /** The breaker of a single-operation configuration: the call path's one field read. */
-    private volatile BreakerStateMachine single;
-    private volatile CircuitBreakerSettings settings;
-    private volatile String pid = CircuitBreakerSettings.PID;
+    /** One breaker per operation, restored from the store when the operation first shows up. */
+    private volatile PerKey<BreakerStateMachine> machines;
     private ThreadPoolExecutor dispatcher;
 
-    @Activate
-    void activate(Map<String, Object> properties) {
-        pid = pidOf(properties);
-        CircuitBreakerSettings s;
-        try {
-            s = CircuitBreakerSettings.from(pid, properties);
-        } catch (InvalidConfigurationException e) {
-            refuse(e);
-            throw e;
-        }
+    public CircuitBreakerStage() {
+        super(CircuitBreakerSettings.PID, KIND, Stage.class, MetricsSource.class, CircuitBreakerControl.class);
+    }
+
+    @Override
+    protected CircuitBreakerSettings read(ConfigReader config) {
+        return CircuitBreakerSettings.from(config);
+    }
+
+    @Override
+    protected void start(CircuitBreakerSettings s) {
+        String name = "dwcp-circuit-breaker-events " + pid();
         dispatcher = new ThreadPoolExecutor(0, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "dwcp-circuit-breaker-events " + pid);
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
-        install(s);
-        logger.info("circuit breaker {} active: {}", pid, s);
+        machines = new PerKey<>(s.operation(), op -> newMachine(Operations.validate(op), load(op)));
     }
 
-    @Modified
-    void modified(Map<String, Object> properties) {
-        pid = pidOf(properties);
-        CircuitBreakerSettings next;
-        try {
-            next = CircuitBreakerSettings.from(pid, properties);
-        } catch (InvalidConfigurationException e) {
-            refuse(e);
-            return;
-        }
-        CircuitBreakerSettings previous = settings;
+    @Override
+    protected void apply(CircuitBreakerSettings previous, CircuitBreakerSettings next) {
         if (!next.operation().equals(previous.operation())) {
             // A breaker is its operation's: another operation means other breakers, from the store.
             drain();
-            machines.clear();
-            stored.clear();
-            install(next); // a single operation: single is replaced, never null in between
-            if (Stage.ANY_OPERATION.equals(next.operation())) {
-                single = null;
-            }
+            machines = new PerKey<>(next.operation(), op -> newMachine(Operations.validate(op), load(op)));
         } else {
-            settings = next;
-            for (BreakerStateMachine m : machines.values()) {
+            for (BreakerStateMachine m : machines.all()) {
                 m.reconfigure(next);
             }
         }
-        logger.info("circuit breaker {} reconfigured: {}", pid, next);
     }
 
-    @Deactivate
-    void deactivate() {
+    @Override
+    protected void stop() {
         drain();
         dispatcher.shutdown();
         try {
             if (!dispatcher.awaitTermination(DRAIN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                logger.warn("circuit breaker {}: state saves still pending after {} s at deactivation", pid,
+                logger.warn("circuit breaker {}: state saves still pending after {} s at deactivation", pid(),
                         DRAIN_TIMEOUT_SECONDS);
             }
         } catch (InterruptedException e) {
@@ -169,52 +142,36 @@ public final class CircuitBreakerStage implements Stage, MetricsSource, CircuitB
         }
         // The machines stay: a call that entered through a chain built before this stage left it
         // (the manager swaps chains, calls in flight finish on theirs) is still judged by the last
-        // state, an OPEN breaker still rejects it. Clearing them made such a call fail with a
-        // NullPointerException (MakeBeforeBreakIT, issue 12).
-    }
-
-    private void install(CircuitBreakerSettings s) {
-        settings = s;
-        if (Stage.ANY_OPERATION.equals(s.operation())) {
-            for (String key : store.keys()) {
-                String prefix = BreakerRecord.key("");
-                if (key.startsWith(prefix)) {
-                    load(key.substring(prefix.length())).ifPresent(r -> stored.put(r.operation(), r));
-                }
-            }
-        } else {
-            single = machines.computeIfAbsent(s.operation(), op -> newMachine(op, load(op).orElse(null)));
-        }
+        // state, an OPEN breaker still rejects it (MakeBeforeBreakIT, issue 12).
     }
 
     private BreakerStateMachine newMachine(String operation, BreakerRecord restored) {
-        BreakerStateMachine m = new BreakerStateMachine(operation, settings, clock,
-                (transition, record) -> dispatch(transition, record), restored);
+        BreakerStateMachine m = new BreakerStateMachine(operation, settings(), clock, this::dispatch, restored);
         if (restored != null) {
-            logger.info("circuit breaker {}: restored {} for {}{}", pid, m.state(), operation,
+            logger.info("circuit breaker {}: restored {} for {}{}", pid(), m.state(), operation,
                     m.state() == CircuitBreakerState.OPEN
                             ? " (" + m.metrics().value("openRemainingMillis") / 1000.0 + " s left)" : "");
         }
         return m;
     }
 
-    private Optional<BreakerRecord> load(String operation) {
-        String key = BreakerRecord.key(operation);
+    private BreakerRecord load(String operation) {
+        String key = StateCodec.key(KIND, operation);
         try {
             Optional<byte[]> bytes = store.load(key);
             if (bytes.isEmpty()) {
-                return Optional.empty();
+                return null;
             }
             BreakerRecord r = BreakerRecord.parse(bytes.get());
             if (!r.operation().equals(operation)) {
-                logger.warn("circuit breaker {}: record {} names operation {}; starting CLOSED", pid, key,
+                logger.warn("circuit breaker {}: record {} names operation {}; starting CLOSED", pid(), key,
                         r.operation());
-                return Optional.empty();
+                return null;
             }
-            return Optional.of(r);
+            return r;
         } catch (IOException | IllegalArgumentException e) {
-            logger.warn("circuit breaker {}: cannot restore {} ({}); starting CLOSED", pid, key, e.getMessage());
-            return Optional.empty();
+            logger.warn("circuit breaker {}: cannot restore {} ({}); starting CLOSED", pid(), key, e.getMessage());
+            return null;
         }
     }
 
@@ -222,10 +179,7 @@ public final class CircuitBreakerStage implements Stage, MetricsSource, CircuitB
 
     @Override
     public <T> T execute(Invocation inv, Next<T> next) throws Exception {
-        BreakerStateMachine m = single;
-        if (m == null) {
-            m = machine(inv.operation());
-        }
+        BreakerStateMachine m = machines.get(inv.operation());
         long start = inv.startNanos();
         BreakerState admitted = m.acquire(start);
         T result;
@@ -239,21 +193,14 @@ public final class CircuitBreakerStage implements Stage, MetricsSource, CircuitB
         return result;
     }
 
+    /** The breaker of {@code operation} for the control API, which names operations freely. */
     private BreakerStateMachine machine(String operation) {
-        BreakerStateMachine m = machines.get(operation);
-        if (m != null) {
-            return m;
-        }
-        CircuitBreakerSettings s = settings;
-        if (!Stage.ANY_OPERATION.equals(s.operation())) {
-            if (s.operation().equals(operation)) {
-                return single;
-            }
-            throw new IllegalArgumentException("circuit breaker " + pid + " serves " + s.operation() + ", not "
+        PerKey<BreakerStateMachine> m = machines;
+        if (m.isSingle() && !m.configured().equals(operation)) {
+            throw new IllegalArgumentException("circuit breaker " + pid() + " serves " + m.configured() + ", not "
                     + operation);
         }
-        Operations.validate(operation);
-        return machines.computeIfAbsent(operation, op -> newMachine(op, stored.remove(op)));
+        return m.get(operation);
     }
 
     // ---------------------------------------------------------------- transitions
@@ -270,16 +217,16 @@ public final class CircuitBreakerStage implements Stage, MetricsSource, CircuitB
 
     private void deliver(CircuitBreakerTransition transition, BreakerRecord record) {
         if (transition.manual()) {
-            logger.info("circuit breaker {}: {}", pid, transition);
+            logger.info("circuit breaker {}: {}", pid(), transition);
         } else if (transition.to() == CircuitBreakerState.CLOSED) {
-            logger.info("circuit breaker {}: {}", pid, transition);
+            logger.info("circuit breaker {}: {}", pid(), transition);
         } else {
-            logger.warn("circuit breaker {}: {}", pid, transition);
+            logger.warn("circuit breaker {}: {}", pid(), transition);
         }
         try {
-            store.save(BreakerRecord.key(record.operation()), record.toBytes());
+            store.save(StateCodec.key(KIND, record.operation()), record.toBytes());
         } catch (IOException | RuntimeException e) {
-            logger.error("circuit breaker {}: cannot save state {} of {}: {}", pid, record.state(),
+            logger.error("circuit breaker {}: cannot save state {} of {}: {}", pid(), record.state(),
                     record.operation(), e.toString());
         }
         EventAdmin events = eventAdmin;
@@ -290,7 +237,7 @@ public final class CircuitBreakerStage implements Stage, MetricsSource, CircuitB
             p.put(ResilienceEvents.TO, transition.to().name());
             p.put(ResilienceEvents.REASON, transition.reason());
             p.put(ResilienceEvents.TIMESTAMP, transition.timestampMillis());
-            p.put(ResilienceEvents.PID, pid);
+            p.put(ResilienceEvents.PID, pid());
             p.put("manual", transition.manual());
             if (transition.openUntilMillis() != 0) {
                 p.put("openUntil", transition.openUntilMillis());
@@ -302,7 +249,7 @@ public final class CircuitBreakerStage implements Stage, MetricsSource, CircuitB
                 try {
                     l.getValue().onStateChange(transition);
                 } catch (RuntimeException e) {
-                    logger.error("circuit breaker {}: listener {} failed on {}: {}", pid, l.getValue(), transition,
+                    logger.error("circuit breaker {}: listener {} failed on {}: {}", pid(), l.getValue(), transition,
                             e.toString());
                 }
             }
@@ -340,34 +287,11 @@ public final class CircuitBreakerStage implements Stage, MetricsSource, CircuitB
         }
         try {
             if (!done.await(DRAIN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                logger.warn("circuit breaker {}: transitions still undelivered after {} s", pid, DRAIN_TIMEOUT_SECONDS);
+                logger.warn("circuit breaker {}: transitions still undelivered after {} s", pid(), DRAIN_TIMEOUT_SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private void refuse(InvalidConfigurationException e) {
-        logger.error(e.getMessage());
-        EventAdmin events = eventAdmin;
-        if (events != null) {
-            Map<String, Object> p = new HashMap<>();
-            p.put(ResilienceEvents.PID, e.pid());
-            p.put(ResilienceEvents.KEY, e.key());
-            p.put(ResilienceEvents.REASON, e.getMessage());
-            events.postEvent(new Event(ResilienceEvents.CONFIGURATION_REFUSED, p));
-        }
-    }
-
-    private static String pidOf(Map<String, Object> properties) {
-        Object p = properties.get("service.pid");
-        if (p instanceof String s) {
-            return s;
-        }
-        if (p instanceof String[] a && a.length > 0) {
-            return a[a.length - 1];
-        }
-        return CircuitBreakerSettings.PID;
     }
 
     // ---------------------------------------------------------------- metrics and control
@@ -375,18 +299,20 @@ public final class CircuitBreakerStage implements Stage, MetricsSource, CircuitB
     @Override
     public List<MetricsSnapshot> metrics() {
         List<MetricsSnapshot> all = new ArrayList<>();
-        for (String op : new TreeSet<>(machines.keySet())) {
-            BreakerStateMachine m = machines.get(op);
-            if (m != null) {
-                all.add(m.metrics());
-            }
+        for (BreakerStateMachine m : machines.all()) {
+            all.add(m.metrics());
         }
+        all.sort(Comparator.comparing(MetricsSnapshot::operation));
         return all;
     }
 
     @Override
     public Set<String> operations() {
-        return Set.copyOf(machines.keySet());
+        Set<String> operations = new TreeSet<>();
+        for (BreakerStateMachine m : machines.all()) {
+            operations.add(m.operation());
+        }
+        return operations;
     }
 
     @Override
@@ -409,13 +335,8 @@ public final class CircuitBreakerStage implements Stage, MetricsSource, CircuitB
         machine(operation).reset();
     }
 
-    /** @return the settings in force (for tests and consoles) */
-    CircuitBreakerSettings settings() {
-        return settings;
-    }
-
     @Override
     public String toString() {
-        return "circuit-breaker stage " + pid;
+        return "circuit-breaker stage " + pid();
     }
 }

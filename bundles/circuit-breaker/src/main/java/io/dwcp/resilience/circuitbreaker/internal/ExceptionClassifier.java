@@ -1,11 +1,12 @@
 package io.dwcp.resilience.circuitbreaker.internal;
 
 import io.dwcp.resilience.api.ResilienceException;
+import io.dwcp.resilience.kit.ExceptionNames;
 import java.util.Set;
 
 /**
  * Decides by class name whether a failure counts against the breaker. Names match the failure's
- * class and every superclass, so {@code java.io.IOException} covers its subclasses. Matching by name
+ * class, every superclass and every interface ({@link ExceptionNames}), as in every component. Matching by name
  * rather than by {@code Class} keeps the configuration plain text and free of class loading.
  *
  * <p>Rules, as Resilience4j has them: an ignored class wins; with an empty record list every other
@@ -42,22 +43,13 @@ public record ExceptionClassifier(Set<String> record, Set<String> ignore) {
         if (failure instanceof ResilienceException r && r.isRejection()) {
             return IGNORED;
         }
-        if (!ignore.isEmpty() && matches(failure, ignore)) {
+        if (ExceptionNames.matches(failure, ignore)) {
             return IGNORED;
         }
-        if (record.isEmpty() || matches(failure, record)) {
+        if (record.isEmpty() || ExceptionNames.matches(failure, record)) {
             return FAILURE;
         }
         return SUCCESS;
-    }
-
-    private static boolean matches(Throwable failure, Set<String> names) {
-        for (Class<?> c = failure.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
-            if (names.contains(c.getName())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

@@ -32,19 +32,15 @@ class BreakerRecordTest {
 
     @Test
     void aDamagedRecordIsRefusedWithTheReason() {
+        String envelope = "dwcp-state=1\nkind=circuit-breaker\nversion=1\n";
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> BreakerRecord.parse("format=2\n".getBytes(StandardCharsets.UTF_8))).getMessage()
-                .contains("unsupported"));
+                () -> BreakerRecord.parse("dwcp-state=1\nkind=circuit-breaker\nversion=2\n".getBytes(StandardCharsets.UTF_8)))
+                .getMessage().contains("expected 1"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> BreakerRecord.parse("format=1\noperation=send\nstate=AJAR\n".getBytes(StandardCharsets.UTF_8)))
+                () -> BreakerRecord.parse((envelope + "operation=send\nstate=AJAR\n").getBytes(StandardCharsets.UTF_8)))
                 .getMessage().contains("invalid circuit-breaker record"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> BreakerRecord.parse("format=1\noperation=send\nstate=OPEN\ncause=CALLS\n".getBytes(StandardCharsets.UTF_8)))
+                () -> BreakerRecord.parse((envelope + "operation=send\nstate=OPEN\ncause=CALLS\n").getBytes(StandardCharsets.UTF_8)))
                 .getMessage().contains("missing openUntilMillis"));
-    }
-
-    @Test
-    void theKeyFollowsTheStoreConvention() {
-        assertEquals("circuit-breaker/send", BreakerRecord.key("send"));
     }
 }

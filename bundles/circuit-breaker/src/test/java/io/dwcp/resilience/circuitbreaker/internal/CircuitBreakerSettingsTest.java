@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dwcp.resilience.api.InvalidConfigurationException;
 import java.util.List;
+import io.dwcp.resilience.kit.ConfigReader;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -56,24 +57,24 @@ class CircuitBreakerSettingsTest {
 
     @ParameterizedTest(name = "{0}={1} is refused: {2}")
     @CsvSource(delimiter = '|', value = {
-        "failure.consecutive.threshold | -1     | must be at least 0",
+        "failure.consecutive.threshold | -1     | must be between 0 and",
         "failure.consecutive.threshold | five   | not a whole number",
         "failure.rate.threshold        | NaN    | must be a finite number",
         "failure.rate.threshold        | -5     | must be between 0.0 and 100.0",
         "failure.rate.threshold        | 101    | must be between 0.0 and 100.0",
         "slow.call.rate.threshold      | Infinity | must be a finite number",
-        "slow.call.duration.ms         | 0      | must be at least 1",
-        "window.type                   | RING   | expected one of COUNT, TIME",
-        "window.size                   | 0      | must be at least 1",
-        "window.size                   | 100001 | must be at most 100000",
+        "slow.call.duration.ms         | 0      | must be between 1 and",
+        "window.type                   | RING   | must be one of count, time",
+        "window.size                   | 0      | must be between 1 and",
+        "window.size                   | 100001 | and 100000",
         "window.minimum.calls          | 101    | greater than window.size=100",
-        "reset.timeout.ms              | -60000 | must be at least 1",
-        "half.open.probes              | 0      | must be at least 1",
-        "half.open.max.wait.ms         | -1     | must be at least 0",
+        "reset.timeout.ms              | -60000 | must be between 1 and",
+        "half.open.probes              | 0      | must be between 1 and",
+        "half.open.max.wait.ms         | -1     | must be between 0 and",
         "open.backoff.multiplier       | 0.5    | must be between 1.0 and 100.0",
         "open.max.duration.ms          | 1000   | less than reset.timeout.ms=60000",
-        "mode                          | HALF   | expected one of NORMAL, DISABLED, FORCED_OPEN, METRICS_ONLY",
-        "dwcp.operation                | SEND!  | expected '*' or an operation name",
+        "mode                          | HALF   | must be one of normal, disabled, forced-open, metrics-only",
+        "dwcp.operation                | SEND!  | invalid operation name",
         "record.exceptions             | java.io.IOException;x | not a Java class name",
     })
     void aBadValueIsRefusedNamingPidKeyValueAndReason(String key, String value, String reason) {
@@ -111,6 +112,6 @@ class CircuitBreakerSettingsTest {
 
     @Test
     void anOperationIsOptionalAndDefaultsToAll() {
-        assertEquals("*", CircuitBreakerSettings.from(PID, Map.of()).operation());
+        assertEquals("*", CircuitBreakerSettings.from(new ConfigReader(PID, Map.of())).operation());
     }
 }

@@ -17,10 +17,10 @@ import io.dwcp.resilience.api.circuitbreaker.CircuitBreakerListener;
 import io.dwcp.resilience.api.circuitbreaker.CircuitBreakerTransition;
 import io.dwcp.resilience.api.event.ResilienceEvents;
 import io.dwcp.resilience.api.metrics.MetricsSnapshot;
-import io.dwcp.resilience.circuitbreaker.internal.TestSupport.InMemoryStateStore;
-import io.dwcp.resilience.circuitbreaker.internal.TestSupport.LogLines;
-import io.dwcp.resilience.circuitbreaker.internal.TestSupport.RecordingEventAdmin;
-import io.dwcp.resilience.circuitbreaker.internal.TestSupport.TestInvocation;
+import io.dwcp.resilience.testkit.InMemoryStateStore;
+import io.dwcp.resilience.testkit.RecordingEventAdmin;
+import io.dwcp.resilience.testkit.RecordingLogger;
+import io.dwcp.resilience.testkit.TestInvocation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,7 +40,7 @@ class CircuitBreakerStageTest {
     private ManualTimeSource clock = new ManualTimeSource();
     private final InMemoryStateStore store = new InMemoryStateStore();
     private final RecordingEventAdmin events = new RecordingEventAdmin();
-    private final LogLines log = new LogLines();
+    private final RecordingLogger log = new RecordingLogger();
     private final List<CircuitBreakerStage> active = new ArrayList<>();
 
     @AfterEach
@@ -52,11 +52,10 @@ class CircuitBreakerStageTest {
 
     private CircuitBreakerStage stage(Object... keyValues) {
         CircuitBreakerStage s = new CircuitBreakerStage();
-        s.logger = log.logger();
+        s.setServices(log.logger(), events);
         s.store = store;
-        s.eventAdmin = events;
         s.timeSource = clock;
-        s.activate(config(keyValues));
+        s.activate(null, config(keyValues));
         active.add(s);
         return s;
     }
@@ -101,11 +100,10 @@ class CircuitBreakerStageTest {
         List<CircuitBreakerTransition> syncOnly = new CopyOnWriteArrayList<>();
         s.listeners = List.of(Map.entry(Map.of(), (CircuitBreakerListener) heard::add),
                 Map.entry(Map.of(CircuitBreakerListener.OPERATION, "sync"), (CircuitBreakerListener) syncOnly::add));
-        s.logger = log.logger();
+        s.setServices(log.logger(), events);
         s.store = store;
-        s.eventAdmin = events;
         s.timeSource = clock;
-        s.activate(config("half.open.probes", 1));
+        s.activate(null, config("half.open.probes", 1));
         active.add(s);
 
         assertEquals("ok", call(s, "send", null));
@@ -118,7 +116,7 @@ class CircuitBreakerStageTest {
         assertEquals(List.of("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED"),
                 heard.stream().map(t -> t.from() + "->" + t.to()).toList());
         assertTrue(syncOnly.isEmpty());
-        List<Event> posted = events.topic(ResilienceEvents.CIRCUIT_BREAKER_STATE_CHANGED);
+        List<Event> posted = events.on(ResilienceEvents.CIRCUIT_BREAKER_STATE_CHANGED);
         assertEquals(3, posted.size());
         Event trip = posted.get(0);
         assertEquals("send", trip.getProperty(ResilienceEvents.OPERATION));
@@ -126,10 +124,10 @@ class CircuitBreakerStageTest {
         assertEquals("OPEN", trip.getProperty(ResilienceEvents.TO));
         assertEquals("5 consecutive failures", trip.getProperty(ResilienceEvents.REASON));
         assertEquals(PID, trip.getProperty(ResilienceEvents.PID));
-        String saved = new String(store.records.get("circuit-breaker/send"), StandardCharsets.UTF_8);
+        String saved = new String(store.records().get("circuit-breaker/send"), StandardCharsets.UTF_8);
         assertTrue(saved.contains("state=CLOSED"), saved);
-        assertTrue(log.at("WARN").stream().anyMatch(l -> l.contains("CLOSED -> OPEN (5 consecutive failures)")),
-                log.lines.toString());
+        assertTrue(log.at("warn").stream().anyMatch(l -> l.contains("CLOSED -> OPEN (5 consecutive failures)")),
+                log.lines().toString());
     }
 
     @Test
@@ -172,23 +170,23 @@ class CircuitBreakerStageTest {
         CircuitBreakerStage after = stage();
         assertEquals(OPEN, after.state("send"));
         assertEquals(35_000, after.metrics().get(0).value("openRemainingMillis"));
-        assertTrue(log.at("INFO").stream().anyMatch(l -> l.contains("restored OPEN for send (35.0 s left)")),
-                log.lines.toString());
+        assertTrue(log.at("info").stream().anyMatch(l -> l.contains("restored OPEN for send (35.0 s left)")),
+                log.lines().toString());
     }
 
     @Test
     void aBadValueAtRuntimeIsRefusedLoudlyAndTheOldConfigurationStays() throws Exception {
         CircuitBreakerStage s = stage();
         s.modified(config("failure.rate.threshold", "NaN"));
-        String error = log.at("ERROR").get(0);
+        String error = log.at("error").get(0);
         assertTrue(error.contains(PID) && error.contains("failure.rate.threshold=NaN")
                 && error.contains("must be a finite number"), error);
-        Event refused = events.topic(ResilienceEvents.CONFIGURATION_REFUSED).get(0);
+        Event refused = events.on(ResilienceEvents.CONFIGURATION_REFUSED).get(0);
         assertEquals(PID, refused.getProperty(ResilienceEvents.PID));
         assertEquals("failure.rate.threshold", refused.getProperty(ResilienceEvents.KEY));
 
         s.modified(config("window.minimum.calls", 500, "window.size", 100));
-        assertEquals(2, log.at("ERROR").size());
+        assertEquals(2, log.at("error").size());
         assertEquals(50.0, s.settings().failureRateThreshold());
         fail(s, "send", 4);
         assertEquals(CLOSED, s.state("send"));
@@ -210,12 +208,11 @@ class CircuitBreakerStageTest {
     @Test
     void aBadValueAtActivationStopsTheComponent() {
         CircuitBreakerStage s = new CircuitBreakerStage();
-        s.logger = log.logger();
+        s.setServices(log.logger(), events);
         s.store = store;
-        s.eventAdmin = events;
-        assertThrows(InvalidConfigurationException.class, () -> s.activate(config("half.open.probes", -3)));
-        assertTrue(log.at("ERROR").get(0).contains("half.open.probes=-3"), log.lines.toString());
-        assertEquals(1, events.topic(ResilienceEvents.CONFIGURATION_REFUSED).size());
+        assertThrows(InvalidConfigurationException.class, () -> s.activate(null, config("half.open.probes", -3)));
+        assertTrue(log.at("error").get(0).contains("half.open.probes=-3"), log.lines().toString());
+        assertEquals(1, events.on(ResilienceEvents.CONFIGURATION_REFUSED).size());
     }
 
     @Test
@@ -228,7 +225,7 @@ class CircuitBreakerStageTest {
         List<MetricsSnapshot> m = s.metrics();
         assertEquals(List.of("send", "sync"), m.stream().map(MetricsSnapshot::operation).toList());
         s.drain();
-        assertTrue(store.records.containsKey("circuit-breaker/send"));
+        assertTrue(store.records().containsKey("circuit-breaker/send"));
         deactivate(s, active);
 
         CircuitBreakerStage again = stage("dwcp.operation", "*");
@@ -256,29 +253,29 @@ class CircuitBreakerStageTest {
         after.openFor("send", Duration.ofSeconds(5));
         assertEquals(OPEN, after.state("send"));
         after.drain();
-        List<Event> posted = events.topic(ResilienceEvents.CIRCUIT_BREAKER_STATE_CHANGED);
+        List<Event> posted = events.on(ResilienceEvents.CIRCUIT_BREAKER_STATE_CHANGED);
         assertTrue(posted.stream().allMatch(e -> Boolean.TRUE.equals(e.getProperty("manual"))));
         assertEquals(clock.currentTimeMillis() + 5_000, posted.get(posted.size() - 1).getProperty("openUntil"));
     }
 
     @Test
     void aStoreThatCannotSaveIsLoggedAndTheBreakerGoesOn() throws Exception {
-        store.failSaves = true;
+        store.failWrites(true);
         CircuitBreakerStage s = stage();
         fail(s, "send", 5);
         s.drain();
         assertEquals(OPEN, s.state("send"));
-        assertTrue(log.at("ERROR").stream().anyMatch(l -> l.contains("cannot save state OPEN of send")),
-                log.lines.toString());
+        assertTrue(log.at("error").stream().anyMatch(l -> l.contains("cannot save state OPEN of send")),
+                log.lines().toString());
     }
 
     @Test
     void aDamagedRecordIsReportedAndTheBreakerStartsClosed() throws Exception {
-        store.records.put("circuit-breaker/send", "garbage".getBytes(StandardCharsets.UTF_8));
+        store.records().put("circuit-breaker/send", "garbage".getBytes(StandardCharsets.UTF_8));
         CircuitBreakerStage s = stage();
         assertEquals(CLOSED, s.state("send"));
-        assertTrue(log.at("WARN").stream().anyMatch(l -> l.contains("cannot restore circuit-breaker/send")),
-                log.lines.toString());
+        assertTrue(log.at("warn").stream().anyMatch(l -> l.contains("cannot restore circuit-breaker/send")),
+                log.lines().toString());
     }
 
     @Test

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.dwcp.resilience.api.ManualTimeSource;
 import io.dwcp.resilience.api.Next;
-import io.dwcp.resilience.circuitbreaker.internal.TestSupport.TestInvocation;
+import io.dwcp.resilience.testkit.InMemoryStateStore;
+import io.dwcp.resilience.testkit.RecordingLogger;
+import io.dwcp.resilience.testkit.TestInvocation;
 import java.lang.management.ManagementFactory;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,14 +34,14 @@ class ClosedPathAllocationTest {
         // The clock stays within one second, so the time window's bucket of that second is reused.
         ManualTimeSource clock = new ManualTimeSource();
         CircuitBreakerStage stage = new CircuitBreakerStage();
-        stage.logger = new TestSupport.LogLines().logger();
-        stage.store = new TestSupport.InMemoryStateStore();
+        stage.setServices(new RecordingLogger().logger(), null);
+        stage.store = new InMemoryStateStore();
         stage.timeSource = clock;
         Map<String, Object> config = new HashMap<>();
         config.put("service.pid", TestSupport.PID);
         config.put("dwcp.operation", "send");
         config.put("window.type", windowType);
-        stage.activate(config);
+        stage.activate(null, config);
         try {
             TestInvocation inv = new TestInvocation("send", clock);
             Next<String> next = i -> "ack";

@@ -2,6 +2,7 @@ package io.dwcp.resilience.circuitbreaker.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.dwcp.resilience.kit.ConfigReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ class ShippedDefaultsTest {
         }
         Map<String, Object> values = new HashMap<>();
         p.forEach((k, v) -> values.put((String) k, v));
-        return CircuitBreakerSettings.from(pid, values);
+        return CircuitBreakerSettings.from(new ConfigReader(pid, values));
     }
 
     @ParameterizedTest

@@ -1,6 +1,7 @@
 package io.dwcp.resilience.retry.internal;
 
 import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfiguredComponent;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 record RetrySettings(String operation, int maxRetries, BackoffPreset backoffPreset, long initialDelayNanos,
         long maxDelayNanos, double multiplier, long incrementNanos, Jitter jitter, double jitterFactor,
         ExceptionRules exceptionRules, ResultRules resultRules, String resultPredicate, boolean budgetEnabled,
-        double budgetRatio, double budgetMinRetriesPerSecond, long budgetWindowNanos) {
+        double budgetRatio, double budgetMinRetriesPerSecond, long budgetWindowNanos) implements ConfiguredComponent.Scoped {
 
     static final int DEFAULT_MAX_RETRIES = 3;
     static final String DEFAULT_BACKOFF = "exponential";
@@ -74,22 +75,27 @@ record RetrySettings(String operation, int maxRetries, BackoffPreset backoffPres
      * @throws io.dwcp.resilience.api.InvalidConfigurationException for the first bad value
      */
     static RetrySettings from(String pid, Map<String, ?> properties) {
-        ConfigReader c = new ConfigReader(pid, properties);
+        return from(new ConfigReader(pid, properties));
+    }
+
+    /** @return the settings {@code c} describes; see {@link #from(String, Map)} */
+    static RetrySettings from(ConfigReader c) {
+        String pid = c.pid();
         String operation = c.operation();
         int maxRetries = c.intValue(MAX_RETRIES, DEFAULT_MAX_RETRIES, 0, MAX_MAX_RETRIES);
         BackoffPreset preset = c.enumValue(BACKOFF, BackoffPreset.valueOf(DEFAULT_BACKOFF.toUpperCase(java.util.Locale.ROOT)), BackoffPreset.class);
         long initialMs = c.longValue(INITIAL_DELAY_MS, DEFAULT_INITIAL_DELAY_MS, 0, MAX_DELAY_BOUND_MS);
         long maxMs = c.longValue(MAX_DELAY_MS, Math.max(DEFAULT_MAX_DELAY_MS, initialMs), 0, MAX_DELAY_BOUND_MS);
         if (maxMs < initialMs) {
-            throw c.refuse(MAX_DELAY_MS, properties.get(MAX_DELAY_MS),
+            throw c.refuse(MAX_DELAY_MS, maxMs,
                     "must not be less than " + INITIAL_DELAY_MS + " (" + initialMs + ")");
         }
         double multiplier = c.doubleValue(MULTIPLIER, DEFAULT_MULTIPLIER, 1.0, 100.0);
         long incrementMs = c.longValue(INCREMENT_MS, DEFAULT_INCREMENT_MS, 0, MAX_DELAY_BOUND_MS);
         Jitter jitter = c.enumValue(JITTER, Jitter.valueOf(DEFAULT_JITTER.toUpperCase(java.util.Locale.ROOT)), Jitter.class);
         double jitterFactor = c.doubleValue(JITTER_FACTOR, DEFAULT_JITTER_FACTOR, 0.0, 1.0);
-        List<String> retryExceptions = c.list(RETRY_EXCEPTIONS);
-        List<String> ignoreExceptions = c.list(IGNORE_EXCEPTIONS);
+        List<String> retryExceptions = List.copyOf(c.classNames(RETRY_EXCEPTIONS, ""));
+        List<String> ignoreExceptions = List.copyOf(c.classNames(IGNORE_EXCEPTIONS, ""));
         for (String name : retryExceptions) {
             if (ignoreExceptions.contains(name)) {
                 throw c.refuse(RETRY_EXCEPTIONS, name, "is also listed in " + IGNORE_EXCEPTIONS);

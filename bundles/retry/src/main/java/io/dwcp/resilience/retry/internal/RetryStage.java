@@ -1,30 +1,26 @@
 package io.dwcp.resilience.retry.internal;
 
-import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.Next;
 import io.dwcp.resilience.api.Stage;
 import io.dwcp.resilience.api.event.ResilienceEvents;
 import io.dwcp.resilience.api.metrics.MetricsSnapshot;
 import io.dwcp.resilience.api.metrics.MetricsSource;
+import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfiguredComponent;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
-import org.osgi.service.log.Logger;
-import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
@@ -32,10 +28,9 @@ import org.osgi.service.metatype.annotations.Designate;
  * {@code dwcp.retry~<operation>}. Validates the configuration, runs a {@link Retrier} per
  * operation, posts an event per retry and per give-up, and exposes the counters.
  */
-@Component(configurationPid = RetryStage.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {Stage.class, MetricsSource.class}, property = Stage.KIND + "=" + RetryStage.KIND)
+@Component(configurationPid = RetryStage.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
 @Designate(ocd = RetryConfig.class, factory = true)
-public final class RetryStage implements Stage, MetricsSource, RetryListener {
+public final class RetryStage extends ConfiguredComponent<RetrySettings> implements Stage, MetricsSource, RetryListener {
 
     /** The factory PID. */
     public static final String PID = "dwcp.retry";
@@ -46,16 +41,9 @@ public final class RetryStage implements Stage, MetricsSource, RetryListener {
     /** Topic of the event posted when the stage stops retrying a failed call. */
     public static final String GAVE_UP_TOPIC = ResilienceEvents.TOPIC_ROOT + "/retry/GAVE_UP";
 
-    @Reference(service = LoggerFactory.class)
-    Logger logger;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    volatile EventAdmin eventAdmin;
-
     private final Map<String, Predicate<Object>> predicates = new ConcurrentHashMap<>();
     private final Map<String, Retrier> retriers = new ConcurrentHashMap<>();
     private final Sleeper sleeper;
-    private volatile RetrySettings settings;
     /** The one retrier when the stage serves one operation; {@code null} when it serves all ({@code *}). */
     private volatile Retrier single;
 
@@ -65,38 +53,34 @@ public final class RetryStage implements Stage, MetricsSource, RetryListener {
     }
 
     RetryStage(Sleeper sleeper) {
+        super(PID, KIND, Stage.class, MetricsSource.class);
         this.sleeper = sleeper;
     }
 
-    @Activate
-    void activate(Map<String, Object> properties) {
-        try {
-            apply(RetrySettings.from(pidOf(properties), properties));
-        } catch (InvalidConfigurationException e) {
-            logger.error(e.getMessage());
-            throw e;
-        }
+    @Override
+    protected RetrySettings read(ConfigReader config) {
+        return RetrySettings.from(config);
     }
 
-    @Modified
-    void modified(Map<String, Object> properties) {
-        try {
-            apply(RetrySettings.from(pidOf(properties), properties));
-        } catch (InvalidConfigurationException e) {
-            logger.error(e.getMessage());
-            post(ResilienceEvents.CONFIGURATION_REFUSED, Map.of(ResilienceEvents.PID, e.pid(),
-                    ResilienceEvents.KEY, e.key(), ResilienceEvents.REASON, e.getMessage()));
-        }
+    @Override
+    protected void start(RetrySettings settings) {
+        apply(null, settings);
     }
 
-    @Deactivate
-    void deactivate() {
+    @Override
+    protected void stop() {
         single = null;
         retriers.clear();
     }
 
-    private synchronized void apply(RetrySettings next) {
-        RetrySettings previous = settings;
+    @Override
+    protected String describe(RetrySettings s) {
+        return s.maxRetries() + " retries, " + s.backoff() + ", jitter " + s.jitter() + ", budget "
+                + (s.budgetEnabled() ? s.budgetRatio() : "off");
+    }
+
+    @Override
+    protected synchronized void apply(RetrySettings previous, RetrySettings next) {
         if (previous != null && previous.operation().equals(next.operation())) {
             for (Retrier retrier : retriers.values()) {
                 retrier.reconfigure(next);
@@ -108,21 +92,13 @@ public final class RetryStage implements Stage, MetricsSource, RetryListener {
                 retriers.put(next.operation(), newRetrier(next.operation(), next));
             }
         }
-        settings = next;
         single = ANY_OPERATION.equals(next.operation()) ? null : retriers.get(next.operation());
-        logger.info("retry for {} configured: {} retries, {}, jitter {}, budget {}", next.operation(),
-                next.maxRetries(), next.backoff(), next.jitter(), next.budgetEnabled() ? next.budgetRatio() : "off");
     }
 
     private Retrier newRetrier(String operation, RetrySettings s) {
         Retrier retrier = new Retrier(operation, s, sleeper, Retrier.THREAD_LOCAL_RANDOM, this);
         retrier.setResultPredicate(predicates.get(s.resultPredicate()));
         return retrier;
-    }
-
-    private static String pidOf(Map<String, Object> properties) {
-        Object pid = properties.get("service.pid");
-        return pid == null ? PID : pid.toString();
     }
 
     @Override
@@ -140,7 +116,7 @@ public final class RetryStage implements Stage, MetricsSource, RetryListener {
             return retrier;
         }
         synchronized (this) {
-            return retriers.computeIfAbsent(operation, op -> newRetrier(op, settings));
+            return retriers.computeIfAbsent(operation, op -> newRetrier(op, settings()));
         }
     }
 
@@ -160,7 +136,7 @@ public final class RetryStage implements Stage, MetricsSource, RetryListener {
     }
 
     private void refreshPredicates() {
-        RetrySettings s = settings;
+        RetrySettings s = settings();
         if (s == null) {
             return;
         }
@@ -222,17 +198,11 @@ public final class RetryStage implements Stage, MetricsSource, RetryListener {
 
     @Override
     public void onPredicateFailure(String operation, RuntimeException failure) {
-        logger.warn("result predicate '{}' of {} threw; the result was kept", settings.resultPredicate(), operation, failure);
+        logger.warn("result predicate '{}' of {} threw; the result was kept", settings().resultPredicate(), operation, failure);
     }
 
     private static String describe(Throwable failure) {
         return failure == null ? "result" : failure.getClass().getName();
     }
 
-    private void post(String topic, Map<String, Object> properties) {
-        EventAdmin events = eventAdmin;
-        if (events != null) {
-            events.postEvent(new Event(topic, properties));
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.dwcp.resilience.retry.internal;
 
+import io.dwcp.resilience.testkit.RecordingEventAdmin;
 import io.dwcp.resilience.testkit.TestInvocation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,7 +21,6 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.service.event.Event;
-import org.osgi.service.event.EventAdmin;
 import org.osgi.service.log.Logger;
 
 class RetryStageTest {
@@ -28,30 +28,19 @@ class RetryStageTest {
     private final ManualTimeSource clock = new ManualTimeSource();
     private final ManualSleeper sleeper = new ManualSleeper(clock);
     private final List<String> errors = new ArrayList<>();
-    private final List<Event> events = new ArrayList<>();
+    private final RecordingEventAdmin events = new RecordingEventAdmin();
     private RetryStage stage;
 
     @BeforeEach
     void setUp() {
         stage = new RetryStage(sleeper);
-        stage.logger = (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
+        stage.setServices((Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("error")) {
                         errors.add(String.valueOf(args[0]));
                     }
                     return method.getReturnType() == boolean.class ? Boolean.FALSE : null;
-                });
-        stage.eventAdmin = new EventAdmin() {
-            @Override
-            public void postEvent(Event event) {
-                events.add(event);
-            }
-
-            @Override
-            public void sendEvent(Event event) {
-                events.add(event);
-            }
-        };
+                }), events);
     }
 
     private static Map<String, Object> config(String operation, String... keyValues) {
@@ -76,7 +65,7 @@ class RetryStageTest {
 
     @Test
     void anInvalidConfigurationStopsActivationWithALogLineNamingPidKeyAndReason() {
-        assertThrows(InvalidConfigurationException.class, () -> stage.activate(config("send", "max.retries", "-1")));
+        assertThrows(InvalidConfigurationException.class, () -> stage.activate(null, config("send", "max.retries", "-1")));
         assertEquals(1, errors.size());
         assertTrue(errors.get(0).contains("dwcp.retry~send") && errors.get(0).contains("max.retries=-1")
                 && errors.get(0).contains("must be between"), errors.get(0));
@@ -84,7 +73,7 @@ class RetryStageTest {
 
     @Test
     void aLiveChangeAppliesToTheNextCall() {
-        stage.activate(config("send", "max.retries", "1"));
+        stage.activate(null, config("send", "max.retries", "1"));
         assertEquals(2, attemptsOfAlwaysFailingCall("send"));
 
         stage.modified(config("send", "max.retries", "4"));
@@ -93,14 +82,14 @@ class RetryStageTest {
 
     @Test
     void aRefusedChangeKeepsThePreviousSettingsLogsAndPostsAnEvent() {
-        stage.activate(config("send", "max.retries", "2"));
+        stage.activate(null, config("send", "max.retries", "2"));
 
         stage.modified(config("send", "max.retries", "2", "multiplier", "NaN"));
 
         assertEquals(3, attemptsOfAlwaysFailingCall("send"));
         assertEquals(1, errors.size());
         assertTrue(errors.get(0).contains("multiplier=NaN"), errors.get(0));
-        Event refused = events.stream().filter(e -> e.getTopic().equals(ResilienceEvents.CONFIGURATION_REFUSED))
+        Event refused = events.events().stream().filter(e -> e.getTopic().equals(ResilienceEvents.CONFIGURATION_REFUSED))
                 .findFirst().orElseThrow();
         assertEquals("dwcp.retry~send", refused.getProperty(ResilienceEvents.PID));
         assertEquals("multiplier", refused.getProperty(ResilienceEvents.KEY));
@@ -108,11 +97,11 @@ class RetryStageTest {
 
     @Test
     void eachRetryAndTheGiveUpArePostedAsEvents() {
-        stage.activate(config("send", "max.retries", "2"));
+        stage.activate(null, config("send", "max.retries", "2"));
         attemptsOfAlwaysFailingCall("send");
 
         List<Object> attempts = new ArrayList<>();
-        for (Event e : events) {
+        for (Event e : events.events()) {
             if (e.getTopic().equals(ResilienceEvents.RETRY_ATTEMPT)) {
                 attempts.add(e.getProperty(ResilienceEvents.ATTEMPT));
                 assertEquals("send", e.getProperty(ResilienceEvents.OPERATION));
@@ -120,14 +109,14 @@ class RetryStageTest {
             }
         }
         assertEquals(List.of(2, 3), attempts);
-        Event gaveUp = events.get(events.size() - 1);
+        Event gaveUp = events.events().get(events.events().size() - 1);
         assertEquals(RetryStage.GAVE_UP_TOPIC, gaveUp.getTopic());
         assertEquals("exhausted", gaveUp.getProperty(ResilienceEvents.REASON));
     }
 
     @Test
     void aStageForAllOperationsKeepsSeparateStateAndMetricsPerOperation() throws Exception {
-        stage.activate(config("*", "max.retries", "1"));
+        stage.activate(null, config("*", "max.retries", "1"));
         attemptsOfAlwaysFailingCall("send");
         stage.execute(new TestInvocation("sync", clock), inv -> "ok");
 
@@ -144,7 +133,7 @@ class RetryStageTest {
 
     @Test
     void aNamedResultPredicateServiceIsUsedWhileItIsRegistered() throws Exception {
-        stage.activate(config("send", "result.predicate", "busy"));
+        stage.activate(null, config("send", "result.predicate", "busy"));
         Predicate<Object> busy = "BUSY"::equals;
         stage.bindPredicate(busy, Map.of(RetryStage.PREDICATE_NAME, "busy"));
         AtomicInteger calls = new AtomicInteger();
@@ -166,7 +155,7 @@ class RetryStageTest {
 
     @Test
     void theSuccessPathAllocatesNothing() throws Exception {
-        stage.activate(config("send"));
+        stage.activate(null, config("send"));
         TestInvocation inv = new TestInvocation("send", clock);
         io.dwcp.resilience.api.Next<String> next = i -> "ok";
         com.sun.management.ThreadMXBean threads =

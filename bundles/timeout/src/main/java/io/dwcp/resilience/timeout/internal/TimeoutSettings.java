@@ -1,6 +1,7 @@
 package io.dwcp.resilience.timeout.internal;
 
 import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfiguredComponent;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 record TimeoutSettings(String operation, TimeoutMode mode, long timeoutNanos, long minTimeoutNanos,
         long maxTimeoutNanos, double successFactor, double failureFactor, double latencyMultiplier,
         LatencyBasis latencyBasis, double percentile, long percentileWindowNanos, GrowOn growOn, boolean forced,
-        int forcedMaxThreads, boolean failLateResults) {
+        int forcedMaxThreads, boolean failLateResults) implements ConfiguredComponent.Scoped {
 
     static final String DEFAULT_MODE = "fixed";
     static final long DEFAULT_TIMEOUT_MS = 30_000;
@@ -70,18 +71,22 @@ record TimeoutSettings(String operation, TimeoutMode mode, long timeoutNanos, lo
      * @throws io.dwcp.resilience.api.InvalidConfigurationException for the first bad value
      */
     static TimeoutSettings from(String pid, Map<String, ?> properties) {
-        ConfigReader c = new ConfigReader(pid, properties);
+        return from(new ConfigReader(pid, properties));
+    }
+
+    /** @return the settings {@code c} describes; see {@link #from(String, Map)} */
+    static TimeoutSettings from(ConfigReader c) {
         String operation = c.operation();
         TimeoutMode mode = c.enumValue(MODE, TimeoutMode.valueOf(DEFAULT_MODE.toUpperCase(Locale.ROOT)), TimeoutMode.class);
         long timeoutMs = c.longValue(TIMEOUT_MS, DEFAULT_TIMEOUT_MS, 1, LIMIT_MS);
         long minMs = c.longValue(MIN_TIMEOUT_MS, DEFAULT_MIN_TIMEOUT_MS, 1, LIMIT_MS);
         long maxMs = c.longValue(MAX_TIMEOUT_MS, DEFAULT_MAX_TIMEOUT_MS, 1, LIMIT_MS);
         if (minMs > maxMs) {
-            throw c.refuse(MIN_TIMEOUT_MS, properties.get(MIN_TIMEOUT_MS),
+            throw c.refuse(MIN_TIMEOUT_MS, minMs,
                     "must not be greater than " + MAX_TIMEOUT_MS + " (" + maxMs + ")");
         }
         if (mode == TimeoutMode.ADAPTIVE && (timeoutMs < minMs || timeoutMs > maxMs)) {
-            throw c.refuse(TIMEOUT_MS, properties.get(TIMEOUT_MS) == null ? timeoutMs : properties.get(TIMEOUT_MS),
+            throw c.refuse(TIMEOUT_MS, timeoutMs,
                     "the adaptive timeout starts within [" + minMs + ", " + maxMs + "] ms");
         }
         double successFactor = c.doubleValue(SUCCESS_FACTOR, DEFAULT_SUCCESS_FACTOR, 0.01, 1.0);

@@ -1,13 +1,14 @@
 package io.dwcp.resilience.timeout.internal;
 
-import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.Next;
 import io.dwcp.resilience.api.Stage;
 import io.dwcp.resilience.api.TimeSource;
-import io.dwcp.resilience.api.event.ResilienceEvents;
 import io.dwcp.resilience.api.metrics.MetricsSnapshot;
+import io.dwcp.resilience.api.event.ResilienceEvents;
 import io.dwcp.resilience.api.metrics.MetricsSource;
+import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfiguredComponent;
 import io.dwcp.resilience.api.state.StateStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,19 +18,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
-import org.osgi.service.log.Logger;
-import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
@@ -39,10 +35,10 @@ import org.osgi.service.metatype.annotations.Designate;
  * adaptive timeout moves notably, and keeps adaptive timeouts in the {@link StateStore} across
  * swaps and restarts.
  */
-@Component(configurationPid = TimeoutStage.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {Stage.class, MetricsSource.class}, property = Stage.KIND + "=" + TimeoutStage.KIND)
+@Component(configurationPid = TimeoutStage.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
 @Designate(ocd = TimeoutConfig.class, factory = true)
-public final class TimeoutStage implements Stage, MetricsSource, TimeoutListener {
+public final class TimeoutStage extends ConfiguredComponent<TimeoutSettings>
+        implements Stage, MetricsSource, TimeoutListener {
 
     /** The factory PID. */
     public static final String PID = "dwcp.timeout";
@@ -50,12 +46,6 @@ public final class TimeoutStage implements Stage, MetricsSource, TimeoutListener
     public static final String KIND = "timeout";
     /** State record format: {@code 1:<adaptive timeout in ns>}. */
     private static final String STATE_VERSION = "1:";
-
-    @Reference(service = LoggerFactory.class)
-    Logger logger;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    volatile EventAdmin eventAdmin;
 
     volatile StateStore stateStore;
 
@@ -67,7 +57,7 @@ public final class TimeoutStage implements Stage, MetricsSource, TimeoutListener
             policyOption = ReferencePolicyOption.GREEDY)
     void bindStateStore(StateStore store) {
         stateStore = store;
-        if (settings == null) {
+        if (settings() == null) {
             return; // activation restores
         }
         for (TimeoutController c : controllers.values()) {
@@ -87,7 +77,6 @@ public final class TimeoutStage implements Stage, MetricsSource, TimeoutListener
 
     private final TimeSource clock;
     private final Map<String, TimeoutController> controllers = new ConcurrentHashMap<>();
-    private volatile TimeoutSettings settings;
     /** The one controller when the stage serves one operation; {@code null} when it serves all. */
     private volatile TimeoutController single;
     private volatile ForcedRunner runner;
@@ -99,36 +88,23 @@ public final class TimeoutStage implements Stage, MetricsSource, TimeoutListener
 
     /** @param clock the clock for work outside a call (starting the percentile window) */
     TimeoutStage(TimeSource clock) {
+        super(PID, KIND, Stage.class, MetricsSource.class);
         this.clock = clock;
     }
 
-    @Activate
-    void activate(Map<String, Object> properties) {
-        try {
-            apply(TimeoutSettings.from(pidOf(properties), properties));
-        } catch (InvalidConfigurationException e) {
-            logger.error(e.getMessage());
-            throw e;
-        }
+    @Override
+    protected TimeoutSettings read(ConfigReader config) {
+        return TimeoutSettings.from(config);
+    }
+
+    @Override
+    protected void start(TimeoutSettings settings) {
+        apply(null, settings);
         restoreState();
     }
 
-    @Modified
-    void modified(Map<String, Object> properties) {
-        try {
-            apply(TimeoutSettings.from(pidOf(properties), properties));
-        } catch (InvalidConfigurationException e) {
-            logger.error(e.getMessage());
-            EventAdmin events = eventAdmin;
-            if (events != null) {
-                events.postEvent(new Event(ResilienceEvents.CONFIGURATION_REFUSED, Map.of(ResilienceEvents.PID, e.pid(),
-                        ResilienceEvents.KEY, e.key(), ResilienceEvents.REASON, e.getMessage())));
-            }
-        }
-    }
-
-    @Deactivate
-    synchronized void deactivate() {
+    @Override
+    protected synchronized void stop() {
         saveState();
         ForcedRunner r = runner;
         runner = null;
@@ -139,8 +115,13 @@ public final class TimeoutStage implements Stage, MetricsSource, TimeoutListener
         controllers.clear();
     }
 
-    private synchronized void apply(TimeoutSettings next) {
-        TimeoutSettings previous = settings;
+    @Override
+    protected String describe(TimeoutSettings s) {
+        return s.mode() + " " + s.timeoutNanos() / 1_000_000 + " ms" + (s.forced() ? ", forced" : "");
+    }
+
+    @Override
+    protected synchronized void apply(TimeoutSettings previous, TimeoutSettings next) {
         boolean sameScope = previous != null && previous.operation().equals(next.operation());
         Map<String, TimeoutController> old = new LinkedHashMap<>(controllers);
         controllers.clear();
@@ -152,20 +133,17 @@ public final class TimeoutStage implements Stage, MetricsSource, TimeoutListener
             controllers.put(next.operation(), newController(next.operation(), next));
         }
         ForcedRunner oldRunner = runner;
-        if (next.forced() && (oldRunner == null || previous.forcedMaxThreads() != next.forcedMaxThreads())) {
+        if (next.forced() && (oldRunner == null || previous == null || previous.forcedMaxThreads() != next.forcedMaxThreads())) {
             runner = new ForcedRunner("dwcp-timeout-" + next.operation().replace("*", "all"), next.forcedMaxThreads());
         } else if (!next.forced()) {
             runner = null;
         }
-        settings = next;
         single = ANY_OPERATION.equals(next.operation()) ? null : controllers.get(next.operation());
         if (oldRunner != null && oldRunner != runner) {
             // Calls in flight on the old runner are interrupted: they belong to a configuration
             // that is no longer in force, and their threads must not outlive it.
             oldRunner.close();
         }
-        logger.info("timeout for {} configured: {} {} ms{}", next.operation(), next.mode(),
-                next.timeoutNanos() / 1_000_000, next.forced() ? ", forced" : "");
     }
 
     private TimeoutController newController(String operation, TimeoutSettings s) {
@@ -178,11 +156,6 @@ public final class TimeoutStage implements Stage, MetricsSource, TimeoutListener
             c.adaptive().restore(previous.adaptive().currentNanos());
         }
         return c;
-    }
-
-    private static String pidOf(Map<String, Object> properties) {
-        Object pid = properties.get("service.pid");
-        return pid == null ? PID : pid.toString();
     }
 
     @Override
@@ -202,7 +175,7 @@ public final class TimeoutStage implements Stage, MetricsSource, TimeoutListener
         }
         synchronized (this) {
             return controllers.computeIfAbsent(operation, op -> {
-                TimeoutController c = newController(op, settings);
+                TimeoutController c = newController(op, settings());
                 restore(c);
                 return c;
             });

@@ -1,5 +1,6 @@
 package io.dwcp.resilience.timeout.internal;
 
+import io.dwcp.resilience.testkit.RecordingEventAdmin;
 import io.dwcp.resilience.testkit.TestInvocation;
 import io.dwcp.resilience.testkit.InMemoryStateStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,7 +23,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.service.event.Event;
-import org.osgi.service.event.EventAdmin;
 import org.osgi.service.log.Logger;
 
 class TimeoutStageTest {
@@ -31,7 +31,7 @@ class TimeoutStageTest {
 
     private final ManualTimeSource clock = new ManualTimeSource();
     private final List<String> errors = new ArrayList<>();
-    private final List<Event> events = new ArrayList<>();
+    private final RecordingEventAdmin events = new RecordingEventAdmin();
     private final InMemoryStateStore store = new InMemoryStateStore();
     private final List<TimeoutStage> stages = new ArrayList<>();
 
@@ -44,24 +44,13 @@ class TimeoutStageTest {
 
     private TimeoutStage newStage() {
         TimeoutStage stage = new TimeoutStage(clock);
-        stage.logger = (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
+        stage.setServices((Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("error")) {
                         errors.add(String.valueOf(args[0]));
                     }
                     return method.getReturnType() == boolean.class ? Boolean.FALSE : null;
-                });
-        stage.eventAdmin = new EventAdmin() {
-            @Override
-            public void postEvent(Event event) {
-                events.add(event);
-            }
-
-            @Override
-            public void sendEvent(Event event) {
-                events.add(event);
-            }
-        };
+                }), events);
         stage.stateStore = store;
         stages.add(stage);
         return stage;
@@ -90,7 +79,7 @@ class TimeoutStageTest {
     void anInvalidConfigurationStopsActivationWithALogLine() {
         TimeoutStage stage = newStage();
         assertThrows(InvalidConfigurationException.class,
-                () -> stage.activate(config("send", "min.timeout.ms", "900", "max.timeout.ms", "100")));
+                () -> stage.activate(null, config("send", "min.timeout.ms", "900", "max.timeout.ms", "100")));
         assertTrue(errors.get(0).contains("dwcp.timeout~send") && errors.get(0).contains("min.timeout.ms=900")
                 && errors.get(0).contains("must not be greater than max.timeout.ms"), errors.get(0));
     }
@@ -98,7 +87,7 @@ class TimeoutStageTest {
     @Test
     void aLiveChangeAppliesAndARefusedOneKeepsThePreviousTimeout() throws Exception {
         TimeoutStage stage = newStage();
-        stage.activate(config("send", "timeout.ms", "500"));
+        stage.activate(null, config("send", "timeout.ms", "500"));
         assertEquals(500 * MS, timeoutSeenBy(stage, "send"));
 
         stage.modified(config("send", "timeout.ms", "800"));
@@ -107,7 +96,7 @@ class TimeoutStageTest {
         stage.modified(config("send", "timeout.ms", "-3"));
         assertEquals(800 * MS, timeoutSeenBy(stage, "send"));
         assertTrue(errors.get(0).contains("timeout.ms=-3"), errors.get(0));
-        Event refused = events.get(events.size() - 1);
+        Event refused = events.events().get(events.events().size() - 1);
         assertEquals(ResilienceEvents.CONFIGURATION_REFUSED, refused.getTopic());
         assertEquals("timeout.ms", refused.getProperty(ResilienceEvents.KEY));
     }
@@ -115,7 +104,7 @@ class TimeoutStageTest {
     @Test
     void theForcedModesExecutorExistsOnlyWhileTheModeIsOnAndIsShutDownOnDeactivate() {
         TimeoutStage stage = newStage();
-        stage.activate(config("send", "forced", "true"));
+        stage.activate(null, config("send", "forced", "true"));
         ForcedRunner first = stage.runner();
         assertNotNull(first);
 
@@ -132,7 +121,7 @@ class TimeoutStageTest {
     @Test
     void anAdaptiveTimeoutSurvivesASwapToAnotherProvider() throws Exception {
         TimeoutStage old = newStage();
-        old.activate(config("send", "mode", "adaptive", "timeout.ms", "1000"));
+        old.activate(null, config("send", "mode", "adaptive", "timeout.ms", "1000"));
         for (int i = 0; i < 10; i++) {
             timeoutSeenBy(old, "send");
         }
@@ -142,7 +131,7 @@ class TimeoutStageTest {
         assertEquals("1:" + adapted, new String(store.records().get("timeout/send"), StandardCharsets.UTF_8));
 
         TimeoutStage replacement = newStage();
-        replacement.activate(config("send", "mode", "adaptive", "timeout.ms", "1000"));
+        replacement.activate(null, config("send", "mode", "adaptive", "timeout.ms", "1000"));
         assertEquals(adapted, replacement.controller("send").currentTimeoutNanos());
         assertEquals(adapted, timeoutSeenBy(replacement, "send"));
     }
@@ -153,7 +142,7 @@ class TimeoutStageTest {
         store.records().put("timeout/sync", "1:777000000".getBytes(StandardCharsets.UTF_8));
         TimeoutStage stage = newStage();
         stage.stateStore = null; // the state bundle starts last
-        stage.activate(config("*", "mode", "adaptive", "timeout.ms", "1000"));
+        stage.activate(null, config("*", "mode", "adaptive", "timeout.ms", "1000"));
         stage.controllerFor("send");
         timeoutSeenBy(stage, "sync"); // sync has learnt: 950 ms
         assertEquals(1_000 * MS, stage.controller("send").currentTimeoutNanos());
@@ -167,14 +156,14 @@ class TimeoutStageTest {
     void aCorruptStateRecordIsIgnored() {
         store.records().put("timeout/send", "garbage".getBytes(StandardCharsets.UTF_8));
         TimeoutStage stage = newStage();
-        stage.activate(config("send", "mode", "adaptive", "timeout.ms", "1000"));
+        stage.activate(null, config("send", "mode", "adaptive", "timeout.ms", "1000"));
         assertEquals(1_000 * MS, stage.controller("send").currentTimeoutNanos());
     }
 
     @Test
     void aReconfigurationThatKeepsTheAdaptiveSetupKeepsTheAdaptedValue() throws Exception {
         TimeoutStage stage = newStage();
-        stage.activate(config("send", "mode", "adaptive", "timeout.ms", "1000"));
+        stage.activate(null, config("send", "mode", "adaptive", "timeout.ms", "1000"));
         timeoutSeenBy(stage, "send");
         stage.modified(config("send", "mode", "adaptive", "timeout.ms", "1000", "failure.factor", "1.5"));
         assertEquals(950 * MS, stage.controller("send").currentTimeoutNanos());
@@ -186,7 +175,7 @@ class TimeoutStageTest {
     void aStageForAllOperationsAdaptsEachOperationSeparately() throws Exception {
         store.records().put("timeout/sync", "1:777000000".getBytes(StandardCharsets.UTF_8));
         TimeoutStage stage = newStage();
-        stage.activate(config("*", "mode", "adaptive", "timeout.ms", "1000"));
+        stage.activate(null, config("*", "mode", "adaptive", "timeout.ms", "1000"));
         timeoutSeenBy(stage, "send");
         assertEquals(777 * MS, timeoutSeenBy(stage, "sync"), "restored when the operation is first seen");
 
@@ -203,11 +192,11 @@ class TimeoutStageTest {
     @Test
     void aNotableChangeIsPostedAsAnEvent() throws Exception {
         TimeoutStage stage = newStage();
-        stage.activate(config("send", "mode", "adaptive", "timeout.ms", "1000"));
+        stage.activate(null, config("send", "mode", "adaptive", "timeout.ms", "1000"));
         for (int i = 0; i < 3; i++) {
             timeoutSeenBy(stage, "send");
         }
-        Event changed = events.stream().filter(e -> e.getTopic().equals(ResilienceEvents.TIMEOUT_CHANGED)).findFirst()
+        Event changed = events.events().stream().filter(e -> e.getTopic().equals(ResilienceEvents.TIMEOUT_CHANGED)).findFirst()
                 .orElseThrow();
         assertEquals("send", changed.getProperty(ResilienceEvents.OPERATION));
         assertEquals(1_000L, changed.getProperty(ResilienceEvents.FROM));
@@ -222,7 +211,7 @@ class TimeoutStageTest {
         io.dwcp.resilience.api.Next<String> next = i -> "ok";
         for (String mode : new String[] {"fixed", "adaptive"}) {
             TimeoutStage stage = newStage();
-            stage.activate(config("send", "mode", mode, "timeout.ms", "1000", "latency.basis", "percentile"));
+            stage.activate(null, config("send", "mode", mode, "timeout.ms", "1000", "latency.basis", "percentile"));
             TestInvocation inv = new TestInvocation("send", clock);
             for (int i = 0; i < 20_000; i++) {
                 stage.execute(inv, next);
