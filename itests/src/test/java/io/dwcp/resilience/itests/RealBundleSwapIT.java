@@ -101,6 +101,14 @@ public class RealBundleSwapIT extends DwcpTestSupport {
                 "(service.factoryPid=dwcp.loadshed)")) {
             c.delete();
         }
+        // The first calls in a fresh container are slow (classes loading): a latency budget then reads
+        // "1 slow of 1, 0 allowed", is exhausted, and degradation holds DEGRADED for its 60 s recovery
+        // hold, longer than this test may wait for NORMAL. Budgets and degradation are tested in SloIT
+        // and HealthDegradationIT; here an exhausted budget must not move the level the swaps start from.
+        org.osgi.service.cm.Configuration degradation = configurationAdmin.getConfiguration("dwcp.degradation", "?");
+        java.util.Dictionary<String, Object> levels = degradation.getProperties();
+        levels.put("budget.exhausted.level", "NORMAL");
+        degradation.update(levels);
         Map<String, List<StageKind>> chains = awaitWholeChains(null);
         Set<String> records = stateKeys();
 
