@@ -97,7 +97,10 @@ class TlsTest {
         TestNodes.await(() -> refused(b, "tls") >= 1, "b refuses c's handshake");
         TransportException e = assertThrows(TransportException.class,
                 () -> c.send("b", c.nextMessageId(), new byte[] {1}, TestNodes.in(500)));
-        assertEquals(TransportException.Kind.NOT_CONNECTED, e.kind());
+        // NOT_CONNECTED, or TIMEOUT when the send meets c in the middle of a reconnect attempt that the
+        // handshake then refuses again: either way the send fails visibly and nothing is delivered
+        assertTrue(e.kind() == TransportException.Kind.NOT_CONNECTED || e.kind() == TransportException.Kind.TIMEOUT,
+                "the send fails for want of a connection: " + e);
         assertTrue(status(c, "b").streamsUp() == 0);
         assertFalse(b.receive(TestNodes.in(50)).isPresent(), "nothing from c was delivered");
         // and b, connecting to c, does not trust c's server certificate either
