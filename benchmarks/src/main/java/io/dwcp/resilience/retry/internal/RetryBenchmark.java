@@ -53,11 +53,11 @@ public class RetryBenchmark {
     @Setup
     public void setUp() {
         stage = new RetryStage();
-        stage.logger = BenchInvocation.quietLogger();
+        stage.setServices(BenchInvocation.quietLogger(), null);
         Map<String, Object> config = new HashMap<>();
         config.put("service.pid", "dwcp.retry~send");
         config.put("dwcp.operation", "send");
-        stage.activate(config);
+        stage.activate(null, config);
         // The manager reads the clock on entry and hands the reading over; the stage reads none.
         inv = new BenchInvocation("send", TimeSource.SYSTEM, System.nanoTime());
 

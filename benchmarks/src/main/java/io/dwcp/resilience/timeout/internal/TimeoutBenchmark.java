@@ -69,14 +69,14 @@ public class TimeoutBenchmark {
 
     private static TimeoutStage stage(String... keyValues) {
         TimeoutStage stage = new TimeoutStage();
-        stage.logger = BenchInvocation.quietLogger();
+        stage.setServices(BenchInvocation.quietLogger(), null);
         Map<String, Object> config = new HashMap<>();
         config.put("service.pid", "dwcp.timeout~send");
         config.put("dwcp.operation", "send");
         for (int i = 0; i < keyValues.length; i += 2) {
             config.put(keyValues[i], keyValues[i + 1]);
         }
-        stage.activate(config);
+        stage.activate(null, config);
         return stage;
     }
 
