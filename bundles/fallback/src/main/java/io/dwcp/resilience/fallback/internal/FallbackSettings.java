@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * @param position      the slot
  */
 record FallbackSettings(String operation, List<Way> use, Set<String> on, List<String> peers, long maxAgeNanos,
-        int maxPeers, StaticType staticType, String staticValue, StagePosition position) {
+        int maxPeers, StaticType staticType, String staticValue, StagePosition position) implements io.dwcp.resilience.kit.ConfiguredComponent.Scoped {
 
     static final long DEFAULT_MAX_AGE_MS = 60_000;
     static final int DEFAULT_MAX_PEERS = 64;

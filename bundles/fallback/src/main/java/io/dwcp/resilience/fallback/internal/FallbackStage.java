@@ -50,7 +50,7 @@ public final class FallbackStage extends ConfiguredComponent<FallbackSettings> i
     }
 
     public FallbackStage() {
-        super(PID);
+        super(PID, KIND, Stage.class, MetricsSource.class);
     }
 
     @Override
@@ -71,23 +71,8 @@ public final class FallbackStage extends ConfiguredComponent<FallbackSettings> i
     }
 
     @Override
-    protected String stageKind() {
-        return KIND;
-    }
-
-    @Override
     protected String stagePosition() {
         return settings().position().toString();
-    }
-
-    @Override
-    protected String operationOf(FallbackSettings settings) {
-        return settings.operation();
-    }
-
-    @Override
-    protected Class<?>[] stageServices() {
-        return new Class<?>[] {Stage.class, MetricsSource.class};
     }
 
     @Override

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 record HedgeSettings(String operation, double percentile, long windowNanos, int minSamples, long initialDelayNanos,
         long minDelayNanos, long maxDelayNanos, double budgetPercent, int budgetBurst, int maxThreads,
-        StagePosition position) {
+        StagePosition position) implements io.dwcp.resilience.kit.ConfiguredComponent.Scoped {
 
     static final String DEFAULT_POSITION = "after:retry";
 

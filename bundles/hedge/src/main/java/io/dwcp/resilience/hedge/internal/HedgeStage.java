@@ -49,7 +49,7 @@ public final class HedgeStage extends ConfiguredComponent<HedgeSettings> impleme
 
     /** @param clock for work outside a call: starting the latency windows, metrics timestamps */
     HedgeStage(TimeSource clock) {
-        super(PID);
+        super(PID, KIND, Stage.class, MetricsSource.class);
         this.clock = clock;
     }
 
@@ -103,23 +103,8 @@ public final class HedgeStage extends ConfiguredComponent<HedgeSettings> impleme
     }
 
     @Override
-    protected String stageKind() {
-        return KIND;
-    }
-
-    @Override
     protected String stagePosition() {
         return settings().position().toString();
-    }
-
-    @Override
-    protected String operationOf(HedgeSettings settings) {
-        return settings.operation();
-    }
-
-    @Override
-    protected Class<?>[] stageServices() {
-        return new Class<?>[] {Stage.class, MetricsSource.class};
     }
 
     @Override
