@@ -1,6 +1,7 @@
 package io.dwcp.resilience.ratelimiter.internal;
 
 import io.dwcp.resilience.api.state.StateStore;
+import io.dwcp.resilience.kit.ConfigReader;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,6 +19,18 @@ import org.osgi.service.log.Logger;
 final class TestServices {
 
     private TestServices() {
+    }
+
+    static TokenBucketSettings tokenBucket(Map<String, ?> config) {
+        return TokenBucketSettings.from(new ConfigReader(TokenBucketSettings.PID, config));
+    }
+
+    static AdaptiveRateSettings adaptive(Map<String, ?> config) {
+        return AdaptiveRateSettings.from(new ConfigReader(AdaptiveRateSettings.PID, config));
+    }
+
+    static ConcurrencyLimitSettings concurrency(Map<String, ?> config) {
+        return ConcurrencyLimitSettings.from(new ConfigReader(ConcurrencyLimitSettings.PID, config));
     }
 
     /** Events posted, in order. */
