@@ -10,6 +10,8 @@ import io.dwcp.resilience.kit.ConfiguredComponent;
 import io.dwcp.resilience.kit.Isolated;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What the three bulkhead components share: one bulkhead per operation, or with {@code scope = peer}
@@ -74,16 +76,29 @@ abstract class BulkheadStage<S extends BulkheadSettings, B extends Bulkhead<S>> 
         }
     }
 
-    /** One snapshot per bulkhead, with its peer when {@code scope = peer}. */
+    /**
+     * One snapshot per bulkhead, with its peer when {@code scope = peer}; then, in peer scope, one
+     * per operation about the whole operation that counts its peers ({@code peers}, {@code maxPeers}:
+     * figures of their own names, so that a sum over peers never counts a bulkhead twice).
+     */
     @Override
     public List<MetricsSnapshot> metrics() {
         Isolated<B> current = bulkheads;
         List<MetricsSnapshot> snapshots = new ArrayList<>();
         if (current != null) {
+            Map<String, Integer> peers = new TreeMap<>();
             for (Isolated.Entry<B> e : current.all()) {
                 MetricsSnapshot m = e.instance().metrics();
-                snapshots.add(e.peer().isEmpty() ? m : m.withPeer(e.peer()));
+                if (current.isolation().perPeer()) {
+                    snapshots.add(m.withPeer(e.peer()));
+                    peers.merge(e.operation(), 1, Integer::sum);
+                } else {
+                    snapshots.add(m);
+                }
             }
+            long now = System.currentTimeMillis();
+            peers.forEach((op, n) -> snapshots.add(new MetricsSnapshot(Bulkhead.METRICS_SOURCE, op,
+                    Map.of("peers", n, "maxPeers", current.isolation().maxPeers()), now)));
         }
         return snapshots;
     }

@@ -56,9 +56,11 @@ class PerPeerBulkheadTest {
         assertEquals("a", stage.execute(inv("node-a"), i -> "a"), "node-a has permits of its own");
 
         List<MetricsSnapshot> m = stage.metrics();
-        assertEquals(List.of("node-a", "node-b"), m.stream().map(MetricsSnapshot::peer).toList());
+        assertEquals(List.of("node-a", "node-b", ""), m.stream().map(MetricsSnapshot::peer).toList());
         assertEquals(1, m.get(1).value("active"));
         assertEquals(0, m.get(0).value("active"));
+        assertEquals(2, m.get(2).value("peers"), "the whole operation's figures count its peers");
+        assertTrue(Double.isNaN(m.get(2).value("active")), "and do not repeat a peer's figures");
         slow.releaseAll();
         stage.deactivate();
     }
