@@ -89,6 +89,12 @@ abstract class AbstractRateLimitStage<S extends ConfiguredComponent.Scoped, A> e
     /** Saved state found at activation, by operation; taken up when the operation's limiter is made. */
     private final Map<String, Map<String, String>> saved = new ConcurrentHashMap<>();
     private ScheduledExecutorService publisher;
+    /**
+     * Guards publishing, saving and a late restore. Not the component's monitor: the kit holds
+     * that through deactivation, while this waits for the publisher thread to stop, and a publisher
+     * blocked on it cannot be interrupted (a 5 s stall on every deactivation).
+     */
+    private final Object publishLock = new Object();
     private long lastSaveNanos;
 
     AbstractRateLimitStage(String pid) {
@@ -197,7 +203,13 @@ abstract class AbstractRateLimitStage<S extends ConfiguredComponent.Scoped, A> e
         }
     }
 
-    private synchronized void restoreLate(S s) {
+    private void restoreLate(S s) {
+        synchronized (publishLock) {
+            restoreLateLocked(s);
+        }
+    }
+
+    private void restoreLateLocked(S s) {
         loadSaved(s.operation());
         for (Map.Entry<String, Map<String, String>> e : saved.entrySet()) {
             OperationLimiter<A> current = limiters.peek(e.getKey());
@@ -328,7 +340,13 @@ abstract class AbstractRateLimitStage<S extends ConfiguredComponent.Scoped, A> e
     }
 
     /** Publisher thread (or deactivation, after the publisher stopped): events, then state. */
-    final synchronized void publishAndSave(boolean final_) {
+    final void publishAndSave(boolean final_) {
+        synchronized (publishLock) {
+            publishAndSaveLocked(final_);
+        }
+    }
+
+    private void publishAndSaveLocked(boolean final_) {
         try {
             PerKey<OperationLimiter<A>> all = limiters;
             if (all == null) {

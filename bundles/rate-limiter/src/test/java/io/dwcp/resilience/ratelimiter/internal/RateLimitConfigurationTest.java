@@ -101,6 +101,8 @@ class RateLimitConfigurationTest {
         assertEquals(50, r.properties().get("service.ranking"));
         stage.deactivate();
         assertTrue(r.unregistered());
+        assertTrue(log.at("warn").stream().noneMatch(l -> l.contains("did not stop")),
+                "the publisher stops at once: " + log.lines());
     }
 
     @ParameterizedTest(name = "{0}")
