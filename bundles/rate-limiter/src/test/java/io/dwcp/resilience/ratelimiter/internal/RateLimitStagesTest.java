@@ -12,8 +12,9 @@ import io.dwcp.resilience.api.Next;
 import io.dwcp.resilience.api.RateLimitedException;
 import io.dwcp.resilience.api.event.ResilienceEvents;
 import io.dwcp.resilience.api.metrics.MetricsSnapshot;
-import io.dwcp.resilience.ratelimiter.internal.TestServices.MapStateStore;
-import io.dwcp.resilience.ratelimiter.internal.TestServices.RecordingEventAdmin;
+import io.dwcp.resilience.testkit.InMemoryStateStore;
+import io.dwcp.resilience.testkit.RecordingEventAdmin;
+import io.dwcp.resilience.testkit.TestInvocation;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +32,7 @@ class RateLimitStagesTest {
     private final ManualTimeSource clock = new ManualTimeSource();
     private final List<String> log = new ArrayList<>();
     private final RecordingEventAdmin events = new RecordingEventAdmin();
-    private final MapStateStore store = new MapStateStore();
+    private final InMemoryStateStore store = new InMemoryStateStore();
 
     private <S extends AbstractRateLimitStage<?, ?>> S wire(S stage) {
         stage.setServices(TestServices.recordingLogger(log), events);
@@ -62,7 +63,7 @@ class RateLimitStagesTest {
         assertEquals("rate", e.key());
         assertTrue(log.stream().anyMatch(l -> l.startsWith("ERROR configuration dwcp.ratelimiter.tokenbucket refused: "
                 + "rate=-5: must be between 0.001 and 1000000.0")), log.toString());
-        assertEquals(1, events.onTopic(ResilienceEvents.CONFIGURATION_REFUSED).size());
+        assertEquals(1, events.on(ResilienceEvents.CONFIGURATION_REFUSED).size());
     }
 
     @Test
@@ -99,7 +100,7 @@ class RateLimitStagesTest {
         assertThrows(RateLimitedException.class, () -> stage.execute(call(), OK),
                 "the next waiter would need 300 ms > 250 ms");
         clock.advanceNanos(300 * MS);
-        TestInvocation tight = call().withDeadline(clock.nanoTime() + 50 * MS);
+        TestInvocation tight = new TestInvocation("send", clock, clock.nanoTime() + 50 * MS);
         stage.execute(call(), OK);
         assertThrows(RateLimitedException.class, () -> stage.execute(tight, OK),
                 "the deadline is nearer than the permit");
@@ -130,7 +131,7 @@ class RateLimitStagesTest {
         }
         assertEquals(5, log.stream().filter(l -> l.startsWith("ERROR configuration dwcp.ratelimiter.tokenbucket refused")
                 && l.endsWith("the previous configuration stays in force")).count(), log.toString());
-        assertEquals(5, events.onTopic(ResilienceEvents.CONFIGURATION_REFUSED).size());
+        assertEquals(5, events.on(ResilienceEvents.CONFIGURATION_REFUSED).size());
         assertEquals(10.0, stage.settings().rate());
         assertThrows(RateLimitedException.class, () -> stage.execute(call(), OK), "still 10/s, burst 1");
     }
@@ -142,7 +143,7 @@ class RateLimitStagesTest {
         stage.execute(call(), OK);
         stage.modified(config("rate", "1000", "burst", "5"));
         assertEquals(4.0, stage.limiters.get("send").algorithm.availablePermits(clock.nanoTime()), 1e-9);
-        Event e = events.onTopic(ResilienceEvents.RATE_LIMIT_CHANGED).get(0);
+        Event e = events.on(ResilienceEvents.RATE_LIMIT_CHANGED).get(0);
         assertEquals("send", e.getProperty(ResilienceEvents.OPERATION));
         assertEquals(10.0, e.getProperty(ResilienceEvents.FROM));
         assertEquals(1000.0, e.getProperty(ResilienceEvents.TO));
@@ -183,7 +184,7 @@ class RateLimitStagesTest {
             }
             assertEquals(810.0, stage.limiters.get("send").algorithm.rate(), 1e-9, "two slow windows: -10 % twice");
             stage.publishAndSave(true);
-            List<Event> changes = events.onTopic(ResilienceEvents.RATE_LIMIT_CHANGED);
+            List<Event> changes = events.on(ResilienceEvents.RATE_LIMIT_CHANGED);
             assertEquals(2, changes.size());
             assertEquals(1000.0, changes.get(0).getProperty(ResilienceEvents.FROM));
             assertEquals(900.0, changes.get(0).getProperty(ResilienceEvents.TO));
@@ -195,17 +196,17 @@ class RateLimitStagesTest {
         } finally {
             stage.deactivate();
         }
-        String saved = new String(store.records.get("rate-limit.adaptive/send"), StandardCharsets.UTF_8);
+        String saved = new String(store.records().get("rate-limit.adaptive/send"), StandardCharsets.UTF_8);
         assertTrue(saved.contains("rate=810.0"), saved);
 
         AdaptiveRateStage successor = wire(new AdaptiveRateStage());
-        events.events.clear();
+        int seen = events.on(ResilienceEvents.RATE_LIMIT_CHANGED).size();
         successor.activate(null, config());
         try {
             successor.execute(call(), OK);
             assertEquals(810.0, successor.limiters.get("send").algorithm.rate(), 1e-9, "taken up after a swap");
             successor.publishAndSave(false);
-            assertEquals("restored from saved state", events.onTopic(ResilienceEvents.RATE_LIMIT_CHANGED).get(0)
+            assertEquals("restored from saved state", events.on(ResilienceEvents.RATE_LIMIT_CHANGED).get(seen)
                     .getProperty(ResilienceEvents.REASON));
         } finally {
             successor.deactivate();
@@ -225,7 +226,7 @@ class RateLimitStagesTest {
             learner.execute(call(), slow);
         }
         learner.deactivate();
-        assertEquals(1, store.records.size());
+        assertEquals(1, store.records().size());
 
         // The state bundle starts last: the stage is active and serving before the store exists.
         AdaptiveRateStage late = wire(new AdaptiveRateStage());
@@ -242,7 +243,6 @@ class RateLimitStagesTest {
         }
 
         // A limiter that has learnt since it started keeps what it learnt.
-        store.records.put("rate-limit.adaptive/send", store.records.get("rate-limit.adaptive/send"));
         AdaptiveRateStage busy = wire(new AdaptiveRateStage());
         busy.stateStore = null;
         busy.activate(null, config());
