@@ -101,6 +101,25 @@ class HealthConfigurationTest {
         c.deactivate();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pids")
+    void aRefusedCheckConfigurationNeverReachesItsServiceProperties(String pid, Supplier<ConfiguredComponent<?>> make,
+            List<String> base, String key, String bad) {
+        if (pid.equals("dwcp.health")) {
+            return; // the monitor is registered by SCR: no consumer selects it by its properties
+        }
+        ConfiguredComponent<?> c = start(make, config(pid, base, "dwcp.health.interval.ms", "2000"));
+        c.modified(config(pid, base, "dwcp.health.interval.ms", "5"));
+        c.modified(config(pid, base, "dwcp.health.interval.ms", "3000", key, bad));
+        RecordingBundleContext.Registration r = bundle.only();
+        assertEquals(List.of(HealthCheck.class.getName()), r.interfaces());
+        assertEquals("2000", r.properties().get("dwcp.health.interval.ms"));
+        assertEquals(0, r.updates());
+        assertEquals(2, events.on(ResilienceEvents.CONFIGURATION_REFUSED).size());
+        c.deactivate();
+        assertTrue(r.unregistered());
+    }
+
     @Test
     void aRefusedIntervalNeverReachesTheCheckServiceTheMonitorSchedules() {
         List<String> base = List.of("dwcp.health.check", "send-errors", "operation", "send", "dwcp.health.interval.ms", "2000");
