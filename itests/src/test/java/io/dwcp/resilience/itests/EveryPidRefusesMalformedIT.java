@@ -66,8 +66,8 @@ public class EveryPidRefusesMalformedIT extends DwcpTestSupport {
             "dwcp.ratelimiter.tokenbucket", Map.of("dwcp.operation", "receive"),
             "dwcp.ratelimiter.concurrency", Map.of("dwcp.operation", "receive"),
             "dwcp.fallback", Map.of("dwcp.operation", "receive"),
-            "dwcp.hedge", Map.of("dwcp.operation", "receive"),
-            "dwcp.health.composite", Map.of("dwcp.health.check", "everypid", "checks", "peers"));
+            "dwcp.hedge", Map.of("dwcp.operation", "receive", "idempotent", "true"),
+            "dwcp.health.composite", Map.of("dwcp.health.check", "everypid", "children", "peers"));
 
     /** Keys to make malformed where the metatype declares no typed one. */
     private static final Map<String, String> KEY_OF = Map.of("dwcp.injector.error", "exception");

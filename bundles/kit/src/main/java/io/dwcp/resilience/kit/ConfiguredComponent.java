@@ -38,7 +38,9 @@ import org.osgi.service.log.LoggerFactory;
  *   <li>a stage component ({@link #stageKind()} not {@code null}) declares no service in its
  *       {@code @Component} ({@code service = {}}): the base registers it with the properties of
  *       the configuration it <em>accepted</em>, so a refused {@code dwcp.operation} or
- *       {@code service.ranking} never moves the stage (SCR would republish refused values).</li>
+ *       {@code service.ranking} never moves the stage (SCR would republish refused values). A
+ *       component that is not a stage gets the same by naming its services in the constructor
+ *       ({@link #ConfiguredComponent(String, Class, Class...)});</li>
  * </ul>
  * The DS annotations of this class are inherited ({@code -dsannotations-options: inherit}).
  *
@@ -62,6 +64,8 @@ public abstract class ConfiguredComponent<S> {
     private final String factoryPid;
     private final String stageKind;
     private final Class<?>[] services;
+    /** Whether the base registers this component (a stage, or a component that named its services). */
+    private final boolean registers;
     private final AcceptedConfiguration accepted = new AcceptedConfiguration();
     private volatile S settings;
     private volatile String pid;
@@ -70,7 +74,7 @@ public abstract class ConfiguredComponent<S> {
 
     /** @param factoryPid the (factory) PID, named in refusals when the properties carry none */
     protected ConfiguredComponent(String factoryPid) {
-        this(factoryPid, null);
+        this(factoryPid, (String) null);
     }
 
     /**
@@ -86,6 +90,27 @@ public abstract class ConfiguredComponent<S> {
         this.pid = factoryPid;
         this.stageKind = stageKind;
         this.services = services.length == 0 ? new Class<?>[] { Stage.class } : services.clone();
+        this.registers = stageKind != null;
+    }
+
+    /**
+     * A component that is not a stage, registered by the base (declare {@code service = {}} in its
+     * {@code @Component}) under {@code service} and {@code more} with the properties of the
+     * configuration it accepted: SCR would republish refused values as service properties.
+     *
+     * @param factoryPid the (factory) PID, named in refusals when the properties carry none
+     * @param service    the first service interface
+     * @param more       further service interfaces
+     * @since 1.2
+     */
+    protected ConfiguredComponent(String factoryPid, Class<?> service, Class<?>... more) {
+        this.factoryPid = factoryPid;
+        this.pid = factoryPid;
+        this.stageKind = null;
+        this.services = new Class<?>[more.length + 1];
+        this.services[0] = service;
+        System.arraycopy(more, 0, this.services, 1, more.length);
+        this.registers = true;
     }
 
     /**
@@ -249,7 +274,7 @@ public abstract class ConfiguredComponent<S> {
     }
 
     private void register(S first, Map<String, Object> properties) {
-        if (context == null || stageKind() == null) {
+        if (context == null || !registers) {
             return;
         }
         Class<?>[] types = stageServices();
@@ -269,13 +294,16 @@ public abstract class ConfiguredComponent<S> {
                 p.put(key, value);
             }
         });
+        p.put("dwcp.pid", pid);
+        if (stageKind() == null) {
+            return p;
+        }
         p.put(Stage.KIND, stageKind());
         String position = stagePosition();
         if (position != null) {
             p.put(Stage.POSITION, position);
         }
         p.put(Stage.OPERATION, operationOf(accepted));
-        p.put("dwcp.pid", pid);
         if (properties.get(Constants.SERVICE_RANKING) != null) {
             // checked by readChecked: a whole number
             p.put(Constants.SERVICE_RANKING, new ConfigReader(pid, properties).intValue(Constants.SERVICE_RANKING, 0,
