@@ -4,9 +4,8 @@ import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.Next;
 import io.dwcp.resilience.api.chaos.FaultInjector;
 import io.dwcp.resilience.api.metrics.MetricsSnapshot;
-import io.dwcp.resilience.api.metrics.MetricsSource;
 import io.dwcp.resilience.kit.ConfigReader;
-import io.dwcp.resilience.kit.ConfiguredComponent;
+import io.dwcp.resilience.kit.ConfiguredInjector;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @Component(configurationPid = CpuInjector.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, service = {},
         property = FaultInjector.NAME + "=" + CpuInjector.NAME)
 @Designate(ocd = CpuInjector.Config.class)
-public final class CpuInjector extends ConfiguredComponent<CpuInjector.Settings> implements FaultInjector, MetricsSource {
+public final class CpuInjector extends ConfiguredInjector<CpuInjector.Settings> {
 
     static final String PID = "dwcp.injector.cpu";
     static final String NAME = "cpu";
@@ -71,7 +70,7 @@ public final class CpuInjector extends ConfiguredComponent<CpuInjector.Settings>
     }
 
     CpuInjector(ThreadFactory threads) {
-        super(PID, FaultInjector.class, MetricsSource.class);
+        super(PID, NAME);
         this.threads = threads;
     }
 
@@ -92,20 +91,11 @@ public final class CpuInjector extends ConfiguredComponent<CpuInjector.Settings>
         closed = false;
     }
 
-    @Override
-    protected void apply(Settings previous, Settings next) {
-    }
-
     /** Reverts for good: the bundle is stopping. */
     @Override
     protected synchronized void stop() {
         closed = true;
         stopSpike();
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override
@@ -149,6 +139,6 @@ public final class CpuInjector extends ConfiguredComponent<CpuInjector.Settings>
         Map<String, Number> values = new LinkedHashMap<>();
         values.put("activeThreads", liveThreads());
         values.put("spikes", spikes());
-        return List.of(new MetricsSnapshot("chaos-" + NAME, "*", values, System.currentTimeMillis()));
+        return snapshot(values);
     }
 }

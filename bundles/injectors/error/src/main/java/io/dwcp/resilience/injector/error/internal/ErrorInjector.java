@@ -5,9 +5,8 @@ import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.Next;
 import io.dwcp.resilience.api.chaos.FaultInjector;
 import io.dwcp.resilience.api.metrics.MetricsSnapshot;
-import io.dwcp.resilience.api.metrics.MetricsSource;
 import io.dwcp.resilience.kit.ConfigReader;
-import io.dwcp.resilience.kit.ConfiguredComponent;
+import io.dwcp.resilience.kit.ConfiguredInjector;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
@@ -27,7 +26,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @Component(configurationPid = ErrorInjector.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, service = {},
         property = FaultInjector.NAME + "=" + ErrorInjector.NAME)
 @Designate(ocd = ErrorInjector.Config.class)
-public final class ErrorInjector extends ConfiguredComponent<ErrorInjector.Settings> implements FaultInjector, MetricsSource {
+public final class ErrorInjector extends ConfiguredInjector<ErrorInjector.Settings> {
 
     static final String PID = "dwcp.injector.error";
     static final String NAME = "error";
@@ -56,7 +55,7 @@ public final class ErrorInjector extends ConfiguredComponent<ErrorInjector.Setti
     private final LongAdder thrown = new LongAdder();
 
     public ErrorInjector() {
-        super(PID, FaultInjector.class, MetricsSource.class);
+        super(PID, NAME);
     }
 
     @Override
@@ -91,21 +90,8 @@ public final class ErrorInjector extends ConfiguredComponent<ErrorInjector.Setti
     }
 
     @Override
-    protected void start(Settings settings) {
-    }
-
-    @Override
-    protected void apply(Settings previous, Settings next) {
-    }
-
-    @Override
     protected String describe(Settings s) {
         return "throws " + s.type().getName() + " ('" + s.message() + "')";
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override
@@ -137,6 +123,6 @@ public final class ErrorInjector extends ConfiguredComponent<ErrorInjector.Setti
 
     @Override
     public List<MetricsSnapshot> metrics() {
-        return List.of(new MetricsSnapshot("chaos-" + NAME, "*", Map.of("thrown", thrown()), System.currentTimeMillis()));
+        return snapshot(Map.<String, Number>of("thrown", thrown()));
     }
 }

@@ -5,9 +5,8 @@ import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.Next;
 import io.dwcp.resilience.api.chaos.FaultInjector;
 import io.dwcp.resilience.api.metrics.MetricsSnapshot;
-import io.dwcp.resilience.api.metrics.MetricsSource;
 import io.dwcp.resilience.kit.ConfigReader;
-import io.dwcp.resilience.kit.ConfiguredComponent;
+import io.dwcp.resilience.kit.ConfiguredInjector;
 import io.dwcp.resilience.kit.RevertibleWaits;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,8 +34,7 @@ import org.osgi.service.metatype.annotations.Option;
 @Component(configurationPid = LatencyInjector.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, service = {},
         property = FaultInjector.NAME + "=" + LatencyInjector.NAME)
 @Designate(ocd = LatencyInjector.Config.class)
-public final class LatencyInjector extends ConfiguredComponent<LatencyInjector.Settings>
-        implements FaultInjector, MetricsSource {
+public final class LatencyInjector extends ConfiguredInjector<LatencyInjector.Settings> {
 
     static final String PID = "dwcp.injector.latency";
     static final String NAME = "latency";
@@ -76,7 +74,7 @@ public final class LatencyInjector extends ConfiguredComponent<LatencyInjector.S
 
     /** @param random the calling thread's random generator */
     LatencyInjector(Supplier<RandomGenerator> random) {
-        super(PID, FaultInjector.class, MetricsSource.class);
+        super(PID, NAME);
         this.random = random;
     }
 
@@ -92,26 +90,8 @@ public final class LatencyInjector extends ConfiguredComponent<LatencyInjector.S
     }
 
     @Override
-    protected void start(Settings settings) {
-    }
-
-    @Override
-    protected void apply(Settings previous, Settings next) {
-    }
-
-    @Override
-    protected void stop() {
-        revert();
-    }
-
-    @Override
     protected String describe(Settings s) {
         return "delays " + s.minNanos() / 1_000_000 + "-" + s.maxNanos() / 1_000_000 + " ms, " + s.distribution();
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override
@@ -176,6 +156,6 @@ public final class LatencyInjector extends ConfiguredComponent<LatencyInjector.S
         values.put("deadlineHits", deadlineHits());
         values.put("cutShort", cutShort());
         values.put("delaying", delaying());
-        return List.of(new MetricsSnapshot("chaos-" + NAME, "*", values, System.currentTimeMillis()));
+        return snapshot(values);
     }
 }

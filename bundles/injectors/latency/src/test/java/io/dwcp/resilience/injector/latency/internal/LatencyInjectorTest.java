@@ -8,6 +8,7 @@ import io.dwcp.resilience.api.DeadlineExceededException;
 import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.ManualTimeSource;
 import io.dwcp.resilience.api.TimeSource;
+import io.dwcp.resilience.testkit.HookedClock;
 import io.dwcp.resilience.testkit.RecordingEventAdmin;
 import io.dwcp.resilience.testkit.RecordingLogger;
 import io.dwcp.resilience.testkit.TestInvocation;
@@ -134,32 +135,11 @@ class LatencyInjectorTest {
     void aDelayCutShortByTheKillSwitchProceedsAtOnce() throws Exception {
         LatencyInjector injector = injector(100, 100, "uniform");
         long deadline = clock.nanoTime() + 10 * MS;
-        assertEquals("ok", injector.inject(call(revertingClock(injector), deadline), inv -> "ok"),
+        assertEquals("ok", injector.inject(call(new HookedClock(clock, injector::revert), deadline), inv -> "ok"),
                 "reverted: the call goes on instead of failing");
         assertEquals(1, injector.cutShort());
         assertEquals(0, clock.nanoTime(), "cut short before any time passed");
         assertTrue(!Thread.currentThread().isInterrupted(), "the kill switch leaves no interrupt behind");
-    }
-
-    /** The test's clock, on which the kill switch is thrown the moment a wait starts. */
-    private TimeSource revertingClock(LatencyInjector injector) {
-        return new TimeSource() {
-            @Override
-            public long nanoTime() {
-                return clock.nanoTime();
-            }
-
-            @Override
-            public long currentTimeMillis() {
-                return clock.currentTimeMillis();
-            }
-
-            @Override
-            public void sleepUntil(long untilNanos) throws InterruptedException {
-                injector.revert();
-                clock.sleepUntil(untilNanos);
-            }
-        };
     }
 
     @Test

@@ -4,9 +4,8 @@ import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.Next;
 import io.dwcp.resilience.api.chaos.FaultInjector;
 import io.dwcp.resilience.api.metrics.MetricsSnapshot;
-import io.dwcp.resilience.api.metrics.MetricsSource;
 import io.dwcp.resilience.kit.ConfigReader;
-import io.dwcp.resilience.kit.ConfiguredComponent;
+import io.dwcp.resilience.kit.ConfiguredInjector;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +26,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @Component(configurationPid = MemoryLeakInjector.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, service = {},
         property = FaultInjector.NAME + "=" + MemoryLeakInjector.NAME)
 @Designate(ocd = MemoryLeakInjector.Config.class)
-public final class MemoryLeakInjector extends ConfiguredComponent<MemoryLeakInjector.Settings>
-        implements FaultInjector, MetricsSource {
+public final class MemoryLeakInjector extends ConfiguredInjector<MemoryLeakInjector.Settings> {
 
     static final String PID = "dwcp.injector.memory";
     static final String NAME = "memory";
@@ -66,7 +64,7 @@ public final class MemoryLeakInjector extends ConfiguredComponent<MemoryLeakInje
     }
 
     MemoryLeakInjector(HeapGauge heap) {
-        super(PID, FaultInjector.class, MetricsSource.class);
+        super(PID, NAME);
         this.heap = heap;
     }
 
@@ -80,24 +78,6 @@ public final class MemoryLeakInjector extends ConfiguredComponent<MemoryLeakInje
         // 1024 MiB does not fit an int of bytes: the largest step is one byte short of it.
         long step = Math.min(stepMb * MIB, Integer.MAX_VALUE - 8);
         return new Settings((int) step, capMb * MIB, config.intValue("safety.margin.percent", 25, 5, 90));
-    }
-
-    @Override
-    protected void start(Settings settings) {
-    }
-
-    @Override
-    protected void apply(Settings previous, Settings next) {
-    }
-
-    @Override
-    protected void stop() {
-        revert();
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override
@@ -173,6 +153,6 @@ public final class MemoryLeakInjector extends ConfiguredComponent<MemoryLeakInje
         values.put("steps", steps());
         values.put("capped", capped());
         values.put("marginRefusals", marginRefusals());
-        return List.of(new MetricsSnapshot("chaos-" + NAME, "*", values, System.currentTimeMillis()));
+        return snapshot(values);
     }
 }

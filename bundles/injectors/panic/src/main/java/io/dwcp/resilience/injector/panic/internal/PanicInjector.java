@@ -4,9 +4,8 @@ import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.Next;
 import io.dwcp.resilience.api.chaos.FaultInjector;
 import io.dwcp.resilience.api.metrics.MetricsSnapshot;
-import io.dwcp.resilience.api.metrics.MetricsSource;
 import io.dwcp.resilience.kit.ConfigReader;
-import io.dwcp.resilience.kit.ConfiguredComponent;
+import io.dwcp.resilience.kit.ConfiguredInjector;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,7 @@ import org.osgi.service.metatype.annotations.Option;
 @Component(configurationPid = PanicInjector.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, service = {},
         property = FaultInjector.NAME + "=" + PanicInjector.NAME)
 @Designate(ocd = PanicInjector.Config.class)
-public final class PanicInjector extends ConfiguredComponent<PanicInjector.Kind> implements FaultInjector, MetricsSource {
+public final class PanicInjector extends ConfiguredInjector<PanicInjector.Kind> {
 
     static final String PID = "dwcp.injector.panic";
     static final String NAME = "panic";
@@ -55,26 +54,13 @@ public final class PanicInjector extends ConfiguredComponent<PanicInjector.Kind>
     }
 
     PanicInjector(DoubleSupplier random) {
-        super(PID, FaultInjector.class, MetricsSource.class);
+        super(PID, NAME);
         this.random = random;
     }
 
     @Override
     protected Kind read(ConfigReader config) {
         return config.enumValue("kind", Kind.EXCEPTION, Kind.class);
-    }
-
-    @Override
-    protected void start(Kind kind) {
-    }
-
-    @Override
-    protected void apply(Kind previous, Kind next) {
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override
@@ -108,6 +94,6 @@ public final class PanicInjector extends ConfiguredComponent<PanicInjector.Kind>
         Map<String, Number> values = new LinkedHashMap<>();
         values.put("exceptions", exceptions());
         values.put("errors", errors());
-        return List.of(new MetricsSnapshot("chaos-" + NAME, "*", values, System.currentTimeMillis()));
+        return snapshot(values);
     }
 }

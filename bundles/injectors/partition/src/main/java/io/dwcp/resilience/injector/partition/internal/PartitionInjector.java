@@ -7,9 +7,8 @@ import io.dwcp.resilience.api.TimeSource;
 import io.dwcp.resilience.api.chaos.FaultInjector;
 import io.dwcp.resilience.api.chaos.PartitionPolicy;
 import io.dwcp.resilience.api.metrics.MetricsSnapshot;
-import io.dwcp.resilience.api.metrics.MetricsSource;
 import io.dwcp.resilience.kit.ConfigReader;
-import io.dwcp.resilience.kit.ConfiguredComponent;
+import io.dwcp.resilience.kit.ConfiguredInjector;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,8 +35,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @Component(configurationPid = PartitionInjector.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, service = {},
         property = FaultInjector.NAME + "=" + PartitionInjector.NAME)
 @Designate(ocd = PartitionInjector.Config.class)
-public final class PartitionInjector extends ConfiguredComponent<PartitionInjector.Settings>
-        implements FaultInjector, PartitionPolicy, MetricsSource {
+public final class PartitionInjector extends ConfiguredInjector<PartitionInjector.Settings>
+        implements PartitionPolicy {
 
     static final String PID = "dwcp.injector.partition";
     static final String NAME = "partition";
@@ -79,7 +78,7 @@ public final class PartitionInjector extends ConfiguredComponent<PartitionInject
 
     /** @param clock the clock, or {@code null} for the registered one (else the JVM's) */
     PartitionInjector(TimeSource clock) {
-        super(PID, FaultInjector.class, PartitionPolicy.class, MetricsSource.class);
+        super(PID, NAME, PartitionPolicy.class);
         this.clock = clock;
     }
 
@@ -107,23 +106,9 @@ public final class PartitionInjector extends ConfiguredComponent<PartitionInject
     }
 
     @Override
-    protected void apply(Settings previous, Settings next) {
-    }
-
-    @Override
-    protected void stop() {
-        revert();
-    }
-
-    @Override
     protected String describe(Settings s) {
         return "cuts " + (s.peers().isEmpty() ? "the called peer" : s.peers()) + " for " + s.durationNanos() / 1_000_000
                 + " ms";
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override
@@ -200,6 +185,6 @@ public final class PartitionInjector extends ConfiguredComponent<PartitionInject
         values.put("partitionedPeers", partitionedPeers());
         values.put("partitions", partitions());
         values.put("heals", heals());
-        return List.of(new MetricsSnapshot("chaos-" + NAME, "*", values, System.currentTimeMillis()));
+        return snapshot(values);
     }
 }

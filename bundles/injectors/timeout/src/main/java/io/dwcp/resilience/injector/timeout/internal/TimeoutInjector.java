@@ -5,9 +5,8 @@ import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.Next;
 import io.dwcp.resilience.api.chaos.FaultInjector;
 import io.dwcp.resilience.api.metrics.MetricsSnapshot;
-import io.dwcp.resilience.api.metrics.MetricsSource;
 import io.dwcp.resilience.kit.ConfigReader;
-import io.dwcp.resilience.kit.ConfiguredComponent;
+import io.dwcp.resilience.kit.ConfiguredInjector;
 import io.dwcp.resilience.kit.RevertibleWaits;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,8 +29,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @Component(configurationPid = TimeoutInjector.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, service = {},
         property = FaultInjector.NAME + "=" + TimeoutInjector.NAME)
 @Designate(ocd = TimeoutInjector.Config.class)
-public final class TimeoutInjector extends ConfiguredComponent<TimeoutInjector.Settings>
-        implements FaultInjector, MetricsSource {
+public final class TimeoutInjector extends ConfiguredInjector<TimeoutInjector.Settings> {
 
     static final String PID = "dwcp.injector.timeout";
     static final String NAME = "timeout";
@@ -54,7 +52,7 @@ public final class TimeoutInjector extends ConfiguredComponent<TimeoutInjector.S
     private final LongAdder released = new LongAdder();
 
     public TimeoutInjector() {
-        super(PID, FaultInjector.class, MetricsSource.class);
+        super(PID, NAME);
     }
 
     @Override
@@ -63,26 +61,8 @@ public final class TimeoutInjector extends ConfiguredComponent<TimeoutInjector.S
     }
 
     @Override
-    protected void start(Settings settings) {
-    }
-
-    @Override
-    protected void apply(Settings previous, Settings next) {
-    }
-
-    @Override
-    protected void stop() {
-        revert();
-    }
-
-    @Override
     protected String describe(Settings s) {
         return "holds calls up to " + s.maxHoldNanos() / 1_000_000 + " ms";
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override
@@ -126,6 +106,6 @@ public final class TimeoutInjector extends ConfiguredComponent<TimeoutInjector.S
         values.put("timedOut", timedOut());
         values.put("released", released());
         values.put("holding", holding.get());
-        return List.of(new MetricsSnapshot("chaos-" + NAME, "*", values, System.currentTimeMillis()));
+        return snapshot(values);
     }
 }

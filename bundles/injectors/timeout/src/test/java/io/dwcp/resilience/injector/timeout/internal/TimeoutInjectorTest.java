@@ -10,6 +10,7 @@ import io.dwcp.resilience.api.DeadlineExceededException;
 import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.ManualTimeSource;
 import io.dwcp.resilience.api.TimeSource;
+import io.dwcp.resilience.testkit.HookedClock;
 import io.dwcp.resilience.testkit.RecordingEventAdmin;
 import io.dwcp.resilience.testkit.RecordingLogger;
 import io.dwcp.resilience.testkit.TestInvocation;
@@ -75,23 +76,7 @@ class TimeoutInjectorTest {
 
     @Test
     void theKillSwitchReleasesAHeldCallWhichProceeds() throws Exception {
-        TimeSource reverting = new TimeSource() { // the kill switch thrown the moment the hold starts
-            @Override
-            public long nanoTime() {
-                return clock.nanoTime();
-            }
-
-            @Override
-            public long currentTimeMillis() {
-                return clock.currentTimeMillis();
-            }
-
-            @Override
-            public void sleepUntil(long untilNanos) throws InterruptedException {
-                injector.revert();
-                clock.sleepUntil(untilNanos);
-            }
-        };
+        TimeSource reverting = new HookedClock(clock, injector::revert); // the kill switch as the hold starts
         assertEquals("ok", injector.inject(new TestInvocation("send", "", reverting, Long.MAX_VALUE), inv -> "ok"));
         assertEquals(1, injector.released());
         assertEquals(0, clock.nanoTime());
