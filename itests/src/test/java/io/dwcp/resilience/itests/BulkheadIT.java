@@ -307,6 +307,38 @@ public class BulkheadIT extends DwcpTestSupport {
         return null;
     }
 
+    @Test
+    public void withScopePeerASlowPeerFillsOnlyItsOwnPermits() throws Exception {
+        String op = "bulkhead-peers-it";
+        org.osgi.service.cm.Configuration config = factoryConfiguration(SEMAPHORE, op,
+                "dwcp.operation", op, "max.concurrent.calls", 1, "scope", "peer");
+        ExecutorService threads = Executors.newSingleThreadExecutor();
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            await("the semaphore bulkhead in the chain of " + op, () -> bulkheadServiceId(op) > 0);
+            Future<String> slow = threads.submit(() -> manager.execute(op, "node-b", inv -> {
+                entered.countDown();
+                release.await();
+                return "released";
+            }));
+            assertTrue("node-b's call did not enter", entered.await(20, TimeUnit.SECONDS));
+            try {
+                manager.execute(op, "node-b", inv -> "should not run");
+                fail("node-b's one permit is taken");
+            } catch (BulkheadFullException expected) {
+                assertEquals(op, expected.operation());
+            }
+            assertEquals("node-a has permits of its own", "ok", manager.execute(op, "node-a", inv -> "ok"));
+            release.countDown();
+            assertEquals("released", slow.get(20, TimeUnit.SECONDS));
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+            config.delete();
+        }
+    }
+
     private org.osgi.service.cm.Configuration factoryConfiguration(String factoryPid, String name, Object... keyValues)
             throws Exception {
         org.osgi.service.cm.Configuration config = configurationAdmin.getFactoryConfiguration(factoryPid, name, "?");

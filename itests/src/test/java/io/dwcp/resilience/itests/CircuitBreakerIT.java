@@ -13,6 +13,8 @@ import io.dwcp.resilience.api.circuitbreaker.CircuitBreakerListener;
 import io.dwcp.resilience.api.circuitbreaker.CircuitBreakerState;
 import io.dwcp.resilience.api.circuitbreaker.CircuitBreakerTransition;
 import io.dwcp.resilience.api.event.ResilienceEvents;
+import io.dwcp.resilience.api.metrics.MetricsSnapshot;
+import io.dwcp.resilience.api.metrics.MetricsSource;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -190,7 +192,51 @@ public class CircuitBreakerIT extends DwcpTestSupport {
         assertRejected("itbad");
     }
 
+    @Test
+    public void withScopePeerADeadPeerOpensOnlyItsOwnBreakerAndStaysOpenAcrossAnUpdate() throws Exception {
+        breaker("itpeers", "scope", "peer", "failure.consecutive.threshold", "3", "reset.timeout.ms", "600000");
+        for (int i = 0; i < 3; i++) {
+            try {
+                manager.execute("itpeers", "node-b", inv -> {
+                    throw new IOException(inv.peer() + " down");
+                });
+                fail("the call to node-b should have failed");
+            } catch (IOException expected) {
+                assertEquals("node-b down", expected.getMessage());
+            }
+        }
+        assertPeerRejected("itpeers", "node-b");
+        for (int i = 0; i < 10; i++) {
+            assertEquals("node-a's calls pass", "ok from node-a",
+                    manager.execute("itpeers", "node-a", inv -> "ok from " + inv.peer()));
+        }
+        assertEquals(CircuitBreakerState.OPEN, control(BREAKER_BSN, "itpeers").state("itpeers"));
+        List<String> figures = new ArrayList<>();
+        for (MetricsSnapshot m : ((MetricsSource) control(BREAKER_BSN, "itpeers")).metrics()) {
+            figures.add(m.peer() + "=" + (m.hasPeer() ? CircuitBreakerState.values()[(int) m.value("state")]
+                    : (int) m.value("openPeers") + "/" + (int) m.value("peers")));
+        }
+        assertEquals(List.of("=1/2", "node-a=CLOSED", "node-b=OPEN"), figures);
+
+        // the next provider restores node-b's breaker from its own state key, OPEN
+        long before = breakerStage("itpeers").serviceId();
+        bundle(BREAKER_BSN).update();
+        await("the updated bundle's breaker in the chain",
+                () -> breakerStageIfAny("itpeers").map(s -> s.serviceId() != before).orElse(false));
+        assertPeerRejected("itpeers", "node-b");
+        assertEquals("ok from node-a", manager.execute("itpeers", "node-a", inv -> "ok from " + inv.peer()));
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    private void assertPeerRejected(String operation, String peer) throws Exception {
+        try {
+            manager.execute(operation, peer, inv -> "should not run");
+            fail(peer + " should be rejected by its open breaker");
+        } catch (CallNotPermittedException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("peer " + peer));
+        }
+    }
 
     private org.osgi.service.cm.Configuration breaker(String operation, String... keyValues) throws Exception {
         org.osgi.service.cm.Configuration config = configurationAdmin.getFactoryConfiguration("dwcp.circuitbreaker",

@@ -151,11 +151,11 @@ public class RateLimiterIT extends DwcpTestSupport {
             await("the token bucket in sync's chain", () -> rateLimitServiceIdOf("sync") == id);
 
             update(bucket, "dwcp.operation", "sync", "rate", -1.0, "burst", 1);
-            await("the refusal of rate=-1", () -> log.contains(TOKEN_BUCKET + " refused: rate=-1.0"));
+            await("the refusal of rate=-1", () -> log.contains(TOKEN_BUCKET + "~sync refused: rate=-1.0"));
             update(bucket, "dwcp.operation", "sync", "rate", "NaN", "burst", 1);
-            await("the refusal of rate=NaN", () -> log.contains(TOKEN_BUCKET + " refused: rate=NaN"));
-            String line = log.find(TOKEN_BUCKET + " refused: rate=NaN");
-            assertTrue(line, line.startsWith("ERROR " + BUNDLE + ": configuration " + TOKEN_BUCKET + " refused"));
+            await("the refusal of rate=NaN", () -> log.contains(TOKEN_BUCKET + "~sync refused: rate=NaN"));
+            String line = log.find(TOKEN_BUCKET + "~sync refused: rate=NaN");
+            assertTrue(line, line.startsWith("ERROR " + BUNDLE + ": configuration " + TOKEN_BUCKET + "~sync refused"));
             assertTrue(line, line.contains("must be a finite number; the previous configuration stays in force"));
 
             // still 5/s with a burst of 1: the second immediate call is rejected, by the old limit
@@ -171,7 +171,7 @@ public class RateLimiterIT extends DwcpTestSupport {
             adaptive = factoryConfiguration(ADAPTIVE, "sync", "dwcp.operation", "sync", "service.ranking", 5);
             awaitService(ADAPTIVE);
             update(adaptive, "dwcp.operation", "sync", "service.ranking", 5, "min.rate", 500.0, "max.rate", 100.0);
-            await("the refusal of min > max", () -> log.contains(ADAPTIVE + " refused: min.rate=500.0: must not exceed"
+            await("the refusal of min > max", () -> log.contains(ADAPTIVE + "~sync refused: min.rate=500.0: must not exceed"
                     + " max.rate (100)"));
             manager.execute("sync", inv -> "ok");
             assertEquals(1000.0, metrics("rate-limit.adaptive", "sync").value("rate"), 0.0);
@@ -180,8 +180,7 @@ public class RateLimiterIT extends DwcpTestSupport {
             concurrency = factoryConfiguration(CONCURRENCY, "receive", "dwcp.operation", "receive",
                     "min.limit", 10, "max.limit", 5);
             await("the refusal of a bad first configuration", () -> log.contains(CONCURRENCY
-                    + " refused: min.limit=10: must not exceed max.limit (5)"));
-            assertTrue(log.find(CONCURRENCY + " refused").contains("the component does not start"));
+                    + "~receive refused: min.limit=10: must not exceed max.limit (5)"));
             assertTrue("no rate limiter for receive", rateLimitServiceIdOf("receive") < 0);
         } finally {
             bucket.delete();

@@ -3,11 +3,12 @@ package io.dwcp.resilience.degradation.internal;
 import io.dwcp.resilience.api.CallOutcome;
 import io.dwcp.resilience.api.TimeSource;
 import io.dwcp.resilience.api.degradation.DegradationLevel;
+import io.dwcp.resilience.kit.ConfigReader;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -49,20 +50,13 @@ public class DegradationBenchmark {
 
     @Setup
     public void setUp() {
-        shedder = new LoadShedder(LoadShedSettings.from("bench", config(LoadShedConfig.class)).table(),
+        shedder = new LoadShedder(LoadShedSettings.from(new ConfigReader("bench", Map.of())).table(),
                 UniformRandom.THREAD_LOCAL);
-        engine = new DegradationEngine(TimeSource.SYSTEM, DegradationSettings.from("bench", config(DegradationConfig.class)),
+        engine = new DegradationEngine(TimeSource.SYSTEM, DegradationSettings.from(new ConfigReader("bench", Map.of())),
                 change -> { });
         r4jRateLimiter = RateLimiter.of("send", RateLimiterConfig.custom().limitForPeriod(Integer.MAX_VALUE)
                 .limitRefreshPeriod(Duration.ofNanos(1)).timeoutDuration(Duration.ZERO).build());
         r4jBreaker = CircuitBreaker.ofDefaults("send");
-    }
-
-    /** The defaults of a configuration annotation, as SCR gives them without a configuration. */
-    @SuppressWarnings("unchecked")
-    private static <T> T config(Class<T> type) {
-        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-                (proxy, method, args) -> method.getDefaultValue());
     }
 
     @Benchmark

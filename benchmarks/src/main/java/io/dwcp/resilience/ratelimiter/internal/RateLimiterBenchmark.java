@@ -86,18 +86,33 @@ public class RateLimiterBenchmark {
         org.osgi.service.log.Logger quiet = (org.osgi.service.log.Logger) java.lang.reflect.Proxy.newProxyInstance(
                 RateLimiterBenchmark.class.getClassLoader(), new Class<?>[] {org.osgi.service.log.Logger.class},
                 (p, m, a) -> m.getReturnType() == boolean.class ? Boolean.FALSE : null);
+        // The limiters run on the layer's clock, as the manager's calls do: here the synthetic one.
+        TimeSource layer = new TimeSource() {
+            @Override
+            public long nanoTime() {
+                return CLOCK.get();
+            }
+
+            @Override
+            public long currentTimeMillis() {
+                return System.currentTimeMillis();
+            }
+        };
         tokenBucket = new TokenBucketStage();
-        tokenBucket.logger = quiet;
-        tokenBucket.activate(config("rate", "1000000", "burst", "1000000", "max.wait.ms", "3600000"));
+        tokenBucket.setServices(quiet, null);
+        tokenBucket.timeSource = layer;
+        tokenBucket.activate(null, config("rate", "1000000", "burst", "1000000", "max.wait.ms", "3600000"));
         tokenBucket.waiter = NO_WAIT;
         adaptive = new AdaptiveRateStage();
-        adaptive.logger = quiet;
-        adaptive.activate(config("initial.rate", "1000000", "min.rate", "1000000", "max.rate", "1000000",
+        adaptive.setServices(quiet, null);
+        adaptive.timeSource = layer;
+        adaptive.activate(null, config("initial.rate", "1000000", "min.rate", "1000000", "max.rate", "1000000",
                 "burst.ms", "1000", "max.wait.ms", "3600000"));
         adaptive.waiter = NO_WAIT;
         concurrency = new ConcurrencyLimitStage();
-        concurrency.logger = quiet;
-        concurrency.activate(config("initial.limit", "1000", "min.limit", "1000", "max.limit", "1000"));
+        concurrency.setServices(quiet, null);
+        concurrency.timeSource = layer;
+        concurrency.activate(null, config("initial.limit", "1000", "min.limit", "1000", "max.limit", "1000"));
         r4j = RateLimiter.of("send", RateLimiterConfig.custom().limitForPeriod(Integer.MAX_VALUE)
                 .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ZERO).build());
         failsafe = dev.failsafe.RateLimiter.burstyBuilder(Long.MAX_VALUE / 4, Duration.ofSeconds(1)).build();

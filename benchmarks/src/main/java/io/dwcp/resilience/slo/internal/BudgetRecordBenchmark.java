@@ -2,6 +2,7 @@ package io.dwcp.resilience.slo.internal;
 
 import io.dwcp.resilience.api.CallOutcome;
 import io.dwcp.resilience.api.TimeSource;
+import io.dwcp.resilience.kit.ConfigReader;
 import io.github.resilience4j.core.metrics.Metrics;
 import io.github.resilience4j.core.metrics.SlidingTimeWindowMetrics;
 import io.github.resilience4j.core.metrics.Snapshot;
@@ -50,7 +51,7 @@ public class BudgetRecordBenchmark {
     @Setup
     public void setUp() {
         errorAndLatency = new OperationBudget(SloSettings.defaults("send"), TimeSource.SYSTEM, () -> { });
-        errorOnly = new OperationBudget(SloSettings.from(Map.of("dwcp.operation", "*", "latency.threshold", "0")),
+        errorOnly = new OperationBudget(SloSettings.from(new ConfigReader(SloSettings.PID, Map.of("dwcp.operation", "*", "latency.threshold", "0"))),
                 TimeSource.SYSTEM, () -> { });
         resilience4jWindow = new SlidingTimeWindowMetrics(60, Clock.systemUTC());
         now = System.nanoTime();

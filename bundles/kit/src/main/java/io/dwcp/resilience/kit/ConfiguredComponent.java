@@ -38,7 +38,10 @@ import org.osgi.service.log.LoggerFactory;
  *   <li>a stage component ({@link #stageKind()} not {@code null}) declares no service in its
  *       {@code @Component} ({@code service = {}}): the base registers it with the properties of
  *       the configuration it <em>accepted</em>, so a refused {@code dwcp.operation} or
- *       {@code service.ranking} never moves the stage (SCR would republish refused values).</li>
+ *       {@code service.ranking} never moves the stage (SCR would republish refused values).
+ *       A component that is not a stage but is selected by its configuration's properties too (a
+ *       {@code CallObserver} filtered on {@code dwcp.operation}) names its services in
+ *       {@link #ConfiguredComponent(String, Class...)} and is registered the same way.</li>
  * </ul>
  * The DS annotations of this class are inherited ({@code -dsannotations-options: inherit}).
  *
@@ -70,7 +73,30 @@ public abstract class ConfiguredComponent<S> {
 
     /** @param factoryPid the (factory) PID, named in refusals when the properties carry none */
     protected ConfiguredComponent(String factoryPid) {
-        this(factoryPid, null);
+        this.factoryPid = factoryPid;
+        this.pid = factoryPid;
+        this.stageKind = null;
+        this.services = new Class<?>[0];
+    }
+
+    /**
+     * A component that is not a stage, which the base registers under {@code services} with the
+     * properties of the configuration it accepted ({@code dwcp.operation} among them when the
+     * settings are {@link Scoped}), as for a stage; its {@code @Component} declares
+     * {@code service = {}}.
+     *
+     * @param factoryPid the (factory) PID, named in refusals when the properties carry none
+     * @param services   the service interfaces, at least one
+     * @since 1.2
+     */
+    protected ConfiguredComponent(String factoryPid, Class<?>... services) {
+        if (services.length == 0) {
+            throw new IllegalArgumentException("name the services to register");
+        }
+        this.factoryPid = factoryPid;
+        this.pid = factoryPid;
+        this.stageKind = null;
+        this.services = services.clone();
     }
 
     /**
@@ -240,16 +266,21 @@ public abstract class ConfiguredComponent<S> {
         context = null;
     }
 
-    /** {@link #read}, and for a stage its {@code service.ranking}, refused like any other value. */
+    /** @return whether the base registers this component's services */
+    private boolean registers() {
+        return stageKind() != null || services.length > 0;
+    }
+
+    /** {@link #read}, and for a registered component its {@code service.ranking}, refused like any other value. */
     private S readChecked(ConfigReader config) {
-        if (stageKind() != null) {
+        if (registers()) {
             config.intValue(Constants.SERVICE_RANKING, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
         }
         return read(config);
     }
 
     private void register(S first, Map<String, Object> properties) {
-        if (context == null || stageKind() == null) {
+        if (context == null || !registers()) {
             return;
         }
         Class<?>[] types = stageServices();
@@ -269,12 +300,16 @@ public abstract class ConfiguredComponent<S> {
                 p.put(key, value);
             }
         });
-        p.put(Stage.KIND, stageKind());
-        String position = stagePosition();
-        if (position != null) {
-            p.put(Stage.POSITION, position);
+        if (stageKind() != null) {
+            p.put(Stage.KIND, stageKind());
+            String position = stagePosition();
+            if (position != null) {
+                p.put(Stage.POSITION, position);
+            }
+            p.put(Stage.OPERATION, operationOf(accepted));
+        } else if (accepted instanceof Scoped scoped) {
+            p.put(Stage.OPERATION, scoped.operation());
         }
-        p.put(Stage.OPERATION, operationOf(accepted));
         p.put("dwcp.pid", pid);
         if (properties.get(Constants.SERVICE_RANKING) != null) {
             // checked by readChecked: a whole number

@@ -4,6 +4,7 @@ import io.dwcp.resilience.api.Stage;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -67,5 +68,13 @@ public final class PerKey<V> {
     /** @return every instance made so far */
     public Collection<V> all() {
         return List.copyOf(instances.values());
+    }
+
+    /**
+     * @return the keys that have an instance
+     * @since 1.2
+     */
+    public Set<String> keys() {
+        return Set.copyOf(instances.keySet());
     }
 }

@@ -3,11 +3,13 @@
  * {@link io.dwcp.resilience.kit.ConfigReader} reads and refuses configuration values,
  * {@link io.dwcp.resilience.kit.ConfiguredComponent} runs activate/modified/deactivate with one
  * refusal behaviour and no-op reconfiguration, {@link io.dwcp.resilience.kit.PerKey} keeps one
- * instance per operation, {@link io.dwcp.resilience.kit.StateCodec} is the one format of saved state.
+ * instance per operation, {@link io.dwcp.resilience.kit.Isolated} one per operation or per
+ * operation and peer ({@link io.dwcp.resilience.kit.Isolation}: {@code scope}, {@code max.peers}),
+ * {@link io.dwcp.resilience.kit.StateCodec} is the one format of saved state.
  *
  * <p>Exported for third-party stage authors, who may deploy this bundle or embed the package
  * (bnd {@code -conditionalpackage}), as the DWCP bundles do so that a kit update never refreshes
  * every stage at once.
  */
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.dwcp.resilience.kit;

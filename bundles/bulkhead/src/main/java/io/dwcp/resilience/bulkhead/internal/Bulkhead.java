@@ -45,4 +45,9 @@ interface Bulkhead<S extends BulkheadSettings> {
     default List<String> shutdown() {
         return List.of();
     }
+
+    /** @return whether {@link #shutdown()} has threads to stop (and may block for a grace period) */
+    default boolean holdsThreads() {
+        return false;
+    }
 }

@@ -1,6 +1,7 @@
 package io.dwcp.resilience.bulkhead.internal;
 
 import io.dwcp.resilience.kit.ConfiguredComponent;
+import io.dwcp.resilience.kit.Isolation;
 
 /** What every bulkhead strategy's validated settings have in common (their operation: {@code *} for a bulkhead per operation). */
 interface BulkheadSettings extends ConfiguredComponent.Scoped {
@@ -12,5 +13,11 @@ interface BulkheadSettings extends ConfiguredComponent.Scoped {
 
     /** Bound on any size setting: far beyond any sane bulkhead, low enough to catch a typo. */
     int MAX_SIZE = 1_000_000;
+
+    /**
+     * @return one bulkhead per operation, or per operation and peer ({@code scope}, {@code max.peers}),
+     *         so that calls to a slow peer fill only that peer's permits
+     */
+    Isolation isolation();
 
 }

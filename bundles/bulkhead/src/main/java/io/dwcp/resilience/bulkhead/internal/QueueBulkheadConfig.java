@@ -1,7 +1,9 @@
 package io.dwcp.resilience.bulkhead.internal;
 
+import io.dwcp.resilience.kit.Isolation;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /** Metatype of {@value QueueBulkheadSettings#PID}: one factory configuration per operation. */
 @ObjectClassDefinition(id = QueueBulkheadSettings.PID, name = "DWCP queue-based bulkhead",
@@ -28,6 +30,17 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             description = "The longest a caller waits in the queue (specified: send 5000, consensus 15000). "
                     + "A call's deadline cuts the wait shorter.")
     long max_wait_ms() default QueueBulkheadSettings.DEFAULT_MAX_WAIT_MS;
+
+    @AttributeDefinition(name = "Scope", description = "operation: one bulkhead for every call of the operation; "
+            + "peer: one per peer the calls are addressed to, so that calls to a slow peer fill only its own "
+            + "permits (at most max.peers peers, the least recently used evicted).",
+            options = { @Option(label = "Operation", value = "operation"), @Option(label = "Peer", value = "peer") })
+    String scope() default "operation";
+
+    @AttributeDefinition(name = "Max peers", min = "1", max = "100000", description = "With scope=peer: at most "
+            + "this many peers of one operation keep a bulkhead; past it the peer used least recently is evicted "
+            + "(calls in flight finish in its old bulkhead).")
+    int max_peers() default Isolation.DEFAULT_MAX_PEERS;
 
     @AttributeDefinition(name = "Service ranking", description = "Decides which bulkhead an operation uses "
             + "when several are configured for it: the highest wins.")

@@ -1,6 +1,7 @@
 package io.dwcp.resilience.bulkhead.internal;
 
 import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.Isolation;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -10,9 +11,15 @@ import java.util.concurrent.TimeUnit;
  * @param maxConcurrentCalls calls allowed to run at once
  * @param queueCapacity      callers allowed to wait for a permit when all are taken; 0 rejects at once
  * @param maxWaitNanos       the longest a caller waits in the queue (the call's deadline may cut it shorter)
+ * @param isolation          per operation, or per operation and peer
  */
-record QueueBulkheadSettings(String operation, int maxConcurrentCalls, int queueCapacity, long maxWaitNanos)
-        implements BulkheadSettings {
+record QueueBulkheadSettings(String operation, int maxConcurrentCalls, int queueCapacity, long maxWaitNanos,
+        Isolation isolation) implements BulkheadSettings {
+
+    /** Per operation. */
+    QueueBulkheadSettings(String operation, int maxConcurrentCalls, int queueCapacity, long maxWaitNanos) {
+        this(operation, maxConcurrentCalls, queueCapacity, maxWaitNanos, Isolation.PER_OPERATION);
+    }
 
     /** The factory PID of the queue-based bulkhead. */
     static final String PID = "dwcp.bulkhead.queue";
@@ -34,6 +41,7 @@ record QueueBulkheadSettings(String operation, int maxConcurrentCalls, int queue
         return new QueueBulkheadSettings(values.operation(),
                 values.intValue(MAX_CONCURRENT_CALLS, DEFAULT_MAX_CONCURRENT_CALLS, 1, MAX_SIZE),
                 values.intValue(QUEUE_CAPACITY, DEFAULT_QUEUE_CAPACITY, 0, MAX_SIZE),
-                TimeUnit.MILLISECONDS.toNanos(values.longValue(MAX_WAIT_MS, DEFAULT_MAX_WAIT_MS, 0, MAX_MAX_WAIT_MS)));
+                TimeUnit.MILLISECONDS.toNanos(values.longValue(MAX_WAIT_MS, DEFAULT_MAX_WAIT_MS, 0, MAX_MAX_WAIT_MS)),
+                Isolation.read(values));
     }
 }

@@ -1,7 +1,9 @@
 package io.dwcp.resilience.bulkhead.internal;
 
+import io.dwcp.resilience.kit.Isolation;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /** Metatype of {@value SemaphoreBulkheadSettings#PID}: one factory configuration per operation. */
 @ObjectClassDefinition(id = SemaphoreBulkheadSettings.PID, name = "DWCP semaphore bulkhead",
@@ -17,6 +19,17 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             description = "Calls allowed to run at once; the next call is rejected with BulkheadFullException. "
                     + "A change applies live: shrinking lets calls in flight finish.")
     int max_concurrent_calls() default SemaphoreBulkheadSettings.DEFAULT_MAX_CONCURRENT_CALLS;
+
+    @AttributeDefinition(name = "Scope", description = "operation: one bulkhead for every call of the operation; "
+            + "peer: one per peer the calls are addressed to, so that calls to a slow peer fill only its own "
+            + "permits (at most max.peers peers, the least recently used evicted).",
+            options = { @Option(label = "Operation", value = "operation"), @Option(label = "Peer", value = "peer") })
+    String scope() default "operation";
+
+    @AttributeDefinition(name = "Max peers", min = "1", max = "100000", description = "With scope=peer: at most "
+            + "this many peers of one operation keep a bulkhead; past it the peer used least recently is evicted "
+            + "(calls in flight finish in its old bulkhead).")
+    int max_peers() default Isolation.DEFAULT_MAX_PEERS;
 
     @AttributeDefinition(name = "Service ranking", description = "Decides which bulkhead an operation uses "
             + "when several are configured for it: the highest wins.")

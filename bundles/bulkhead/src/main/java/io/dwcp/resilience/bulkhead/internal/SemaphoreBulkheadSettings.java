@@ -1,14 +1,22 @@
 package io.dwcp.resilience.bulkhead.internal;
 
 import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.Isolation;
 
 /**
  * Validated settings of a {@link SemaphoreBulkhead}.
  *
  * @param operation          the operation protected, or {@code *}
  * @param maxConcurrentCalls calls allowed to run at once; the next one is rejected at once
+ * @param isolation          per operation, or per operation and peer
  */
-record SemaphoreBulkheadSettings(String operation, int maxConcurrentCalls) implements BulkheadSettings {
+record SemaphoreBulkheadSettings(String operation, int maxConcurrentCalls, Isolation isolation)
+        implements BulkheadSettings {
+
+    /** Per operation. */
+    SemaphoreBulkheadSettings(String operation, int maxConcurrentCalls) {
+        this(operation, maxConcurrentCalls, Isolation.PER_OPERATION);
+    }
 
     /** The factory PID of the semaphore bulkhead. */
     static final String PID = "dwcp.bulkhead.semaphore";
@@ -19,6 +27,6 @@ record SemaphoreBulkheadSettings(String operation, int maxConcurrentCalls) imple
     /** @return the settings {@code values} describe */
     static SemaphoreBulkheadSettings from(ConfigReader values) {
         return new SemaphoreBulkheadSettings(values.operation(),
-                values.intValue(MAX_CONCURRENT_CALLS, DEFAULT_MAX_CONCURRENT_CALLS, 1, MAX_SIZE));
+                values.intValue(MAX_CONCURRENT_CALLS, DEFAULT_MAX_CONCURRENT_CALLS, 1, MAX_SIZE), Isolation.read(values));
     }
 }

@@ -139,6 +139,11 @@ final class ThreadPoolBulkhead implements Bulkhead<ThreadPoolBulkheadSettings> {
         shutdownGraceNanos = settings.shutdownGraceNanos();
     }
 
+    @Override
+    public boolean holdsThreads() {
+        return true;
+    }
+
     /**
      * Stops the pool: running and queued calls get the grace period, then workers are interrupted
      * and calls that never started are cancelled; returns once every worker thread has ended or

@@ -1,6 +1,7 @@
 package io.dwcp.resilience.bulkhead.internal;
 
 import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.Isolation;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,9 +14,17 @@ import java.util.concurrent.TimeUnit;
  * @param queueCapacity      calls waiting for a thread; extra threads beyond the core start only when it is full
  * @param keepAliveNanos     how long a thread beyond the core stays idle before it ends
  * @param shutdownGraceNanos how long deactivation lets running and queued calls finish before interrupting them
+ * @param isolation          per operation, or per operation and peer (a pool per peer)
  */
 record ThreadPoolBulkheadSettings(String operation, int coreThreads, int maxThreads, int queueCapacity,
-        long keepAliveNanos, long shutdownGraceNanos) implements BulkheadSettings {
+        long keepAliveNanos, long shutdownGraceNanos, Isolation isolation) implements BulkheadSettings {
+
+    /** Per operation. */
+    ThreadPoolBulkheadSettings(String operation, int coreThreads, int maxThreads, int queueCapacity,
+            long keepAliveNanos, long shutdownGraceNanos) {
+        this(operation, coreThreads, maxThreads, queueCapacity, keepAliveNanos, shutdownGraceNanos,
+                Isolation.PER_OPERATION);
+    }
 
     /** The factory PID of the thread-pool bulkhead. */
     static final String PID = "dwcp.bulkhead.threadpool";
@@ -56,6 +65,6 @@ record ThreadPoolBulkheadSettings(String operation, int coreThreads, int maxThre
         long keepAlive = values.longValue(KEEP_ALIVE_MS, DEFAULT_KEEP_ALIVE_MS, 0, MAX_KEEP_ALIVE_MS);
         long grace = values.longValue(SHUTDOWN_GRACE_MS, DEFAULT_SHUTDOWN_GRACE_MS, 0, MAX_SHUTDOWN_GRACE_MS);
         return new ThreadPoolBulkheadSettings(operation, core, max, queue, TimeUnit.MILLISECONDS.toNanos(keepAlive),
-                TimeUnit.MILLISECONDS.toNanos(grace));
+                TimeUnit.MILLISECONDS.toNanos(grace), Isolation.read(values));
     }
 }

@@ -77,12 +77,12 @@ class BulkheadStageTest {
     void aValidChangeResizesTheSameBulkheadLive() throws Exception {
         QueueBulkheadStage stage = wire(new QueueBulkheadStage());
         stage.activate(null, config("dwcp.bulkhead.queue~send", "dwcp.operation", "send"));
-        QueueBulkhead before = stage.bulkheads().get("send");
+        QueueBulkhead before = stage.bulkheads().get("send", "", 0);
         assertEquals(100, before.maxConcurrentCalls());
 
         stage.modified(config("dwcp.bulkhead.queue~send", "dwcp.operation", "send", "max.concurrent.calls", 7,
                 "queue.capacity", 3, "max.wait.ms", 10));
-        QueueBulkhead after = stage.bulkheads().get("send");
+        QueueBulkhead after = stage.bulkheads().get("send", "", 0);
         assertSame(before, after, "resized in place: permits in flight stay counted");
         assertEquals(7, after.maxConcurrentCalls());
         assertEquals(7, after.available());
@@ -128,11 +128,11 @@ class BulkheadStageTest {
     void movingToAnotherOperationMakesAFreshBulkhead() throws Exception {
         ThreadPoolBulkheadStage stage = wire(new ThreadPoolBulkheadStage());
         stage.activate(null, config("dwcp.bulkhead.threadpool~x", "dwcp.operation", "sync"));
-        ThreadPoolBulkhead before = stage.bulkheads().get("sync");
+        ThreadPoolBulkhead before = stage.bulkheads().get("sync", "", 0);
         assertTrue(stage.execute(inv("sync"), i -> Thread.currentThread().getName()).startsWith("dwcp-bulkhead-sync-"));
 
         stage.modified(config("dwcp.bulkhead.threadpool~x", "dwcp.operation", "receive"));
-        ThreadPoolBulkhead after = stage.bulkheads().get("receive");
+        ThreadPoolBulkhead after = stage.bulkheads().get("receive", "", 0);
         assertNotSame(before, after);
         assertTrue(before.executor().isTerminated(), "the old pool stopped");
         assertTrue(stage.execute(inv("receive"), i -> Thread.currentThread().getName()).startsWith("dwcp-bulkhead-receive-"));
@@ -165,7 +165,7 @@ class BulkheadStageTest {
         stage.activate(null, config("dwcp.bulkhead.threadpool~all", "dwcp.operation", "*", "core.threads", 2));
         stage.execute(inv("send"), i -> "x");
         stage.execute(inv("consensus"), i -> "x");
-        List<ThreadPoolBulkhead> pools = List.copyOf(stage.bulkheads().all());
+        List<ThreadPoolBulkhead> pools = List.copyOf(stage.bulkheads().instances());
         assertEquals(2, pools.size());
         List<Thread> workers = pools.stream().flatMap(p -> p.liveThreads().stream()).toList();
         assertEquals(2, workers.size());

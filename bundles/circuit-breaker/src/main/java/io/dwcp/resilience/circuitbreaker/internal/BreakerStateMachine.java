@@ -52,6 +52,8 @@ public final class BreakerStateMachine {
     }
 
     private final String operation;
+    /** The peer of a per-peer breaker ({@code scope = peer}), else {@code ""}. */
+    private final String peer;
     private final TimeSource clock;
     private final TransitionSink sink;
     private final Object transitionLock = new Object();
@@ -76,7 +78,18 @@ public final class BreakerStateMachine {
      */
     public BreakerStateMachine(String operation, CircuitBreakerSettings settings, TimeSource clock,
             TransitionSink sink, BreakerRecord restored) {
+        this(operation, "", settings, clock, sink, restored);
+    }
+
+    /**
+     * The breaker of one peer of {@code operation} ({@code scope = peer}).
+     *
+     * @param peer the peer, named in rejections and metrics; {@code ""} for the whole operation
+     */
+    public BreakerStateMachine(String operation, String peer, CircuitBreakerSettings settings, TimeSource clock,
+            TransitionSink sink, BreakerRecord restored) {
         this.operation = Objects.requireNonNull(operation, "operation");
+        this.peer = Objects.requireNonNull(peer, "peer");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sink = Objects.requireNonNull(sink, "sink");
@@ -106,6 +119,11 @@ public final class BreakerStateMachine {
     /** @return the operation */
     public String operation() {
         return operation;
+    }
+
+    /** @return the peer of a per-peer breaker, else {@code ""} */
+    public String peer() {
+        return peer;
     }
 
     /** @return the current state */
@@ -199,7 +217,7 @@ public final class BreakerStateMachine {
                 detail = "set by an operator";
                 break;
         }
-        return new CallNotPermittedException(operation, s.kind.name(), detail);
+        return new CallNotPermittedException(operation, s.kind.name(), peer.isEmpty() ? detail : "peer " + peer + ": " + detail);
     }
 
     /**
@@ -478,7 +496,7 @@ public final class BreakerStateMachine {
         v.put("consecutiveTrips", s.consecutiveTrips);
         v.put("openRemainingMillis", s.kind == OPEN ? ceilMillis(Math.max(0, s.openUntilNanos - now)) : 0L);
         v.put("probesLeft", s.kind == HALF_OPEN ? Math.max(0, s.probePermits.get()) : 0);
-        return new MetricsSnapshot(StageKind.CIRCUIT_BREAKER.id(), operation, v, clock.currentTimeMillis());
+        return new MetricsSnapshot(StageKind.CIRCUIT_BREAKER.id(), operation, v, clock.currentTimeMillis(), peer);
     }
 
     private static long ceilMillis(long nanos) {
@@ -497,6 +515,6 @@ public final class BreakerStateMachine {
 
     @Override
     public String toString() {
-        return "circuit breaker " + operation + " " + state;
+        return "circuit breaker " + operation + (peer.isEmpty() ? "" : " peer " + peer) + " " + state;
     }
 }

@@ -1,5 +1,6 @@
 package io.dwcp.resilience.circuitbreaker.internal;
 
+import io.dwcp.resilience.kit.Isolation;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -77,6 +78,17 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(name = "Max open time (ms)", min = "1",
             description = "Cap of the grown open time; at least the reset timeout.")
     long open_max_duration_ms() default CircuitBreakerSettings.DEFAULT_MAX_OPEN_MS;
+
+    @AttributeDefinition(name = "Scope", description = "operation: one breaker for every call of the operation;"
+            + " peer: one breaker per peer the calls are addressed to, so that one dead peer opens only its own"
+            + " breaker (at most max.peers peers, the least recently used evicted).",
+            options = { @Option(label = "Operation", value = "operation"), @Option(label = "Peer", value = "peer") })
+    String scope() default "operation";
+
+    @AttributeDefinition(name = "Max peers", min = "1", max = "100000", description = "With scope=peer: at most"
+            + " this many peers of one operation keep a breaker; past it the peer used least recently is evicted"
+            + " (its last state stays in the state store and is restored when it comes back).")
+    int max_peers() default Isolation.DEFAULT_MAX_PEERS;
 
     @AttributeDefinition(name = "Recorded exceptions", type = AttributeType.STRING, required = false,
             description = "Comma-separated class names counted as failures (subclasses included); empty counts"

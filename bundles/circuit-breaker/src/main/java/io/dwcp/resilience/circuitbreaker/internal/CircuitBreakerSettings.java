@@ -4,6 +4,7 @@ import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.Stage;
 import io.dwcp.resilience.kit.ConfigReader;
 import io.dwcp.resilience.kit.ConfiguredComponent;
+import io.dwcp.resilience.kit.Isolation;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -29,12 +30,13 @@ import java.util.concurrent.TimeUnit;
  * @param openBackoffMultiplier       open time grows by this factor on each trip without recovery; 1 = off
  * @param maxOpenNanos                cap of the grown open time
  * @param exceptions                  which failures count
+ * @param isolation                   one breaker per operation, or per operation and peer (bounded)
  */
 public record CircuitBreakerSettings(String operation, Mode mode, int consecutiveFailureThreshold,
         double failureRateThreshold, double slowCallRateThreshold, long slowCallDurationNanos,
         WindowType windowType, int windowSize, int minimumCalls, long resetTimeoutNanos, int halfOpenProbes,
         long halfOpenMaxWaitNanos, double openBackoffMultiplier, long maxOpenNanos,
-        ExceptionClassifier exceptions) implements ConfiguredComponent.Scoped {
+        ExceptionClassifier exceptions, Isolation isolation) implements ConfiguredComponent.Scoped {
 
     /** The configuration PID (factory PID) of breakers. */
     public static final String PID = "dwcp.circuitbreaker";
@@ -138,7 +140,7 @@ public record CircuitBreakerSettings(String operation, Mode mode, int consecutiv
         return new CircuitBreakerSettings(operation, mode, consecutive, failureRate, slowRate,
                 TimeUnit.MILLISECONDS.toNanos(slowMs), windowType, windowSize, minimumCalls,
                 TimeUnit.MILLISECONDS.toNanos(resetMs), probes, TimeUnit.MILLISECONDS.toNanos(maxWaitMs), backoff,
-                TimeUnit.MILLISECONDS.toNanos(maxOpenMs), new ExceptionClassifier(record, ignore));
+                TimeUnit.MILLISECONDS.toNanos(maxOpenMs), new ExceptionClassifier(record, ignore), Isolation.read(in));
     }
 
     /** @return whether a rate rule (failure rate or slow-call rate) is on, so a window is needed */
@@ -167,11 +169,11 @@ public record CircuitBreakerSettings(String operation, Mode mode, int consecutiv
     public String toString() {
         return String.format(Locale.ROOT,
                 "operation=%s mode=%s consecutive=%d failureRate=%.1f%% slowRate=%.1f%% slow>=%dms window=%s/%d min=%d"
-                        + " reset=%dms probes=%d maxWait=%dms backoff=x%.2f maxOpen=%dms %s",
+                        + " reset=%dms probes=%d maxWait=%dms backoff=x%.2f maxOpen=%dms %s %s",
                 operation, mode, consecutiveFailureThreshold, failureRateThreshold, slowCallRateThreshold,
                 TimeUnit.NANOSECONDS.toMillis(slowCallDurationNanos), windowType, windowSize, minimumCalls,
                 TimeUnit.NANOSECONDS.toMillis(resetTimeoutNanos), halfOpenProbes,
                 TimeUnit.NANOSECONDS.toMillis(halfOpenMaxWaitNanos), openBackoffMultiplier,
-                TimeUnit.NANOSECONDS.toMillis(maxOpenNanos), exceptions);
+                TimeUnit.NANOSECONDS.toMillis(maxOpenNanos), exceptions, isolation);
     }
 }

@@ -15,7 +15,7 @@ import io.dwcp.resilience.api.metrics.MetricsSource;
 import io.dwcp.resilience.api.state.StateStore;
 import io.dwcp.resilience.kit.ConfigReader;
 import io.dwcp.resilience.kit.ConfiguredComponent;
-import io.dwcp.resilience.kit.PerKey;
+import io.dwcp.resilience.kit.Isolated;
 import io.dwcp.resilience.kit.StateCodec;
 import java.io.IOException;
 import java.time.Duration;
@@ -23,10 +23,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -46,7 +48,8 @@ import org.osgi.service.metatype.annotations.Designate;
 /**
  * The circuit-breaker stage: one DS component per {@code dwcp.circuitbreaker~<name>} factory
  * configuration, serving the operation named by its {@code dwcp.operation} (or, with {@code *},
- * every operation, with one breaker each).
+ * every operation, with one breaker each); with {@code scope = peer}, one breaker per operation and
+ * peer ({@link Isolated}), so that one dead peer opens only its own breaker.
  *
  * <p>Only this class knows OSGi. On the call path it only admits and records through
  * {@link BreakerStateMachine}. Transitions are handed to one serial dispatcher thread (started on
@@ -91,8 +94,8 @@ public final class CircuitBreakerStage extends ConfiguredComponent<CircuitBreake
         }
     };
 
-    /** One breaker per operation, restored from the store when the operation first shows up. */
-    private volatile PerKey<BreakerStateMachine> machines;
+    /** One breaker per operation (or operation and peer), restored from the store when it first shows up. */
+    private volatile Isolated<BreakerStateMachine> machines;
     private ThreadPoolExecutor dispatcher;
 
     public CircuitBreakerStage() {
@@ -112,19 +115,55 @@ public final class CircuitBreakerStage extends ConfiguredComponent<CircuitBreake
             t.setDaemon(true);
             return t;
         });
-        machines = new PerKey<>(s.operation(), op -> newMachine(Operations.validate(op), load(op)));
+        machines = isolated(s);
     }
 
     @Override
     protected void apply(CircuitBreakerSettings previous, CircuitBreakerSettings next) {
-        if (!next.operation().equals(previous.operation())) {
-            // A breaker is its operation's: another operation means other breakers, from the store.
+        if (!next.operation().equals(previous.operation()) || !next.isolation().equals(previous.isolation())) {
+            // A breaker is its operation's (or peer's): another operation or scope means other
+            // breakers, from the store (their keys differ: kind/operation or kind/operation/peer/p).
             drain();
-            machines = new PerKey<>(next.operation(), op -> newMachine(Operations.validate(op), load(op)));
+            machines = isolated(next);
         } else {
-            for (BreakerStateMachine m : machines.all()) {
+            for (BreakerStateMachine m : machines.instances()) {
                 m.reconfigure(next);
             }
+        }
+    }
+
+    private Isolated<BreakerStateMachine> isolated(CircuitBreakerSettings s) {
+        boolean perPeer = s.isolation().perPeer();
+        return new Isolated<>(s.operation(), s.isolation(), (op, peer) -> {
+            String key = perPeer ? StateCodec.key(KIND, Operations.validate(op), peer) : StateCodec.key(KIND, Operations.validate(op));
+            return newMachine(op, peer, key, load(key, op));
+        }, (op, peer, m) -> evicted(perPeer ? StateCodec.key(KIND, op, peer) : StateCodec.key(KIND, op), m));
+    }
+
+    /**
+     * A peer evicted past {@code max.peers}: its breaker's last transition is in the store already
+     * (saved as it happened), so a breaker that is not CLOSED comes back as it was when the peer
+     * shows up again; a CLOSED one has nothing worth keeping, and its record is deleted so that
+     * peers come and go without the store growing. Its window of recent calls is dropped either
+     * way. On the dispatcher, after the transitions queued before it: not on the caller's thread.
+     */
+    private void evicted(String key, BreakerStateMachine m) {
+        Runnable forget = () -> {
+            CircuitBreakerState state = m.state();
+            logger.info("circuit breaker {}: {} evicted (more than {} peers), {}", pid(), m, settings().isolation().maxPeers(),
+                    state == CircuitBreakerState.CLOSED ? "its record dropped" : "its " + state + " record kept");
+            if (state == CircuitBreakerState.CLOSED) {
+                try {
+                    store.delete(key);
+                } catch (IOException | RuntimeException e) {
+                    logger.warn("circuit breaker {}: cannot delete {}: {}", pid(), key, e.toString());
+                }
+            }
+        };
+        try {
+            dispatcher.execute(forget);
+        } catch (RejectedExecutionException e) {
+            forget.run();
         }
     }
 
@@ -145,18 +184,19 @@ public final class CircuitBreakerStage extends ConfiguredComponent<CircuitBreake
         // state, an OPEN breaker still rejects it (MakeBeforeBreakIT, issue 12).
     }
 
-    private BreakerStateMachine newMachine(String operation, BreakerRecord restored) {
-        BreakerStateMachine m = new BreakerStateMachine(operation, settings(), clock, this::dispatch, restored);
+    private BreakerStateMachine newMachine(String operation, String peer, String key, BreakerRecord restored) {
+        BreakerStateMachine m = new BreakerStateMachine(operation, peer, settings(), clock,
+                (transition, record) -> dispatch(key, peer, transition, record), restored);
         if (restored != null) {
-            logger.info("circuit breaker {}: restored {} for {}{}", pid(), m.state(), operation,
+            logger.info("circuit breaker {}: restored {} for {}{}{}", pid(), m.state(), operation,
+                    peer.isEmpty() ? "" : " peer " + peer,
                     m.state() == CircuitBreakerState.OPEN
                             ? " (" + m.metrics().value("openRemainingMillis") / 1000.0 + " s left)" : "");
         }
         return m;
     }
 
-    private BreakerRecord load(String operation) {
-        String key = StateCodec.key(KIND, operation);
+    private BreakerRecord load(String key, String operation) {
         try {
             Optional<byte[]> bytes = store.load(key);
             if (bytes.isEmpty()) {
@@ -179,7 +219,7 @@ public final class CircuitBreakerStage extends ConfiguredComponent<CircuitBreake
 
     @Override
     public <T> T execute(Invocation inv, Next<T> next) throws Exception {
-        BreakerStateMachine m = machines.get(inv.operation());
+        BreakerStateMachine m = machines.get(inv);
         long start = inv.startNanos();
         BreakerState admitted = m.acquire(start);
         T result;
@@ -193,38 +233,41 @@ public final class CircuitBreakerStage extends ConfiguredComponent<CircuitBreake
         return result;
     }
 
-    /** The breaker of {@code operation} for the control API, which names operations freely. */
-    private BreakerStateMachine machine(String operation) {
-        PerKey<BreakerStateMachine> m = machines;
-        if (m.isSingle() && !m.configured().equals(operation)) {
-            throw new IllegalArgumentException("circuit breaker " + pid() + " serves " + m.configured() + ", not "
-                    + operation);
+    /**
+     * The breakers of {@code operation} for the control API, which names operations freely: its one
+     * breaker, or with {@code scope = peer} the breaker of every peer seen (and kept) so far.
+     */
+    private Collection<BreakerStateMachine> machines(String operation) {
+        Isolated<BreakerStateMachine> m = machines;
+        try {
+            return m.isolation().perPeer() ? m.of(operation).values()
+                    : List.of(m.get(operation, Invocation.NO_PEER, clock.nanoTime()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("circuit breaker " + pid() + " " + e.getMessage(), e);
         }
-        return m.get(operation);
     }
 
     // ---------------------------------------------------------------- transitions
 
     /** Runs under the machine's transition lock: only queue work here. */
-    private void dispatch(CircuitBreakerTransition transition, BreakerRecord record) {
+    private void dispatch(String key, String peer, CircuitBreakerTransition transition, BreakerRecord record) {
         try {
-            dispatcher.execute(() -> deliver(transition, record));
+            dispatcher.execute(() -> deliver(key, peer, transition, record));
         } catch (RejectedExecutionException e) {
             // Deactivating: save on this thread so that the last state is not lost.
-            deliver(transition, record);
+            deliver(key, peer, transition, record);
         }
     }
 
-    private void deliver(CircuitBreakerTransition transition, BreakerRecord record) {
-        if (transition.manual()) {
-            logger.info("circuit breaker {}: {}", pid(), transition);
-        } else if (transition.to() == CircuitBreakerState.CLOSED) {
-            logger.info("circuit breaker {}: {}", pid(), transition);
+    private void deliver(String key, String peer, CircuitBreakerTransition transition, BreakerRecord record) {
+        String of = peer.isEmpty() ? "" : " peer " + peer;
+        if (transition.manual() || transition.to() == CircuitBreakerState.CLOSED) {
+            logger.info("circuit breaker {}{}: {}", pid(), of, transition);
         } else {
-            logger.warn("circuit breaker {}: {}", pid(), transition);
+            logger.warn("circuit breaker {}{}: {}", pid(), of, transition);
         }
         try {
-            store.save(StateCodec.key(KIND, record.operation()), record.toBytes());
+            store.save(key, record.toBytes());
         } catch (IOException | RuntimeException e) {
             logger.error("circuit breaker {}: cannot save state {} of {}: {}", pid(), record.state(),
                     record.operation(), e.toString());
@@ -233,6 +276,9 @@ public final class CircuitBreakerStage extends ConfiguredComponent<CircuitBreake
         if (events != null) {
             Map<String, Object> p = new HashMap<>();
             p.put(ResilienceEvents.OPERATION, transition.operation());
+            if (!peer.isEmpty()) {
+                p.put("peer", peer);
+            }
             p.put(ResilienceEvents.FROM, transition.from().name());
             p.put(ResilienceEvents.TO, transition.to().name());
             p.put(ResilienceEvents.REASON, transition.reason());
@@ -296,43 +342,117 @@ public final class CircuitBreakerStage extends ConfiguredComponent<CircuitBreake
 
     // ---------------------------------------------------------------- metrics and control
 
+    /**
+     * One snapshot per breaker. With {@code scope = peer}, each operation's peers' snapshots (with
+     * their peer) follow one about the whole operation (no peer) that counts its peers:
+     * {@code peers}, {@code openPeers}, {@code halfOpenPeers}, {@code maxPeers} (no {@code state}:
+     * an operation whose peers differ has none).
+     */
     @Override
     public List<MetricsSnapshot> metrics() {
+        Isolated<BreakerStateMachine> current = machines;
         List<MetricsSnapshot> all = new ArrayList<>();
-        for (BreakerStateMachine m : machines.all()) {
-            all.add(m.metrics());
+        Map<String, int[]> peersByOperation = new TreeMap<>();
+        for (Isolated.Entry<BreakerStateMachine> e : current.all()) {
+            all.add(e.instance().metrics());
+            if (current.isolation().perPeer()) {
+                int[] count = peersByOperation.computeIfAbsent(e.operation(), op -> new int[3]);
+                CircuitBreakerState st = e.instance().state();
+                count[0]++;
+                count[1] += st == CircuitBreakerState.OPEN || st == CircuitBreakerState.FORCED_OPEN ? 1 : 0;
+                count[2] += st == CircuitBreakerState.HALF_OPEN ? 1 : 0;
+            }
         }
-        all.sort(Comparator.comparing(MetricsSnapshot::operation));
+        long now = clock.currentTimeMillis();
+        peersByOperation.forEach((op, count) -> {
+            Map<String, Number> v = new LinkedHashMap<>();
+            v.put("peers", count[0]);
+            v.put("openPeers", count[1]);
+            v.put("halfOpenPeers", count[2]);
+            v.put("maxPeers", current.isolation().maxPeers());
+            all.add(new MetricsSnapshot(KIND, op, v, now));
+        });
+        // by operation, the whole operation's first, then its peers
+        all.sort(Comparator.comparing(MetricsSnapshot::operation).thenComparing(MetricsSnapshot::peer));
         return all;
     }
 
     @Override
     public Set<String> operations() {
         Set<String> operations = new TreeSet<>();
-        for (BreakerStateMachine m : machines.all()) {
-            operations.add(m.operation());
+        for (Isolated.Entry<BreakerStateMachine> e : machines.all()) {
+            operations.add(e.operation());
         }
         return operations;
     }
 
+    /**
+     * @return the breaker's state; with {@code scope = peer}, the most severe of its peers' (forced
+     *         open, open, half open, then the others; CLOSED before any peer shows up)
+     */
     @Override
     public CircuitBreakerState state(String operation) {
-        return machine(operation).state();
+        CircuitBreakerState worst = null;
+        for (BreakerStateMachine m : machines(operation)) {
+            CircuitBreakerState st = m.state();
+            if (worst == null || severity(st) > severity(worst)) {
+                worst = st;
+            }
+        }
+        return worst == null ? CircuitBreakerState.CLOSED : worst;
     }
 
+    private static int severity(CircuitBreakerState state) {
+        switch (state) {
+            case FORCED_OPEN:
+                return 5;
+            case OPEN:
+                return 4;
+            case HALF_OPEN:
+                return 3;
+            case METRICS_ONLY:
+                return 2;
+            case DISABLED:
+                return 1;
+            default:
+                return 0;
+        }
+    }
+
+    /** With {@code scope = peer}: every peer's breaker kept so far. */
     @Override
     public void transitionTo(String operation, CircuitBreakerState target) {
-        machine(operation).transitionTo(target);
+        for (BreakerStateMachine m : machines(operation)) {
+            m.transitionTo(target);
+        }
     }
 
+    /** With {@code scope = peer}: every peer's breaker kept so far. */
     @Override
     public void openFor(String operation, Duration duration) {
-        machine(operation).openFor(duration);
+        if (duration == null || duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException("circuit breaker " + pid() + ": open duration must be positive, not "
+                    + duration);
+        }
+        for (BreakerStateMachine m : machines(operation)) {
+            m.openFor(duration);
+        }
     }
 
+    /** With {@code scope = peer}: every peer's breaker kept so far. */
     @Override
     public void reset(String operation) {
-        machine(operation).reset();
+        for (BreakerStateMachine m : machines(operation)) {
+            m.reset();
+        }
+    }
+
+    /**
+     * @param operation an operation served
+     * @return the breakers of its peers by peer ({@code ""} the one key in operation scope)
+     */
+    Map<String, BreakerStateMachine> peers(String operation) {
+        return machines.of(operation);
     }
 
     @Override

@@ -295,6 +295,15 @@ public class DwcpCommands {
                             s.descriptor().ranking(), s.descriptor().scope(), StageSummary.of(s));
                 }
                 t.print(out);
+                for (StageView s : op.allStages()) {
+                    // scope = peer: a line per peer under the stage's own
+                    for (MetricsSnapshot m : op.figures()) {
+                        if (m.hasPeer() && StageView.sourceMatches(m.source(), s.descriptor().kindId())) {
+                            out.println("  " + s.descriptor().kindId() + " peer " + m.peer() + ": "
+                                    + StageSummary.of(s.descriptor().kind(), m));
+                        }
+                    }
+                }
                 if (!op.chain().missing().isEmpty()) {
                     StringBuilder b = new StringBuilder("missing: ");
                     for (StageKind k : op.chain().missing()) {

@@ -16,9 +16,18 @@ final class StageSummary {
         if (m == null) {
             return "";
         }
-        StageKind kind = stage.descriptor().kind();
+        return of(stage.descriptor().kind(), m);
+    }
+
+    /** @return the line of one snapshot of a stage of {@code kind} ({@code null} for a kind of its own) */
+    static String of(StageKind kind, MetricsSnapshot m) {
         if (kind == null) {
             return figures(m);
+        }
+        if (m.values().containsKey("peers")) {
+            // scope = peer: the whole operation's figures count peers; each peer has a line of its own
+            return "per peer: " + Units.number(m.values().get("peers")) + " of at most " + Units.number(m.values().get("maxPeers"))
+                    + (m.values().containsKey("openPeers") ? ", " + Units.number(m.values().get("openPeers")) + " open" : "");
         }
         switch (kind) {
             case CIRCUIT_BREAKER:
@@ -63,6 +72,9 @@ final class StageSummary {
     /** @return the breaker state named by the snapshot's {@code state} code, or '-' */
     static String breakerState(MetricsSnapshot m) {
         double code = m.value("state");
+        if (Double.isNaN(code) && m.values().containsKey("openPeers")) {
+            return "per peer: " + Units.number(m.values().get("openPeers")) + "/" + Units.number(m.values().get("peers")) + " open";
+        }
         if (Double.isNaN(code)) {
             return "-";
         }

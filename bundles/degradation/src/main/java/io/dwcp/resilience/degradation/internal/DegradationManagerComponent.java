@@ -1,10 +1,9 @@
 package io.dwcp.resilience.degradation.internal;
 
 import io.dwcp.resilience.kit.ConfigReader;
-import io.dwcp.resilience.kit.ConfigRefusals;
+import io.dwcp.resilience.kit.ConfiguredComponent;
 import io.dwcp.resilience.api.CallObserver;
 import io.dwcp.resilience.api.CallOutcome;
-import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.TimeSource;
 import io.dwcp.resilience.api.degradation.ComponentLevel;
@@ -34,11 +33,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -47,8 +43,6 @@ import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
-import org.osgi.service.log.Logger;
-import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
@@ -57,27 +51,26 @@ import org.osgi.service.metatype.annotations.Designate;
  * {@link ResilienceEvents#BUDGET_EXHAUSTED} and {@link ResilienceEvents#BUDGET_RECOVERED}), judged
  * on its own scheduler thread, telling {@link DegradationListener}s, EventAdmin and the log about
  * every level change. Operators' overrides are kept in the {@link StateStore} when there is one.
+ *
+ * <p>On the stage kit ({@link ConfiguredComponent}): a malformed or out-of-range value is refused
+ * with PID, key and reason, the settings in force stay (the documented defaults when the first
+ * configuration is refused: the manager always runs), a same-values reconfiguration does nothing,
+ * and an unknown key is warned about.
  */
 @Component(configurationPid = DegradationSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {DegradationManager.class, CallObserver.class, HealthListener.class, EventHandler.class, MetricsSource.class},
         property = {EventConstants.EVENT_TOPIC + "=" + ResilienceEvents.BUDGET_EXHAUSTED,
                 EventConstants.EVENT_TOPIC + "=" + ResilienceEvents.BUDGET_RECOVERED})
 @Designate(ocd = DegradationConfig.class)
-public final class DegradationManagerComponent
+public final class DegradationManagerComponent extends ConfiguredComponent<DegradationSettings>
         implements DegradationManager, CallObserver, HealthListener, EventHandler, MetricsSource {
 
     /** The metrics source name. */
     static final String SOURCE = "degradation";
 
-    @Reference(service = LoggerFactory.class)
-    private Logger logger;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventAdmin eventAdmin;
-
     /** The layer's clock when one is registered (tests register a manual one), else the system's. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
-    private TimeSource timeSource;
+    TimeSource timeSource;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     private final List<DegradationListener> listeners = new CopyOnWriteArrayList<>();
@@ -88,45 +81,47 @@ public final class DegradationManagerComponent
     private ExecutorService notifier;
     private ScheduledFuture<?> ticking;
 
-    @Activate
-    synchronized void activate(DegradationConfig config, Map<String, Object> properties) {
-        DegradationSettings settings;
-        try {
-            settings = DegradationSettings.from(ConfigReader.pidOf(properties, DegradationSettings.PID), config);
-        } catch (InvalidConfigurationException e) {
-            ConfigRefusals.report(logger, eventAdmin, e);
-            throw e;
-        }
+    public DegradationManagerComponent() {
+        super(DegradationSettings.PID);
+    }
+
+    @Override
+    protected DegradationSettings read(ConfigReader config) {
+        return DegradationSettings.from(config);
+    }
+
+    @Override
+    protected DegradationSettings fallback() {
+        return DegradationSettings.from(new ConfigReader(DegradationSettings.PID, Map.of()));
+    }
+
+    @Override
+    protected String describe(DegradationSettings s) {
+        return "window " + s.windowSlots() * TimeUnit.NANOSECONDS.toMillis(s.evaluationNanos()) + " ms, recovery hold "
+                + TimeUnit.NANOSECONDS.toMillis(s.holdNanos()) + " ms, table " + s.table().degraded() + "x/"
+                + s.table().severe() + "x/" + s.table().emergency() + "x";
+    }
+
+    @Override
+    protected void start(DegradationSettings settings) {
         notifier = Executors.newSingleThreadExecutor(new NamedThreads("dwcp-degradation-notifier"));
         ticker = Executors.newSingleThreadScheduledExecutor(new NamedThreads("dwcp-degradation"));
         engine = new DegradationEngine(timeSource == null ? TimeSource.SYSTEM : timeSource, settings, this::changed);
         schedule(settings);
         restoreOverrides();
-        logger.info("degradation manager started: window {} ms, recovery hold {} ms, table {}x/{}x/{}x",
-                settings.windowSlots() * TimeUnit.NANOSECONDS.toMillis(settings.evaluationNanos()),
-                TimeUnit.NANOSECONDS.toMillis(settings.holdNanos()), settings.table().degraded(), settings.table().severe(),
-                settings.table().emergency());
     }
 
-    @Modified
-    synchronized void modified(DegradationConfig config, Map<String, Object> properties) {
-        DegradationSettings settings;
-        try {
-            settings = DegradationSettings.from(ConfigReader.pidOf(properties, DegradationSettings.PID), config);
-        } catch (InvalidConfigurationException e) {
-            ConfigRefusals.report(logger, eventAdmin, e);
-            return;
-        }
-        long previousTick = engine.settings().evaluationNanos();
+    @Override
+    protected void apply(DegradationSettings previous, DegradationSettings settings) {
         engine.update(settings);
-        if (settings.evaluationNanos() != previousTick) {
+        if (settings.evaluationNanos() != previous.evaluationNanos()) {
             ticking.cancel(false);
             schedule(settings);
         }
     }
 
-    @Deactivate
-    synchronized void deactivate() {
+    @Override
+    protected void stop() {
         saveOverrides();
         ticker.shutdownNow();
         notifier.shutdown();

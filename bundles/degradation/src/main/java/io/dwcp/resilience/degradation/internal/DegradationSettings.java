@@ -1,6 +1,7 @@
 package io.dwcp.resilience.degradation.internal;
 
 import io.dwcp.resilience.api.InvalidConfigurationException;
+import io.dwcp.resilience.kit.ConfigReader;
 import io.dwcp.resilience.api.Operations;
 import io.dwcp.resilience.api.degradation.DegradationLevel;
 import java.util.HashMap;
@@ -46,12 +47,16 @@ record DegradationSettings(long holdNanos, long evaluationNanos, int windowSlots
     }
 
     /**
-     * @param pid    the PID, for messages
-     * @param config the configuration
+     * Reads through the Metatype {@link DegradationConfig} (its defaults are the only ones) with the
+     * kit's conversions: a value that is not a number where one is due is refused, not an error of SCR.
+     *
+     * @param in the configuration
      * @return the settings
      * @throws InvalidConfigurationException naming PID, key, value and reason
      */
-    static DegradationSettings from(String pid, DegradationConfig config) {
+    static DegradationSettings from(ConfigReader in) {
+        String pid = in.pid();
+        DegradationConfig config = in.typed(DegradationConfig.class);
         if (config.recovery_hold_ms() < 0) {
             throw new InvalidConfigurationException(pid, "recovery.hold.ms", config.recovery_hold_ms(), "must not be negative");
         }

@@ -2,8 +2,9 @@ package io.dwcp.resilience.degradation.internal;
 
 import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.Operations;
-import io.dwcp.resilience.api.Stage;
 import io.dwcp.resilience.api.degradation.DegradationLevel;
+import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfiguredComponent;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,22 +15,18 @@ import java.util.Set;
  * @param operation the operation served, or {@code *}
  * @param table     the shedding table
  */
-record LoadShedSettings(String operation, ShedTable table) {
+record LoadShedSettings(String operation, ShedTable table) implements ConfiguredComponent.Scoped {
 
     /** The factory PID. */
     static final String PID = "dwcp.loadshed";
 
     private static final String[] LEVEL_KEYS = {null, "shed.degraded", "shed.severely.degraded", "shed.emergency"};
 
-    static LoadShedSettings from(String pid, LoadShedConfig config) {
-        String operation = config.dwcp_operation() == null ? "" : config.dwcp_operation().trim();
-        if (!Stage.ANY_OPERATION.equals(operation)) {
-            try {
-                Operations.validate(operation);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidConfigurationException(pid, Stage.OPERATION, config.dwcp_operation(), e.getMessage() + ", or *");
-            }
-        }
+    /** Reads through the Metatype {@link LoadShedConfig}, whose defaults are the only ones, with the kit's refusals. */
+    static LoadShedSettings from(ConfigReader in) {
+        String pid = in.pid();
+        String operation = in.operation();
+        LoadShedConfig config = in.typed(LoadShedConfig.class);
         Set<String> priorities = new LinkedHashSet<>();
         for (String op : KeyValues.list(config.priorities())) {
             try {

@@ -1,8 +1,7 @@
 package io.dwcp.resilience.degradation.internal;
 
 import io.dwcp.resilience.kit.ConfigReader;
-import io.dwcp.resilience.kit.ConfigRefusals;
-import io.dwcp.resilience.api.InvalidConfigurationException;
+import io.dwcp.resilience.kit.ConfiguredComponent;
 import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.LoadShedException;
 import io.dwcp.resilience.api.Next;
@@ -19,64 +18,55 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.event.EventAdmin;
-import org.osgi.service.log.Logger;
-import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The load-shedding stage ({@code load-shed} slot), one per factory configuration
  * {@code dwcp.loadshed~<name>}. It asks the {@link DegradationManager} service for the overall
- * level, so any provider of that API drives it.
+ * level, so any provider of that API drives it. On the stage kit: registered with the
+ * {@code dwcp.operation} and ranking it accepted; a refused or same-values reconfiguration changes
+ * nothing.
  */
 @Component(configurationPid = LoadShedSettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {Stage.class, MetricsSource.class}, property = Stage.KIND + "=load-shed")
+        service = {}) // the kit registers Stage and MetricsSource with the accepted properties
 @Designate(ocd = LoadShedConfig.class, factory = true)
-public final class LoadShedStage implements Stage, MetricsSource {
-
-    @Reference(service = LoggerFactory.class)
-    private Logger logger;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventAdmin eventAdmin;
+public final class LoadShedStage extends ConfiguredComponent<LoadShedSettings> implements Stage, MetricsSource {
 
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile DegradationManager degradation;
+    volatile DegradationManager degradation;
 
     private volatile LoadShedder shedder;
 
     /** Shed calls per operation; touched only when shedding, never on the pass path. */
     private final ConcurrentHashMap<String, LongAdder> shed = new ConcurrentHashMap<>();
 
-    @Activate
-    void activate(LoadShedConfig config, Map<String, Object> properties) {
-        try {
-            shedder = new LoadShedder(settings(config, properties).table(), UniformRandom.THREAD_LOCAL);
-        } catch (InvalidConfigurationException e) {
-            ConfigRefusals.report(logger, eventAdmin, e);
-            throw e;
-        }
+    public LoadShedStage() {
+        super(LoadShedSettings.PID, StageKind.LOAD_SHED.id(), Stage.class, MetricsSource.class);
     }
 
-    @Modified
-    void modified(LoadShedConfig config, Map<String, Object> properties) {
-        try {
-            shedder = new LoadShedder(settings(config, properties).table(), UniformRandom.THREAD_LOCAL);
-        } catch (InvalidConfigurationException e) {
-            ConfigRefusals.report(logger, eventAdmin, e);
-        }
+    @Override
+    protected LoadShedSettings read(ConfigReader config) {
+        return LoadShedSettings.from(config);
     }
 
-    private static LoadShedSettings settings(LoadShedConfig config, Map<String, Object> properties) {
-        return LoadShedSettings.from(ConfigReader.pidOf(properties, LoadShedSettings.PID), config);
+    @Override
+    protected String describe(LoadShedSettings s) {
+        return "load shedding of " + s.operation() + ", priorities " + s.table().priorities();
+    }
+
+    @Override
+    protected void start(LoadShedSettings s) {
+        shedder = new LoadShedder(s.table(), UniformRandom.THREAD_LOCAL);
+    }
+
+    @Override
+    protected void apply(LoadShedSettings previous, LoadShedSettings next) {
+        start(next);
     }
 
     @Override

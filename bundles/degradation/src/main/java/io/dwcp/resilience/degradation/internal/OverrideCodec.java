@@ -1,32 +1,40 @@
 package io.dwcp.resilience.degradation.internal;
 
 import io.dwcp.resilience.api.degradation.DegradationLevel;
-import java.nio.charset.StandardCharsets;
+import io.dwcp.resilience.kit.StateCodec;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Overrides as a small text record for the state store: a version line, then one line per override,
- * {@code component TAB level TAB expiresMillis TAB reason}. The store checksums records; this only
- * has to refuse what it does not understand.
+ * Overrides as a kit {@link StateCodec} record (kind {@code degradation}, version 1) under
+ * {@code degradation/overrides}: fields {@code count} and, per override {@code i},
+ * {@code <i>.component}, {@code <i>.level}, {@code <i>.expires} (epoch millis) and {@code <i>.reason}.
  */
 final class OverrideCodec {
 
     /** The state store key. */
-    static final String KEY = "degradation/overrides";
+    static final String KEY = StateCodec.key("degradation", "overrides");
 
-    private static final String VERSION = "dwcp-degradation-overrides 1";
+    private static final String KIND = "degradation";
+    private static final int VERSION = 1;
 
     private OverrideCodec() {
     }
 
     static byte[] encode(List<OverrideRecord> records) {
-        StringBuilder text = new StringBuilder(VERSION).append('\n');
-        for (OverrideRecord r : records) {
-            text.append(clean(r.component())).append('\t').append(r.level().name()).append('\t').append(r.expiresMillis())
-                    .append('\t').append(clean(r.reason())).append('\n');
+        Map<String, String> fields = new HashMap<>();
+        fields.put("count", Integer.toString(records.size()));
+        for (int i = 0; i < records.size(); i++) {
+            OverrideRecord r = records.get(i);
+            fields.put(i + ".component", r.component());
+            fields.put(i + ".level", r.level().name());
+            fields.put(i + ".expires", Long.toString(r.expiresMillis()));
+            fields.put(i + ".reason", r.reason().replace('\t', ' ').replace('\n', ' ').replace('\r', ' '));
         }
-        return text.toString().getBytes(StandardCharsets.UTF_8);
+        return StateCodec.encode(KIND, VERSION, fields);
     }
 
     /**
@@ -35,30 +43,31 @@ final class OverrideCodec {
      * @throws IllegalArgumentException when it is not a record this version wrote
      */
     static List<OverrideRecord> decode(byte[] bytes) {
-        String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n");
-        if (lines.length == 0 || !lines[0].equals(VERSION)) {
-            throw new IllegalArgumentException("not a degradation override record (first line '"
-                    + (lines.length == 0 ? "" : lines[0]) + "')");
+        Map<String, String> fields;
+        try {
+            fields = StateCodec.decode(KIND, VERSION, bytes);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a degradation override record: " + e.getMessage());
         }
         List<OverrideRecord> records = new ArrayList<>();
-        for (int i = 1; i < lines.length; i++) {
-            if (lines[i].isEmpty()) {
-                continue;
+        int count = (int) number(fields, "count");
+        for (int i = 0; i < count; i++) {
+            String component = fields.get(i + ".component");
+            String reason = fields.get(i + ".reason");
+            if (component == null || reason == null) {
+                throw new IllegalArgumentException("override " + i + " has no component or reason");
             }
-            String[] fields = lines[i].split("\t", 4);
-            if (fields.length != 4) {
-                throw new IllegalArgumentException("line " + (i + 1) + " has " + fields.length + " fields, not 4");
-            }
-            try {
-                records.add(new OverrideRecord(fields[0], DegradationLevel.parse(fields[1]), Long.parseLong(fields[2]), fields[3]));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("line " + (i + 1) + ": expiry '" + fields[2] + "' is not a number");
-            }
+            records.add(new OverrideRecord(component, DegradationLevel.parse(String.valueOf(fields.get(i + ".level"))),
+                    number(fields, i + ".expires"), reason));
         }
         return records;
     }
 
-    private static String clean(String text) {
-        return text.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
+    private static long number(Map<String, String> fields, String name) {
+        try {
+            return Long.parseLong(String.valueOf(fields.get(name)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " '" + fields.get(name) + "' is not a number");
+        }
     }
 }

@@ -48,7 +48,7 @@ class CallPathAllocationTest {
     void recordingAnOutcomeAllocatesNothing() {
         com.sun.management.ThreadMXBean threads = threads();
         DegradationEngine engine = new DegradationEngine(new ManualTimeSource(),
-                DegradationSettings.from("p", Configs.of(DegradationConfig.class, Map.of())), change -> { });
+                DegradationSettings.from(Configs.of("p", Map.of())), change -> { });
         long bytes = allocatedBy(() -> {
             for (int i = 0; i < 100_000; i++) {
                 engine.onCall("send", (i & 7) == 0 ? CallOutcome.FAILURE : CallOutcome.SUCCESS, i * 1_000L);
@@ -63,7 +63,7 @@ class CallPathAllocationTest {
     void passingTheShedderAllocatesNothing() {
         com.sun.management.ThreadMXBean threads = threads();
         LoadShedder shedder = new LoadShedder(
-                LoadShedSettings.from("p", Configs.of(LoadShedConfig.class, Map.of())).table(), UniformRandom.THREAD_LOCAL);
+                LoadShedSettings.from(Configs.of("p", Map.of())).table(), UniformRandom.THREAD_LOCAL);
         long bytes = allocatedBy(() -> {
             for (int i = 0; i < 100_000; i++) {
                 shedder.admit("consensus", DegradationLevel.EMERGENCY); // never shed: the pass path at a bad level

@@ -30,7 +30,7 @@ class DegradationEngineTest {
     private final List<LevelChange> changes = new ArrayList<>();
 
     private static DegradationSettings settings(Map<String, Object> overrides) {
-        return DegradationSettings.from("dwcp.degradation", Configs.of(DegradationConfig.class, overrides));
+        return DegradationSettings.from(Configs.of("dwcp.degradation", overrides));
     }
 
     private DegradationEngine engine() {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class DegradationSettingsTest {
 
     private static DegradationSettings settings(Map<String, Object> config) {
-        return DegradationSettings.from("dwcp.degradation", Configs.of(DegradationConfig.class, config));
+        return DegradationSettings.from(Configs.of("dwcp.degradation", config));
     }
 
     @Test
@@ -40,7 +40,9 @@ class DegradationSettingsTest {
     void refusesBadValuesNamingKeyValueAndReason() {
         assertRefused(Map.of("table_severely_degraded", 0.9), "table.severely.degraded", "above table.degraded");
         assertRefused(Map.of("table_emergency", 1.5), "table.emergency", "above table.severely.degraded");
-        assertRefused(Map.of("table_degraded", Double.NaN), "table.degraded", "positive");
+        assertRefused(Map.of("table_degraded", Double.NaN), "table.degraded", "must be a finite number");
+        assertRefused(Map.of("table_degraded", -1.0), "table.degraded", "positive");
+        assertRefused(Map.of("recovery_hold_ms", "lots"), "recovery.hold.ms", "not a whole number");
         assertRefused(Map.of("error_rate_threshold", 0.0), "error.rate.threshold", "above 0");
         assertRefused(Map.of("error_rate_thresholds", "send=0.1"), "error.rate.thresholds", "not name:value");
         assertRefused(Map.of("latency_thresholds_ms", "send:fast"), "latency.thresholds.ms", "not a whole number");

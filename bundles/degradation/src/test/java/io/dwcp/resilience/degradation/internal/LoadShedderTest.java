@@ -16,7 +16,7 @@ class LoadShedderTest {
     private static final int N = 10_000;
 
     private static ShedTable table(Map<String, Object> config) {
-        return LoadShedSettings.from("dwcp.loadshed~all", Configs.of(LoadShedConfig.class, config)).table();
+        return LoadShedSettings.from(Configs.of("dwcp.loadshed~all", config)).table();
     }
 
     /** Evenly spread numbers in [0, 1): out of N calls exactly round(p * N) fall below p. */

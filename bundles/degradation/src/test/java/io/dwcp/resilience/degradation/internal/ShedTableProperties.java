@@ -31,7 +31,7 @@ class ShedTableProperties {
             @ForAll("probabilities") List<Double> severe, @ForAll("probabilities") List<Double> emergency) {
         ShedTable table;
         try {
-            table = LoadShedSettings.from("p", Configs.of(LoadShedConfig.class, Map.of("shed_degraded", join(degraded),
+            table = LoadShedSettings.from(Configs.of("p", Map.of("shed_degraded", join(degraded),
                     "shed_severely_degraded", join(severe), "shed_emergency", join(emergency)))).table();
         } catch (InvalidConfigurationException refused) {
             return;

@@ -6,9 +6,9 @@ import io.dwcp.resilience.api.Stage;
 import io.dwcp.resilience.api.metrics.MetricsSnapshot;
 import io.dwcp.resilience.api.metrics.MetricsSource;
 import io.dwcp.resilience.fallback.internal.FallbackSettings.Way;
-import io.dwcp.resilience.kit.ClassNames;
 import io.dwcp.resilience.kit.ConfigReader;
 import io.dwcp.resilience.kit.ConfiguredComponent;
+import io.dwcp.resilience.kit.ExceptionNames;
 import io.dwcp.resilience.kit.PerKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -83,7 +83,7 @@ public final class FallbackStage extends ConfiguredComponent<FallbackSettings> i
         try {
             result = next.proceed(inv);
         } catch (Exception failure) {
-            if (!ClassNames.matches(failure.getClass(), s.on())) {
+            if (!ExceptionNames.matches(failure, s.on())) {
                 throw failure;
             }
             return recover(inv, next, failure, s, op);

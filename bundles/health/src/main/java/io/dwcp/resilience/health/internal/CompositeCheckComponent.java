@@ -1,24 +1,16 @@
 package io.dwcp.resilience.health.internal;
 
 import io.dwcp.resilience.kit.ConfigReader;
-import io.dwcp.resilience.kit.ConfigRefusals;
-import io.dwcp.resilience.api.InvalidConfigurationException;
+import io.dwcp.resilience.kit.ConfiguredComponent;
 import io.dwcp.resilience.api.TimeSource;
 import io.dwcp.resilience.api.health.HealthCheck;
 import io.dwcp.resilience.api.health.HealthCheckReport;
 import io.dwcp.resilience.api.health.HealthMonitor;
 import io.dwcp.resilience.api.health.HealthResult;
 import java.util.Map;
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.event.EventAdmin;
-import org.osgi.service.log.Logger;
-import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
@@ -26,40 +18,32 @@ import org.osgi.service.metatype.annotations.Designate;
  * statuses the {@link HealthMonitor} holds.
  */
 @Component(configurationPid = CompositeSettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = HealthCheck.class)
+        service = {}) // the kit registers the HealthCheck with the accepted properties
 @Designate(ocd = CompositeCheckConfig.class, factory = true)
-public final class CompositeCheckComponent implements HealthCheck {
-
-    @Reference(service = LoggerFactory.class)
-    private Logger logger;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventAdmin eventAdmin;
+public final class CompositeCheckComponent extends ConfiguredComponent<CompositeSettings> implements HealthCheck {
 
     @Reference
     private HealthMonitor monitor;
 
     private volatile CompositeCheck check;
 
-    @Activate
-    void activate(CompositeCheckConfig config, Map<String, Object> properties) {
-        try {
-            check = new CompositeCheck(TimeSource.SYSTEM,
-                    CompositeSettings.from(ConfigReader.pidOf(properties, CompositeSettings.PID), config));
-        } catch (InvalidConfigurationException e) {
-            ConfigRefusals.report(logger, eventAdmin, e);
-            throw e;
-        }
+    public CompositeCheckComponent() {
+        super(CompositeSettings.PID, HealthCheck.class);
     }
 
-    @Modified
-    void modified(CompositeCheckConfig config, Map<String, Object> properties) {
-        try {
-            check = new CompositeCheck(TimeSource.SYSTEM,
-                    CompositeSettings.from(ConfigReader.pidOf(properties, CompositeSettings.PID), config));
-        } catch (InvalidConfigurationException e) {
-            ConfigRefusals.report(logger, eventAdmin, e);
-        }
+    @Override
+    protected CompositeSettings read(ConfigReader config) {
+        return CompositeSettings.from(config);
+    }
+
+    @Override
+    protected void start(CompositeSettings settings) {
+        check = new CompositeCheck(TimeSource.SYSTEM, settings);
+    }
+
+    @Override
+    protected void apply(CompositeSettings previous, CompositeSettings next) {
+        start(next);
     }
 
     @Override

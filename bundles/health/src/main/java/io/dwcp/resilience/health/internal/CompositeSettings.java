@@ -1,6 +1,7 @@
 package io.dwcp.resilience.health.internal;
 
 import io.dwcp.resilience.api.InvalidConfigurationException;
+import io.dwcp.resilience.kit.ConfigReader;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,7 +23,10 @@ record CompositeSettings(String name, List<String> children, Quorum quorum) {
         children = List.copyOf(children);
     }
 
-    static CompositeSettings from(String pid, CompositeCheckConfig config) {
+    /** Reads through the Metatype {@link CompositeCheckConfig}, whose defaults are the only ones, with the kit's refusals. */
+    static CompositeSettings from(ConfigReader in) {
+        String pid = in.pid();
+        CompositeCheckConfig config = in.typed(CompositeCheckConfig.class);
         String name = CheckNames.validate(pid, config.dwcp_health_check());
         CheckIntervals.validate(pid, config.dwcp_health_interval_ms(), config.dwcp_health_timeout_ms());
         Set<String> children = new LinkedHashSet<>();

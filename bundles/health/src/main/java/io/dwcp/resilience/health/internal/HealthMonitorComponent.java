@@ -1,8 +1,7 @@
 package io.dwcp.resilience.health.internal;
 
 import io.dwcp.resilience.kit.ConfigReader;
-import io.dwcp.resilience.kit.ConfigRefusals;
-import io.dwcp.resilience.api.InvalidConfigurationException;
+import io.dwcp.resilience.kit.ConfiguredComponent;
 import io.dwcp.resilience.api.TimeSource;
 import io.dwcp.resilience.api.event.ResilienceEvents;
 import io.dwcp.resilience.api.health.HealthCheck;
@@ -22,19 +21,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.Constants;
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
-import org.osgi.service.log.Logger;
-import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
@@ -45,16 +39,11 @@ import org.osgi.service.metatype.annotations.Designate;
 @Component(configurationPid = HealthSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {HealthMonitor.class, MetricsSource.class})
 @Designate(ocd = HealthConfig.class)
-public final class HealthMonitorComponent implements HealthMonitor, MetricsSource, HealthEvents {
+public final class HealthMonitorComponent extends ConfiguredComponent<HealthSettings>
+        implements HealthMonitor, MetricsSource, HealthEvents {
 
     /** The metrics source name. */
     static final String SOURCE = "health";
-
-    @Reference(service = LoggerFactory.class)
-    private Logger logger;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventAdmin eventAdmin;
 
     // guarded by this: checks bound before activation wait here
     private final Map<Long, Bound> bound = new LinkedHashMap<>();
@@ -64,16 +53,29 @@ public final class HealthMonitorComponent implements HealthMonitor, MetricsSourc
     private ExecutorService workers;
     private ExecutorService notifier;
 
-    @Activate
-    synchronized void activate(HealthConfig config, Map<String, Object> properties) {
-        HealthSettings settings;
-        try {
-            settings = HealthSettings.of(ConfigReader.pidOf(properties, HealthSettings.PID), config.default_interval_ms(),
-                    config.default_timeout_ms());
-        } catch (InvalidConfigurationException e) {
-            ConfigRefusals.report(logger, eventAdmin, e);
-            throw e;
-        }
+    public HealthMonitorComponent() {
+        super(HealthSettings.PID);
+    }
+
+    @Override
+    protected HealthSettings read(ConfigReader config) {
+        return HealthSettings.from(config);
+    }
+
+    /** The monitor always runs: a refused first configuration leaves the specified defaults in force. */
+    @Override
+    protected HealthSettings fallback() {
+        return HealthSettings.DEFAULTS;
+    }
+
+    @Override
+    protected String describe(HealthSettings settings) {
+        return "checks every " + settings.defaultIntervalMillis() + " ms by default, timeout "
+                + settings.defaultTimeoutMillis() + " ms";
+    }
+
+    @Override
+    protected synchronized void start(HealthSettings settings) {
         scheduler = new ScheduledThreadPoolExecutor(1, new NamedThreads("dwcp-health-scheduler"));
         scheduler.setRemoveOnCancelPolicy(true);
         workers = Executors.newCachedThreadPool(new NamedThreads("dwcp-health-check"));
@@ -85,22 +87,15 @@ public final class HealthMonitorComponent implements HealthMonitor, MetricsSourc
         for (Map.Entry<Long, Bound> entry : bound.entrySet()) {
             admit(entry.getKey(), entry.getValue());
         }
-        logger.info("health monitor started: checks every {} ms by default, timeout {} ms", settings.defaultIntervalMillis(),
-                settings.defaultTimeoutMillis());
     }
 
-    @Modified
-    synchronized void modified(HealthConfig config, Map<String, Object> properties) {
-        try {
-            runner.updateSettings(HealthSettings.of(ConfigReader.pidOf(properties, HealthSettings.PID),
-                    config.default_interval_ms(), config.default_timeout_ms()));
-        } catch (InvalidConfigurationException e) {
-            ConfigRefusals.report(logger, eventAdmin, e);
-        }
+    @Override
+    protected synchronized void apply(HealthSettings previous, HealthSettings next) {
+        runner.updateSettings(next);
     }
 
-    @Deactivate
-    synchronized void deactivate() {
+    @Override
+    protected synchronized void stop() {
         runner.stop();
         scheduler.shutdownNow();
         workers.shutdownNow();

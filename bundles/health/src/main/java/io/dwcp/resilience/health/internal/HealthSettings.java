@@ -1,6 +1,7 @@
 package io.dwcp.resilience.health.internal;
 
 import io.dwcp.resilience.api.InvalidConfigurationException;
+import io.dwcp.resilience.kit.ConfigReader;
 
 /**
  * The validated settings of the health monitor.
@@ -29,6 +30,12 @@ record HealthSettings(long defaultIntervalMillis, long defaultTimeoutMillis) {
     static HealthSettings of(String pid, long intervalMillis, long timeoutMillis) {
         return new HealthSettings(checkInterval(pid, "default.interval.ms", intervalMillis),
                 checkTimeout(pid, "default.timeout.ms", timeoutMillis));
+    }
+
+    /** Reads through the Metatype {@link HealthConfig}, whose defaults are the only ones, with the kit's refusals. */
+    static HealthSettings from(ConfigReader in) {
+        HealthConfig config = in.typed(HealthConfig.class);
+        return of(in.pid(), config.default_interval_ms(), config.default_timeout_ms());
     }
 
     static long checkInterval(String pid, String key, long millis) {

@@ -1,37 +1,25 @@
 package io.dwcp.resilience.health.internal;
 
 import io.dwcp.resilience.kit.ConfigReader;
-import io.dwcp.resilience.kit.ConfigRefusals;
-import io.dwcp.resilience.api.InvalidConfigurationException;
+import io.dwcp.resilience.kit.ConfiguredComponent;
 import io.dwcp.resilience.api.TimeSource;
 import io.dwcp.resilience.api.health.HealthCheck;
 import io.dwcp.resilience.api.health.HealthResult;
 import io.dwcp.resilience.api.health.Pingable;
 import java.util.List;
 import java.util.Map;
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.event.EventAdmin;
-import org.osgi.service.log.Logger;
-import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /** A ping check per factory configuration {@code dwcp.health.ping~<name>}. */
-@Component(configurationPid = PingSettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = HealthCheck.class)
+@Component(configurationPid = PingSettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {}) // the kit registers the HealthCheck with the accepted properties
 @Designate(ocd = PingCheckConfig.class, factory = true)
-public final class PingCheckComponent implements HealthCheck {
-
-    @Reference(service = LoggerFactory.class)
-    private Logger logger;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventAdmin eventAdmin;
+public final class PingCheckComponent extends ConfiguredComponent<PingSettings> implements HealthCheck {
 
     /** The targets; the configuration key {@code pingable.target} filters them. */
     @Reference(name = "pingable", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -40,23 +28,23 @@ public final class PingCheckComponent implements HealthCheck {
 
     private volatile PingCheck check;
 
-    @Activate
-    void activate(PingCheckConfig config, Map<String, Object> properties) {
-        try {
-            check = new PingCheck(TimeSource.SYSTEM, PingSettings.from(ConfigReader.pidOf(properties, PingSettings.PID), config));
-        } catch (InvalidConfigurationException e) {
-            ConfigRefusals.report(logger, eventAdmin, e);
-            throw e;
-        }
+    public PingCheckComponent() {
+        super(PingSettings.PID, HealthCheck.class);
     }
 
-    @Modified
-    void modified(PingCheckConfig config, Map<String, Object> properties) {
-        try {
-            check = new PingCheck(TimeSource.SYSTEM, PingSettings.from(ConfigReader.pidOf(properties, PingSettings.PID), config));
-        } catch (InvalidConfigurationException e) {
-            ConfigRefusals.report(logger, eventAdmin, e);
-        }
+    @Override
+    protected PingSettings read(ConfigReader config) {
+        return PingSettings.from(config);
+    }
+
+    @Override
+    protected void start(PingSettings settings) {
+        check = new PingCheck(TimeSource.SYSTEM, settings);
+    }
+
+    @Override
+    protected void apply(PingSettings previous, PingSettings next) {
+        start(next);
     }
 
     @Override

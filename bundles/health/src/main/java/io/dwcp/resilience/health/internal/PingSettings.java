@@ -1,6 +1,7 @@
 package io.dwcp.resilience.health.internal;
 
 import io.dwcp.resilience.api.InvalidConfigurationException;
+import io.dwcp.resilience.kit.ConfigReader;
 import io.dwcp.resilience.api.health.HealthStatus;
 import java.util.Locale;
 
@@ -17,7 +18,10 @@ record PingSettings(String name, Quorum quorum, long pingTimeoutMillis, HealthSt
     /** The factory PID of ping checks. */
     static final String PID = "dwcp.health.ping";
 
-    static PingSettings from(String pid, PingCheckConfig config) {
+    /** Reads through the Metatype {@link PingCheckConfig}, whose defaults are the only ones, with the kit's refusals. */
+    static PingSettings from(ConfigReader in) {
+        String pid = in.pid();
+        PingCheckConfig config = in.typed(PingCheckConfig.class);
         String name = CheckNames.validate(pid, config.dwcp_health_check());
         CheckIntervals.validate(pid, config.dwcp_health_interval_ms(), config.dwcp_health_timeout_ms());
         Quorum quorum = Quorum.parse(pid, "require", config.require(), "k", config.k(), -1);

@@ -1,25 +1,19 @@
 package io.dwcp.resilience.health.internal;
 
 import io.dwcp.resilience.kit.ConfigReader;
-import io.dwcp.resilience.kit.ConfigRefusals;
-import io.dwcp.resilience.api.InvalidConfigurationException;
+import io.dwcp.resilience.kit.ConfiguredComponent;
 import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.TimeSource;
 import io.dwcp.resilience.api.health.HealthCheck;
 import io.dwcp.resilience.api.health.HealthResult;
 import io.dwcp.resilience.api.health.HealthStatus;
 import java.util.Map;
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.event.EventAdmin;
-import org.osgi.service.log.Logger;
-import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
@@ -27,15 +21,9 @@ import org.osgi.service.metatype.annotations.Designate;
  * {@link ResilienceManager}'s counters.
  */
 @Component(configurationPid = ThresholdSettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = HealthCheck.class)
+        service = {}) // the kit registers the HealthCheck with the accepted properties
 @Designate(ocd = ThresholdCheckConfig.class, factory = true)
-public final class ThresholdCheckComponent implements HealthCheck {
-
-    @Reference(service = LoggerFactory.class)
-    private Logger logger;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventAdmin eventAdmin;
+public final class ThresholdCheckComponent extends ConfiguredComponent<ThresholdSettings> implements HealthCheck {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -43,25 +31,23 @@ public final class ThresholdCheckComponent implements HealthCheck {
 
     private volatile ThresholdCheck check;
 
-    @Activate
-    void activate(ThresholdCheckConfig config, Map<String, Object> properties) {
-        try {
-            check = new ThresholdCheck(TimeSource.SYSTEM,
-                    ThresholdSettings.from(ConfigReader.pidOf(properties, ThresholdSettings.PID), config));
-        } catch (InvalidConfigurationException e) {
-            ConfigRefusals.report(logger, eventAdmin, e);
-            throw e;
-        }
+    public ThresholdCheckComponent() {
+        super(ThresholdSettings.PID, HealthCheck.class);
     }
 
-    @Modified
-    void modified(ThresholdCheckConfig config, Map<String, Object> properties) {
-        try {
-            check = new ThresholdCheck(TimeSource.SYSTEM,
-                    ThresholdSettings.from(ConfigReader.pidOf(properties, ThresholdSettings.PID), config));
-        } catch (InvalidConfigurationException e) {
-            ConfigRefusals.report(logger, eventAdmin, e);
-        }
+    @Override
+    protected ThresholdSettings read(ConfigReader config) {
+        return ThresholdSettings.from(config);
+    }
+
+    @Override
+    protected void start(ThresholdSettings settings) {
+        check = new ThresholdCheck(TimeSource.SYSTEM, settings);
+    }
+
+    @Override
+    protected void apply(ThresholdSettings previous, ThresholdSettings next) {
+        start(next);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.dwcp.resilience.health.internal;
 
 import io.dwcp.resilience.api.InvalidConfigurationException;
+import io.dwcp.resilience.kit.ConfigReader;
 import io.dwcp.resilience.api.Operations;
 import io.dwcp.resilience.api.Stage;
 
@@ -18,7 +19,10 @@ record ThresholdSettings(String name, String operation, ThresholdMetric metric, 
     /** The factory PID of threshold checks. */
     static final String PID = "dwcp.health.threshold";
 
-    static ThresholdSettings from(String pid, ThresholdCheckConfig config) {
+    /** Reads through the Metatype {@link ThresholdCheckConfig}, whose defaults are the only ones, with the kit's refusals. */
+    static ThresholdSettings from(ConfigReader in) {
+        String pid = in.pid();
+        ThresholdCheckConfig config = in.typed(ThresholdCheckConfig.class);
         String name = CheckNames.validate(pid, config.dwcp_health_check());
         CheckIntervals.validate(pid, config.dwcp_health_interval_ms(), config.dwcp_health_timeout_ms());
         String operation = config.operation() == null ? "" : config.operation().trim();

@@ -22,8 +22,7 @@ class CompositeCheckTest {
     private final ManualTimeSource clock = new ManualTimeSource();
 
     private CompositeCheck composite(String require, int k) {
-        return new CompositeCheck(clock, CompositeSettings.from("dwcp.health.composite~c", Configs.of(CompositeCheckConfig.class,
-                Map.of("dwcp_health_check", "c", "children", "a, b ,c1", "require", require, "k", k))));
+        return new CompositeCheck(clock, CompositeSettings.from(Configs.of("dwcp.health.composite~c", Map.of("dwcp_health_check", "c", "children", "a, b ,c1", "require", require, "k", k))));
     }
 
     private static HealthResult evaluate(CompositeCheck check, HealthStatus a, HealthStatus b, HealthStatus c1) {
@@ -73,8 +72,8 @@ class CompositeCheckTest {
     void refusesBadSettings() {
         assertEquals("k", assertThrows(InvalidConfigurationException.class, () -> composite("at.least", 4)).key());
         assertEquals("children", assertThrows(InvalidConfigurationException.class,
-                () -> CompositeSettings.from("p", Configs.of(CompositeCheckConfig.class, Map.of("dwcp_health_check", "c", "children", " , ")))).key());
+                () -> CompositeSettings.from(Configs.of("p", Map.of("dwcp_health_check", "c", "children", " , ")))).key());
         assertEquals("children", assertThrows(InvalidConfigurationException.class,
-                () -> CompositeSettings.from("p", Configs.of(CompositeCheckConfig.class, Map.of("dwcp_health_check", "c", "children", "a,c")))).key());
+                () -> CompositeSettings.from(Configs.of("p", Map.of("dwcp_health_check", "c", "children", "a,c")))).key());
     }
 }

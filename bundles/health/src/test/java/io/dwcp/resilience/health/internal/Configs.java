@@ -1,31 +1,23 @@
 package io.dwcp.resilience.health.internal;
 
-import java.lang.reflect.Proxy;
+import io.dwcp.resilience.kit.ConfigReader;
+import java.util.HashMap;
 import java.util.Map;
 
-/** Builds configuration annotation instances as SCR would: given keys, defaults for the rest. */
+/** Configurations as SCR delivers them, written with the Metatype's method names for brevity. */
 final class Configs {
 
     private Configs() {
     }
 
     /**
-     * @param type   the configuration annotation type
-     * @param values method name to value; missing methods answer their default
-     * @param <T>    the type
-     * @return an instance
+     * @param pid    the PID
+     * @param values method name ({@code dwcp_health_check}) to value; missing keys take their defaults
+     * @return a reader of the configuration keys ({@code dwcp.health.check})
      */
-    @SuppressWarnings("unchecked")
-    static <T> T of(Class<T> type, Map<String, Object> values) {
-        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
-            if (values.containsKey(method.getName())) {
-                return values.get(method.getName());
-            }
-            Object fallback = method.getDefaultValue();
-            if (fallback == null) {
-                throw new IllegalStateException("no value for " + method.getName());
-            }
-            return fallback;
-        });
+    static ConfigReader of(String pid, Map<String, Object> values) {
+        Map<String, Object> properties = new HashMap<>();
+        values.forEach((name, value) -> properties.put(name.replace('_', '.'), value));
+        return new ConfigReader(pid, properties);
     }
 }

@@ -47,7 +47,7 @@ class PingCheckTest {
     }
 
     private PingCheck check(Map<String, Object> config) {
-        return new PingCheck(clock, PingSettings.from("dwcp.health.ping~t", Configs.of(PingCheckConfig.class, config)));
+        return new PingCheck(clock, PingSettings.from(Configs.of("dwcp.health.ping~t", config)));
     }
 
     @Test

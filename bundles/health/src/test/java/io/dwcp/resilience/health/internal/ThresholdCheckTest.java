@@ -16,7 +16,7 @@ class ThresholdCheckTest {
 
     private ThresholdCheck check(Map<String, Object> config) {
         return new ThresholdCheck(clock,
-                ThresholdSettings.from("dwcp.health.threshold~t", Configs.of(ThresholdCheckConfig.class, config)));
+                ThresholdSettings.from(Configs.of("dwcp.health.threshold~t", config)));
     }
 
     /** Counts with the given failures, timeouts and rejections among {@code calls}; the rest succeeded. */

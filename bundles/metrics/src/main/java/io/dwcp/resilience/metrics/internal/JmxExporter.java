@@ -49,8 +49,13 @@ final class JmxExporter {
         for (MetricsSnapshot s : figures.get()) {
             String source = s.source();
             String subject = s.operation();
-            wanted.putIfAbsent(name(source, PrometheusNames.subjectLabel(source), subject),
-                    () -> new FigureMBean("DWCP " + source + " for " + subject, () -> figuresOf(source, subject)));
+            String peer = s.peer();
+            ObjectName name = name(source, PrometheusNames.subjectLabel(source), subject);
+            if (s.hasPeer()) {
+                name = new ObjectName(name + ",peer=" + quoteIfNeeded(peer));
+            }
+            wanted.putIfAbsent(name, () -> new FigureMBean("DWCP " + source + " for " + subject
+                    + (peer.isEmpty() ? "" : " peer " + peer), () -> figuresOf(source, subject, peer)));
         }
         for (ObjectName gone : Set.copyOf(registered.keySet())) {
             if (!wanted.containsKey(gone)) {
@@ -84,9 +89,9 @@ final class JmxExporter {
         }
     }
 
-    private Map<String, Number> figuresOf(String source, String subject) {
+    private Map<String, Number> figuresOf(String source, String subject, String peer) {
         for (MetricsSnapshot s : figures.get()) {
-            if (s.source().equals(source) && s.operation().equals(subject)) {
+            if (s.source().equals(source) && s.operation().equals(subject) && s.peer().equals(peer)) {
                 return s.values();
             }
         }

@@ -97,7 +97,10 @@ final class PrometheusExposition {
         b.dataPoint(CounterDataPointSnapshot.builder().value(value).labels(Labels.of(labels)).build());
     }
 
-    /** Every figure as a gauge {@code dwcp_<source>_<figure>{operation=...}}; breaker states as a state set. */
+    /**
+     * Every figure as a gauge {@code dwcp_<source>_<figure>{operation=...}}, with {@code peer=...} for
+     * the figures of one peer (a stage with {@code scope = peer}); breaker states as a state set.
+     */
     private static List<MetricSnapshot> figures(List<MetricsSnapshot> figures) {
         Map<String, GaugeSnapshot.Builder> families = new LinkedHashMap<>();
         Set<String> seen = new HashSet<>();
@@ -106,6 +109,9 @@ final class PrometheusExposition {
             String subject = PrometheusNames.subjectLabel(s.source());
             String strategy = PrometheusNames.strategy(s.source());
             Labels labels = strategy == null ? Labels.of(subject, s.operation()) : Labels.of(subject, s.operation(), "strategy", strategy);
+            if (s.hasPeer()) {
+                labels = labels.add("peer", s.peer());
+            }
             boolean breaker = "circuit-breaker".equals(s.source());
             for (Map.Entry<String, Number> f : s.values().entrySet()) {
                 if (breaker && "state".equals(f.getKey())) {

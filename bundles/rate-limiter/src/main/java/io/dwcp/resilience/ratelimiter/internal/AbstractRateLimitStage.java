@@ -1,6 +1,5 @@
 package io.dwcp.resilience.ratelimiter.internal;
 
-import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.RateLimitedException;
 import io.dwcp.resilience.api.Stage;
@@ -10,6 +9,9 @@ import io.dwcp.resilience.api.event.ResilienceEvents;
 import io.dwcp.resilience.api.metrics.MetricsSnapshot;
 import io.dwcp.resilience.api.metrics.MetricsSource;
 import io.dwcp.resilience.api.state.StateStore;
+import io.dwcp.resilience.kit.ConfiguredComponent;
+import io.dwcp.resilience.kit.PerKey;
+import io.dwcp.resilience.kit.StateCodec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,79 +23,94 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
-import org.osgi.service.log.Logger;
-import org.osgi.service.log.LoggerFactory;
 
 /**
- * What the three rate-limit components share: configuration handling (validate on activation,
- * refuse a bad update and keep the previous settings), one limiter per operation, metrics,
- * events and saved state. The subclasses are the DS components; each adds its algorithm and its
- * call path.
+ * What the three rate-limit components share, on the stage kit ({@link ConfiguredComponent}: the
+ * kit reads, refuses, registers with the accepted properties and skips same-value
+ * reconfigurations): one limiter per operation, metrics, events and saved state. The subclasses
+ * are the DS components; each adds its algorithm and its call path.
  *
- * <p><b>One limiter per operation.</b> A component configured for {@code send} serves only
- * {@code send}; one configured for {@code *} gives every operation its own limiter with the same
- * settings (a default, not a shared budget). Limiters are made on an operation's first call, with
- * the clock of that call, so that the limiter and the manager never disagree about time.
+ * <p><b>One limiter per operation</b> ({@link PerKey}). A component configured for {@code send}
+ * has one limiter, made when the configuration is accepted, so that its figures (rate, burst,
+ * limit) show before the first call; one configured for {@code *} gives every operation its own
+ * limiter with the same settings (a default, not a shared budget), made on the operation's first
+ * call. Limiters run on the layer's clock ({@link TimeSource} service when one is registered, as
+ * the manager does, else the JVM's).
  *
  * <p><b>Publishing off the call path.</b> An adaptive limiter records its changes in an
  * allocation-free {@link LimitChangeLog}; a single daemon thread per component drains the logs
  * every {@value #PUBLISH_PERIOD_MS} ms, posts one EventAdmin event per change and saves the
  * limit to the {@link StateStore} at most once per {@value #SAVE_PERIOD_MS} ms (and on
- * deactivation). Callers never touch EventAdmin, the store or a lock.
+ * deactivation), as a {@link StateCodec} record under {@code rate-limit.<strategy>/<operation>}.
+ * Callers never touch EventAdmin, the store or a lock.
  *
  * @param <S> the settings record
  * @param <A> the algorithm of one operation
  */
-abstract class AbstractRateLimitStage<S, A> implements Stage, MetricsSource {
+abstract class AbstractRateLimitStage<S extends ConfiguredComponent.Scoped, A> extends ConfiguredComponent<S>
+        implements Stage, MetricsSource {
 
     static final long PUBLISH_PERIOD_MS = 100;
     static final long SAVE_PERIOD_MS = 1000;
     static final int CHANGE_LOG_CAPACITY = 1024;
-
-    @Reference(service = LoggerFactory.class)
-    Logger logger;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    volatile EventAdmin eventAdmin;
+    /** The version of the fields of a saved limit. */
+    static final int STATE_VERSION = 1;
 
     volatile StateStore stateStore;
 
-    final ConcurrentHashMap<String, OperationLimiter<A>> limiters = new ConcurrentHashMap<>();
+    /** The layer's clock when one is registered (the manager uses the same), else the JVM's. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile TimeSource timeSource;
+
+    private final TimeSource clock = new TimeSource() {
+        @Override
+        public long nanoTime() {
+            TimeSource t = timeSource;
+            return t != null ? t.nanoTime() : System.nanoTime();
+        }
+
+        @Override
+        public long currentTimeMillis() {
+            TimeSource t = timeSource;
+            return t != null ? t.currentTimeMillis() : System.currentTimeMillis();
+        }
+    };
+
+    volatile PerKey<OperationLimiter<A>> limiters;
     /** Where a caller waits for a reserved permit; tests replace it to advance a fake clock. */
     Waiter waiter = Waiter.PARKING;
     /** Saved state found at activation, by operation; taken up when the operation's limiter is made. */
-    private final Map<String, StateRecord> saved = new ConcurrentHashMap<>();
-    volatile S settings;
+    private final Map<String, Map<String, String>> saved = new ConcurrentHashMap<>();
     private ScheduledExecutorService publisher;
+    /**
+     * Guards publishing, saving and a late restore. Not the component's monitor: the kit holds
+     * that through deactivation, while this waits for the publisher thread to stop, and a publisher
+     * blocked on it cannot be interrupted (a 5 s stall on every deactivation).
+     */
+    private final Object publishLock = new Object();
     private long lastSaveNanos;
+
+    AbstractRateLimitStage(String pid) {
+        super(pid, StageKind.RATE_LIMIT.id(), Stage.class, MetricsSource.class);
+    }
 
     // ---- what a strategy provides
 
-    /** @return the factory PID */
-    abstract String pid();
-
-    /** @return the strategy's short name: {@code token-bucket}, {@code adaptive}, {@code concurrency} */
+    /** @return the strategy's short name: {@code tokenbucket}, {@code adaptive}, {@code concurrency} */
     abstract String strategy();
 
-    /** @return the validated settings; throws {@link InvalidConfigurationException} */
-    abstract S parse(Map<String, ?> properties);
-
-    abstract String operationOf(S s);
-
-    abstract String describe(S s);
-
-    /** Makes the limiter of one operation; {@code changes} is {@code null} unless {@link #adaptive()}. */
-    abstract A create(S s, TimeSource clock, LimitChangeLog changes, Optional<StateRecord> saved);
+    /**
+     * Makes the limiter of one operation; {@code changes} is {@code null} unless {@link #adaptive()};
+     * {@code saved} the fields of its saved state, or {@code null}.
+     */
+    abstract A create(S s, TimeSource clock, LimitChangeLog changes, Map<String, String> saved);
 
     /** Applies new settings to a live limiter, keeping its state. */
     abstract void reconfigure(OperationLimiter<A> limiter, S previous, S next);
@@ -104,60 +121,52 @@ abstract class AbstractRateLimitStage<S, A> implements Stage, MetricsSource {
     /** @return whether the limit moves by itself (then changes are logged, published and saved) */
     abstract boolean adaptive();
 
+    /** @return a saved figure, or {@code otherwise} when the record has none or an unreadable one */
+    static double savedNumber(Map<String, String> saved, String key, double otherwise) {
+        String text = saved == null ? null : saved.get(key);
+        try {
+            double value = text == null ? otherwise : Double.parseDouble(text.trim());
+            return Double.isFinite(value) ? value : otherwise;
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
+    }
+
     /** @return the values to save for one operation; only called if {@link #adaptive()} */
     Map<String, String> stateOf(A algorithm) {
         return Map.of();
     }
 
-    // ---- lifecycle
+    // ---- lifecycle (the kit calls these with accepted settings only)
 
-    @Activate
-    void activate(Map<String, Object> properties) {
-        S s;
-        try {
-            s = parse(properties);
-        } catch (InvalidConfigurationException e) {
-            logger.error("{} (no previous configuration: the component does not start)", e.getMessage());
-            postRefused(e, String.valueOf(properties.get(Stage.OPERATION)));
-            throw e;
-        }
-        settings = s;
+    @Override
+    protected void start(S s) {
         if (adaptive()) {
-            loadSaved(operationOf(s));
-            startPublisher(operationOf(s));
+            loadSaved(s.operation());
+            startPublisher(s.operation());
         }
-        logger.info("{} stage active for operation '{}': {}", strategy(), operationOf(s), describe(s));
+        limiters = new PerKey<>(s.operation(), this::newLimiter);
     }
 
-    @Modified
-    void modified(Map<String, Object> properties) {
-        S previous = settings;
-        S next;
-        try {
-            next = parse(properties);
-        } catch (InvalidConfigurationException e) {
-            logger.error(e.getMessage());
-            postRefused(e, operationOf(previous));
-            return;
-        }
-        if (!operationOf(next).equals(operationOf(previous))) {
+    @Override
+    protected void apply(S previous, S next) {
+        if (!next.operation().equals(previous.operation())) {
             // The stage now protects other operations: the old limiters are no longer consulted.
             publishAndSave(true);
-            limiters.clear();
             saved.clear();
             if (adaptive()) {
-                loadSaved(operationOf(next));
+                loadSaved(next.operation());
             }
+            limiters = new PerKey<>(next.operation(), this::newLimiter);
+            return;
         }
-        settings = next;
-        for (OperationLimiter<A> limiter : limiters.values()) {
+        for (OperationLimiter<A> limiter : limiters.all()) {
             reconfigure(limiter, previous, next);
         }
-        logger.info("{} stage for operation '{}' reconfigured: {}", strategy(), operationOf(next), describe(next));
     }
 
-    @Deactivate
-    void deactivate() {
+    @Override
+    protected void stop() {
         ScheduledExecutorService p = publisher;
         if (p != null) {
             p.shutdownNow();
@@ -170,7 +179,8 @@ abstract class AbstractRateLimitStage<S, A> implements Stage, MetricsSource {
             }
         }
         publishAndSave(true);
-        limiters.clear();
+        // The limiters stay: a call that entered through a chain built before this stage left it
+        // still finishes on its limiter.
     }
 
     /**
@@ -181,9 +191,9 @@ abstract class AbstractRateLimitStage<S, A> implements Stage, MetricsSource {
             policyOption = ReferencePolicyOption.GREEDY)
     void bindStateStore(StateStore store) {
         stateStore = store;
-        S s = settings;
+        S s = settings();
         if (s != null && adaptive()) {
-            restoreLate(operationOf(s));
+            restoreLate(s);
         }
     }
 
@@ -193,46 +203,44 @@ abstract class AbstractRateLimitStage<S, A> implements Stage, MetricsSource {
         }
     }
 
-    private synchronized void restoreLate(String scope) {
-        loadSaved(scope);
-        String prefix = stateKey("");
-        for (Map.Entry<String, StateRecord> e : saved.entrySet()) {
-            OperationLimiter<A> current = limiters.get(e.getKey());
+    private void restoreLate(S s) {
+        synchronized (publishLock) {
+            restoreLateLocked(s);
+        }
+    }
+
+    private void restoreLateLocked(S s) {
+        loadSaved(s.operation());
+        for (Map.Entry<String, Map<String, String>> e : saved.entrySet()) {
+            OperationLimiter<A> current = limiters.peek(e.getKey());
             if (current == null) {
                 continue; // made with the saved state on its first call
             }
             if (current.changes != null && current.changes.written() > 0) {
                 logger.info("{} stage: saved state {} found late and not taken up: the limit of '{}' has moved since "
-                        + "the stage started, which is newer", strategy(), prefix + e.getKey(), e.getKey());
+                        + "the stage started, which is newer", strategy(), stateKey(e.getKey()), e.getKey());
                 continue;
             }
-            LimitChangeLog changes = new LimitChangeLog(CHANGE_LOG_CAPACITY);
-            OperationLimiter<A> restored = new OperationLimiter<>(e.getKey(),
-                    create(settings, current.clock, changes, Optional.of(e.getValue())), current.clock, changes);
-            if (limiters.replace(e.getKey(), current, restored)) {
-                logger.info("{} stage: state store arrived after the stage started; restored the limit of '{}' from {}",
-                        strategy(), e.getKey(), prefix + e.getKey());
-            }
+            current.algorithm = create(s, current.clock, current.changes, e.getValue());
+            logger.info("{} stage: state store arrived after the stage started; restored the limit of '{}' from {}",
+                    strategy(), e.getKey(), stateKey(e.getKey()));
         }
+    }
+
+    private OperationLimiter<A> newLimiter(String operation) {
+        LimitChangeLog changes = adaptive() ? new LimitChangeLog(CHANGE_LOG_CAPACITY) : null;
+        return new OperationLimiter<>(operation, create(settings(), clock, changes, saved.get(operation)), clock,
+                changes);
     }
 
     // ---- call path helpers
 
     /**
      * @param inv a call
-     * @return its operation's limiter, made on the operation's first call
+     * @return its operation's limiter: the single one, or the operation's, made on its first call
      */
     final OperationLimiter<A> limiterFor(Invocation inv) {
-        OperationLimiter<A> limiter = limiters.get(inv.operation());
-        return limiter != null ? limiter : newLimiter(inv.operation(), inv.timeSource());
-    }
-
-    private OperationLimiter<A> newLimiter(String operation, TimeSource clock) {
-        return limiters.computeIfAbsent(operation, op -> {
-            LimitChangeLog changes = adaptive() ? new LimitChangeLog(CHANGE_LOG_CAPACITY) : null;
-            A algorithm = create(settings, clock, changes, Optional.ofNullable(saved.get(op)));
-            return new OperationLimiter<>(op, algorithm, clock, changes);
-        });
+        return limiters.get(inv.operation());
     }
 
     /**
@@ -276,8 +284,12 @@ abstract class AbstractRateLimitStage<S, A> implements Stage, MetricsSource {
 
     @Override
     public List<MetricsSnapshot> metrics() {
-        List<MetricsSnapshot> out = new ArrayList<>(limiters.size());
-        for (OperationLimiter<A> limiter : limiters.values()) {
+        PerKey<OperationLimiter<A>> all = limiters;
+        if (all == null) {
+            return List.of();
+        }
+        List<MetricsSnapshot> out = new ArrayList<>();
+        for (OperationLimiter<A> limiter : all.all()) {
             Map<String, Number> values = new LinkedHashMap<>();
             figures(limiter, values);
             values.put("granted", limiter.granted.sum());
@@ -316,21 +328,6 @@ abstract class AbstractRateLimitStage<S, A> implements Stage, MetricsSource {
         events.postEvent(new Event(ResilienceEvents.RATE_LIMIT_CHANGED, props));
     }
 
-    private void postRefused(InvalidConfigurationException e, String operation) {
-        EventAdmin events = eventAdmin;
-        if (events == null) {
-            return;
-        }
-        Map<String, Object> props = new HashMap<>();
-        props.put(ResilienceEvents.PID, e.pid());
-        props.put(ResilienceEvents.KEY, e.key());
-        props.put(ResilienceEvents.REASON, e.getMessage());
-        props.put(ResilienceEvents.OPERATION, operation);
-        props.put(ResilienceEvents.NAME, strategy());
-        props.put(ResilienceEvents.TIMESTAMP, System.currentTimeMillis());
-        events.postEvent(new Event(ResilienceEvents.CONFIGURATION_REFUSED, props));
-    }
-
     private void startPublisher(String operation) {
         String name = "dwcp-ratelimiter-" + strategy() + "-" + (Stage.ANY_OPERATION.equals(operation) ? "all" : operation);
         publisher = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -343,9 +340,19 @@ abstract class AbstractRateLimitStage<S, A> implements Stage, MetricsSource {
     }
 
     /** Publisher thread (or deactivation, after the publisher stopped): events, then state. */
-    final synchronized void publishAndSave(boolean final_) {
+    final void publishAndSave(boolean final_) {
+        synchronized (publishLock) {
+            publishAndSaveLocked(final_);
+        }
+    }
+
+    private void publishAndSaveLocked(boolean final_) {
         try {
-            for (OperationLimiter<A> limiter : limiters.values()) {
+            PerKey<OperationLimiter<A>> all = limiters;
+            if (all == null) {
+                return;
+            }
+            for (OperationLimiter<A> limiter : all.all()) {
                 if (limiter.changes != null && limiter.changes.drain((from, to, reason, signal, nanos) ->
                         postAdaptiveChange(limiter, from, to, reason, signal, nanos)) > 0) {
                     limiter.unsaved = true;
@@ -353,7 +360,7 @@ abstract class AbstractRateLimitStage<S, A> implements Stage, MetricsSource {
             }
             long now = System.nanoTime();
             if (final_ || now - lastSaveNanos >= TimeUnit.MILLISECONDS.toNanos(SAVE_PERIOD_MS)) {
-                for (OperationLimiter<A> limiter : limiters.values()) {
+                for (OperationLimiter<A> limiter : all.all()) {
                     if (limiter.unsaved || (final_ && adaptive())) {
                         save(limiter);
                     }
@@ -384,13 +391,11 @@ abstract class AbstractRateLimitStage<S, A> implements Stage, MetricsSource {
         if (store == null || !adaptive()) {
             return;
         }
-        Map<String, String> values = new LinkedHashMap<>();
-        values.put(StateRecord.STRATEGY, strategy());
+        Map<String, String> values = new LinkedHashMap<>(stateOf(limiter.algorithm));
         values.put("operation", limiter.operation);
-        values.putAll(stateOf(limiter.algorithm));
         values.put("savedAt", Long.toString(System.currentTimeMillis()));
         try {
-            store.save(stateKey(limiter.operation), StateRecord.encode(values));
+            store.save(stateKey(limiter.operation), StateCodec.encode(metricsSource(), STATE_VERSION, values));
             limiter.unsaved = false;
         } catch (IOException | RuntimeException e) {
             logger.warn("{} stage: could not save the limit of '{}' under {}: {}", strategy(), limiter.operation,
@@ -398,9 +403,13 @@ abstract class AbstractRateLimitStage<S, A> implements Stage, MetricsSource {
         }
     }
 
-    /** @return the state-store key of one operation's limit, e.g. {@code ratelimiter.adaptive/send} */
+    /**
+     * @return the state-store key of one operation's limit, {@code <kind>.<strategy>/<operation>}
+     *         as the metrics source is named, e.g. {@code rate-limit.adaptive/send}: the adaptive rate
+     *         and the concurrency limit are different figures and never restore each other
+     */
     final String stateKey(String operation) {
-        return "ratelimiter." + strategy() + "/" + operation;
+        return StateCodec.key(metricsSource(), operation);
     }
 
     private void loadSaved(String scope) {
@@ -423,10 +432,8 @@ abstract class AbstractRateLimitStage<S, A> implements Stage, MetricsSource {
             try {
                 Optional<byte[]> bytes = store.load(key);
                 if (bytes.isPresent()) {
-                    StateRecord record = StateRecord.decode(bytes.get());
-                    if (strategy().equals(record.strategy())) {
-                        saved.put(key.substring(prefix.length()), record);
-                    }
+                    saved.put(key.substring(prefix.length()), StateCodec.decode(metricsSource(), STATE_VERSION,
+                            bytes.get()));
                 }
             } catch (IOException | RuntimeException e) {
                 logger.warn("{} stage: could not read saved state {}: {}; starting from the configured values",

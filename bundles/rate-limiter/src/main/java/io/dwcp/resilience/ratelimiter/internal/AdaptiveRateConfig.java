@@ -12,58 +12,58 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Operation", description = "The operation to protect, or * to give every "
             + "operation its own limiter with these settings.")
-    String dwcp_operation();
+    String dwcp_operation() default "*";
 
     @AttributeDefinition(name = "Initial rate", description = "Permits per second a fresh limiter starts with "
             + "(a limit saved before a restart or swap takes precedence).", min = "0.001")
-    double initial_rate() default AdaptiveRateSettings.DEFAULT_INITIAL_RATE;
+    double initial_rate() default 1000.0;
 
     @AttributeDefinition(name = "Minimum rate", description = "The controller never goes below this.",
             min = "0.001")
-    double min_rate() default AdaptiveRateSettings.DEFAULT_MIN_RATE;
+    double min_rate() default 100.0;
 
     @AttributeDefinition(name = "Maximum rate", description = "The controller never goes above this.",
             max = "1000000")
-    double max_rate() default AdaptiveRateSettings.DEFAULT_MAX_RATE;
+    double max_rate() default 10_000.0;
 
     @AttributeDefinition(name = "Target P95 (ms)", description = "The P95 latency to steer towards.")
-    double target_p95_ms() default AdaptiveRateSettings.DEFAULT_TARGET_P95_MS;
+    double target_p95_ms() default 100.0;
 
     @AttributeDefinition(name = "Window (calls)", description = "Latencies per window; one adjustment per "
             + "window. At least 20.", min = "20")
-    int window_samples() default AdaptiveRateSettings.DEFAULT_WINDOW_SAMPLES;
+    int window_samples() default 100;
 
     @AttributeDefinition(name = "Window minimum (ms)", description = "How long a window lasts at least, so that "
             + "a window spans enough time at any rate. 0 = samples only.", min = "0")
-    double window_min_ms() default AdaptiveRateSettings.DEFAULT_WINDOW_MIN_MS;
+    double window_min_ms() default 500.0;
 
     @AttributeDefinition(name = "Decrease above", description = "Lower the rate when P95 > this x target.")
-    double decrease_above() default AdaptiveRateSettings.DEFAULT_DECREASE_ABOVE;
+    double decrease_above() default 1.2;
 
     @AttributeDefinition(name = "Increase below", description = "Raise the rate when P95 < this x target.")
-    double increase_below() default AdaptiveRateSettings.DEFAULT_INCREASE_BELOW;
+    double increase_below() default 0.8;
 
     @AttributeDefinition(name = "Decrease step", description = "Fraction a decrease takes off the rate.")
-    double decrease_step() default AdaptiveRateSettings.DEFAULT_DECREASE_STEP;
+    double decrease_step() default 0.10;
 
     @AttributeDefinition(name = "Increase step", description = "Fraction an increase adds to the rate.")
-    double increase_step() default AdaptiveRateSettings.DEFAULT_INCREASE_STEP;
+    double increase_step() default 0.05;
 
     @AttributeDefinition(name = "Burst (ms of rate)", description = "The bucket holds this much time's worth of "
             + "the current rate.")
-    double burst_ms() default AdaptiveRateSettings.DEFAULT_BURST_MS;
+    double burst_ms() default 100.0;
 
     @AttributeDefinition(name = "Max wait (ms)", description = "How long a call may wait for a permit, never past "
             + "its deadline. 0 = reject at once.", min = "0")
-    double max_wait_ms() default AdaptiveRateSettings.DEFAULT_MAX_WAIT_MS;
+    double max_wait_ms() default 0.0;
 
     @AttributeDefinition(name = "Permits per call", description = "Permits each call takes.", min = "1")
-    int permits_per_call() default AdaptiveRateSettings.DEFAULT_PERMITS_PER_CALL;
+    int permits_per_call() default 1;
 
     @AttributeDefinition(name = "In-flight factor", description = "Calls in flight are capped at rate x this x "
             + "target P95 (Little's law): when the server completes fewer calls than the rate admits, the backlog "
             + "stays bounded and latency with it. 0 = no cap.", min = "0", max = "100")
-    double inflight_factor() default AdaptiveRateSettings.DEFAULT_INFLIGHT_FACTOR;
+    double inflight_factor() default 0.3;
 
     @AttributeDefinition(name = "Service ranking", description = "The manager uses the highest-ranked rate-limit "
             + "stage of an operation: raise it to swap strategies without a gap.", required = false)

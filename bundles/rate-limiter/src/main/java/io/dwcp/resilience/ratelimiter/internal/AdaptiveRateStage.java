@@ -9,7 +9,7 @@ import io.dwcp.resilience.api.TimeSource;
 import io.dwcp.resilience.api.metrics.MetricsSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
+import io.dwcp.resilience.kit.ConfigReader;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.metatype.annotations.Designate;
@@ -28,9 +28,13 @@ import org.osgi.service.metatype.annotations.Designate;
  * finishes, whatever the outcome. A call refused either way is rejected at once.
  */
 @Component(configurationPid = AdaptiveRateSettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {Stage.class, MetricsSource.class}, property = Stage.KIND + "=rate-limit")
+        service = {}) // the kit registers Stage and MetricsSource with the accepted properties
 @Designate(ocd = AdaptiveRateConfig.class, factory = true)
 public class AdaptiveRateStage extends AbstractRateLimitStage<AdaptiveRateSettings, AdaptiveRateController> {
+
+    public AdaptiveRateStage() {
+        super(AdaptiveRateSettings.PID);
+    }
 
     static final String RATE = "rate";
 
@@ -38,7 +42,7 @@ public class AdaptiveRateStage extends AbstractRateLimitStage<AdaptiveRateSettin
     public <T> T execute(Invocation inv, Next<T> next) throws Exception {
         OperationLimiter<AdaptiveRateController> limiter = limiterFor(inv);
         AdaptiveRateController controller = limiter.algorithm;
-        AdaptiveRateSettings s = settings;
+        AdaptiveRateSettings s = settings();
         TokenBucket bucket = controller.bucket();
         long now = inv.startNanos();
         if (!controller.tryStart()) {
@@ -79,11 +83,6 @@ public class AdaptiveRateStage extends AbstractRateLimitStage<AdaptiveRateSettin
     }
 
     @Override
-    String pid() {
-        return AdaptiveRateSettings.PID;
-    }
-
-    @Override
     String strategy() {
         return "adaptive";
     }
@@ -94,17 +93,12 @@ public class AdaptiveRateStage extends AbstractRateLimitStage<AdaptiveRateSettin
     }
 
     @Override
-    AdaptiveRateSettings parse(Map<String, ?> properties) {
-        return AdaptiveRateSettings.from(properties);
+    protected AdaptiveRateSettings read(ConfigReader config) {
+        return AdaptiveRateSettings.from(config);
     }
 
     @Override
-    String operationOf(AdaptiveRateSettings s) {
-        return s.operation();
-    }
-
-    @Override
-    String describe(AdaptiveRateSettings s) {
+    protected String describe(AdaptiveRateSettings s) {
         return s.describe();
     }
 
@@ -115,11 +109,8 @@ public class AdaptiveRateStage extends AbstractRateLimitStage<AdaptiveRateSettin
 
     @Override
     AdaptiveRateController create(AdaptiveRateSettings s, TimeSource clock, LimitChangeLog changes,
-            Optional<StateRecord> saved) {
-        double restored = saved.flatMap(r -> {
-            java.util.OptionalDouble rate = r.decimal(RATE);
-            return rate.isPresent() ? Optional.of(rate.getAsDouble()) : Optional.empty();
-        }).orElse(s.initialRate());
+            Map<String, String> saved) {
+        double restored = savedNumber(saved, RATE, s.initialRate());
         AdaptiveRateController controller = new AdaptiveRateController(s, restored, clock, changes);
         if (controller.rate() != s.initialRate()) {
             changes.limitChanged(s.initialRate(), controller.rate(), LimitListener.Reason.RESTORED, -1,

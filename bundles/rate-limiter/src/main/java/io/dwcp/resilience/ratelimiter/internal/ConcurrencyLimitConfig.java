@@ -11,55 +11,55 @@ import org.osgi.service.metatype.annotations.Option;
 
     @AttributeDefinition(name = "Operation", description = "The operation to protect, or * to give every "
             + "operation its own limiter with these settings.")
-    String dwcp_operation();
+    String dwcp_operation() default "*";
 
     @AttributeDefinition(name = "Algorithm", options = {
-        @Option(value = ConcurrencyLimitSettings.GRADIENT2, label = "Gradient2: long-term vs short-term RTT"),
-        @Option(value = ConcurrencyLimitSettings.AIMD, label = "AIMD: back off on drops, probe by +1")
+        @Option(value = "gradient2", label = "Gradient2: long-term vs short-term RTT"),
+        @Option(value = "aimd", label = "AIMD: back off on drops, probe by +1")
     })
-    String algorithm() default ConcurrencyLimitSettings.DEFAULT_ALGORITHM;
+    String algorithm() default "gradient2";
 
     @AttributeDefinition(name = "Initial limit", min = "1")
-    int initial_limit() default ConcurrencyLimitSettings.DEFAULT_INITIAL_LIMIT;
+    int initial_limit() default 20;
 
     @AttributeDefinition(name = "Minimum limit", min = "1")
-    int min_limit() default ConcurrencyLimitSettings.DEFAULT_MIN_LIMIT;
+    int min_limit() default 4;
 
     @AttributeDefinition(name = "Maximum limit", min = "1")
-    int max_limit() default ConcurrencyLimitSettings.DEFAULT_MAX_LIMIT;
+    int max_limit() default 1000;
 
     @AttributeDefinition(name = "Window (calls)", description = "Calls a window needs before the limit moves.",
             min = "1")
-    int window_samples() default ConcurrencyLimitSettings.DEFAULT_WINDOW_SAMPLES;
+    int window_samples() default 10;
 
     @AttributeDefinition(name = "Window minimum (ms)", description = "How long a window lasts at least.", min = "0")
-    double window_min_ms() default ConcurrencyLimitSettings.DEFAULT_WINDOW_MIN_MS;
+    double window_min_ms() default 250.0;
 
     @AttributeDefinition(name = "Gradient2: RTT tolerance", description = "Short-term RTT may exceed the long-term "
             + "RTT by this factor before the limit shrinks.", min = "1")
-    double gradient_tolerance() default ConcurrencyLimitSettings.DEFAULT_TOLERANCE;
+    double gradient_tolerance() default 1.5;
 
     @AttributeDefinition(name = "Gradient2: smoothing", description = "Weight of a new estimate (0..1].")
-    double gradient_smoothing() default ConcurrencyLimitSettings.DEFAULT_SMOOTHING;
+    double gradient_smoothing() default 0.2;
 
     @AttributeDefinition(name = "Gradient2: long window", description = "Windows in the long-term RTT average.",
             min = "1")
-    int gradient_long_window() default ConcurrencyLimitSettings.DEFAULT_LONG_WINDOW;
+    int gradient_long_window() default 2400;
 
     @AttributeDefinition(name = "Gradient2: queue size", description = "Calls allowed to queue beyond the "
             + "RTT-derived limit; also the growth per window (times smoothing).", min = "0")
-    int gradient_queue_size() default ConcurrencyLimitSettings.DEFAULT_QUEUE_SIZE;
+    int gradient_queue_size() default 4;
 
     @AttributeDefinition(name = "AIMD: backoff ratio", description = "Factor applied after a window with drops.")
-    double aimd_backoff_ratio() default ConcurrencyLimitSettings.DEFAULT_BACKOFF_RATIO;
+    double aimd_backoff_ratio() default 0.9;
 
     @AttributeDefinition(name = "AIMD: drop latency (ms)", description = "A call slower than this counts as a drop.")
-    double aimd_drop_latency_ms() default ConcurrencyLimitSettings.DEFAULT_DROP_LATENCY_MS;
+    double aimd_drop_latency_ms() default 1000.0;
 
     @AttributeDefinition(name = "AIMD: drop share", description = "The limit backs off after a window in which more "
             + "than this share of the calls were drops (0.05: the window's P95 exceeded the drop latency); 0 = any "
             + "single drop.", min = "0", max = "1")
-    double aimd_drop_share() default ConcurrencyLimitSettings.DEFAULT_DROP_SHARE;
+    double aimd_drop_share() default 0.05;
 
     @AttributeDefinition(name = "Service ranking", description = "The manager uses the highest-ranked rate-limit "
             + "stage of an operation: raise it to swap strategies without a gap.", required = false)

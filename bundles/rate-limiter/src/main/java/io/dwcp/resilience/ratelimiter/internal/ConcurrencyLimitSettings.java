@@ -1,10 +1,12 @@
 package io.dwcp.resilience.ratelimiter.internal;
 
 import io.dwcp.resilience.api.InvalidConfigurationException;
-import java.util.Map;
+import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfiguredComponent;
 
 /**
- * The validated configuration of one adaptive concurrency limit.
+ * The validated configuration of one adaptive concurrency limit; its defaults are written once, in
+ * the Metatype ({@link ConcurrencyLimitConfig}).
  *
  * @param operation          the operation protected, or {@code *}
  * @param algorithm          {@link #GRADIENT2} or {@link #AIMD}
@@ -23,77 +25,40 @@ import java.util.Map;
  */
 public record ConcurrencyLimitSettings(String operation, String algorithm, int initialLimit, int minLimit,
         int maxLimit, int windowSamples, long windowMinNanos, double tolerance, double smoothing, int longWindow,
-        int queueSize, double backoffRatio, long dropLatencyNanos, double dropShare) {
+        int queueSize, double backoffRatio, long dropLatencyNanos, double dropShare) implements ConfiguredComponent.Scoped {
 
     /** Factory PID of the concurrency-limit component. */
     public static final String PID = "dwcp.ratelimiter.concurrency";
-
     /** Algorithm: gradient of long-term to short-term RTT. */
     public static final String GRADIENT2 = "gradient2";
     /** Algorithm: additive increase, multiplicative decrease on drops. */
     public static final String AIMD = "aimd";
-
-    static final String ALGORITHM = "algorithm";
-    static final String INITIAL_LIMIT = "initial.limit";
-    static final String MIN_LIMIT = "min.limit";
-    static final String MAX_LIMIT = "max.limit";
-    static final String WINDOW_SAMPLES = "window.samples";
-    static final String WINDOW_MIN_MS = "window.min.ms";
-    static final String TOLERANCE = "gradient.tolerance";
-    static final String SMOOTHING = "gradient.smoothing";
-    static final String LONG_WINDOW = "gradient.long.window";
-    static final String QUEUE_SIZE = "gradient.queue.size";
-    static final String BACKOFF_RATIO = "aimd.backoff.ratio";
-    static final String DROP_LATENCY_MS = "aimd.drop.latency.ms";
-    static final String DROP_SHARE = "aimd.drop.share";
-
-    static final String DEFAULT_ALGORITHM = GRADIENT2;
-    static final int DEFAULT_INITIAL_LIMIT = 20;
-    static final int DEFAULT_MIN_LIMIT = 4;
-    static final int DEFAULT_MAX_LIMIT = 1000;
-    static final int DEFAULT_WINDOW_SAMPLES = 10;
-    static final double DEFAULT_WINDOW_MIN_MS = 250.0;
-    static final double DEFAULT_TOLERANCE = 1.5;
-    static final double DEFAULT_SMOOTHING = 0.2;
-    static final int DEFAULT_LONG_WINDOW = 2400;
-    static final int DEFAULT_QUEUE_SIZE = 4;
-    static final double DEFAULT_BACKOFF_RATIO = 0.9;
-    static final double DEFAULT_DROP_LATENCY_MS = 1000.0;
-    static final double DEFAULT_DROP_SHARE = 0.05;
-
+    private static final ConcurrencyLimitConfig D = Rates.defaults(PID, ConcurrencyLimitConfig.class);
     /** Highest limit accepted. */
     static final int MAX_ACCEPTED_LIMIT = 1_000_000;
 
-    /**
-     * @param properties the raw configuration
-     * @return the settings
-     * @throws InvalidConfigurationException naming the first bad key
-     */
-    public static ConcurrencyLimitSettings from(Map<String, ?> properties) {
-        ConfigValues values = new ConfigValues(PID, properties);
-        String operation = values.operation();
-        String algorithm = values.choice(ALGORITHM, DEFAULT_ALGORITHM, GRADIENT2, AIMD);
-        int min = values.integer(MIN_LIMIT, DEFAULT_MIN_LIMIT, 1, MAX_ACCEPTED_LIMIT);
-        int max = values.integer(MAX_LIMIT, DEFAULT_MAX_LIMIT, 1, MAX_ACCEPTED_LIMIT);
+    /** @throws InvalidConfigurationException naming the first bad key */
+    static ConcurrencyLimitSettings from(ConfigReader in) {
+        String operation = in.operation();
+        String algorithm = in.string("algorithm", D.algorithm()).toLowerCase(java.util.Locale.ROOT);
+        if (!algorithm.equals(GRADIENT2) && !algorithm.equals(AIMD)) {
+            throw in.refuse("algorithm", algorithm, "must be one of " + GRADIENT2 + ", " + AIMD);
+        }
+        int min = in.intValue("min.limit", D.min_limit(), 1, MAX_ACCEPTED_LIMIT);
+        int max = in.intValue("max.limit", D.max_limit(), 1, MAX_ACCEPTED_LIMIT);
         if (min > max) {
-            throw values.refuse(MIN_LIMIT, min, "must not exceed " + MAX_LIMIT + " (" + max + ")");
+            throw in.refuse("min.limit", min, "must not exceed max.limit (" + max + ")");
         }
-        int initial = values.integer(INITIAL_LIMIT, DEFAULT_INITIAL_LIMIT, 1, MAX_ACCEPTED_LIMIT);
-        if (initial < min || initial > max) {
-            throw values.refuse(INITIAL_LIMIT, initial, "must lie between " + MIN_LIMIT + " (" + min + ") and "
-                    + MAX_LIMIT + " (" + max + ")");
-        }
-        int window = values.integer(WINDOW_SAMPLES, DEFAULT_WINDOW_SAMPLES, 1, 1_000_000);
-        long windowMin = values.millisAsNanos(WINDOW_MIN_MS, DEFAULT_WINDOW_MIN_MS, 0.0, 600_000.0);
-        double tolerance = values.decimal(TOLERANCE, DEFAULT_TOLERANCE, 1.0, 100.0);
-        double smoothing = values.decimalAbove(SMOOTHING, DEFAULT_SMOOTHING, 0.0, 1.0);
-        int longWindow = values.integer(LONG_WINDOW, DEFAULT_LONG_WINDOW, 1, 1_000_000);
-        int queueSize = values.integer(QUEUE_SIZE, DEFAULT_QUEUE_SIZE, 0, MAX_ACCEPTED_LIMIT);
-        double backoff = values.decimalAbove(BACKOFF_RATIO, DEFAULT_BACKOFF_RATIO, 0.0, 0.999);
-        long dropLatency = values.millisAsNanos(DROP_LATENCY_MS, DEFAULT_DROP_LATENCY_MS, 0.001, 3_600_000.0);
-        double dropShare = values.decimal(DROP_SHARE, DEFAULT_DROP_SHARE, 0.0, 0.999);
-        return new ConcurrencyLimitSettings(operation, algorithm, initial, min, max, window, windowMin, tolerance,
-                smoothing, longWindow, queueSize, backoff, dropLatency, dropShare);
+        return new ConcurrencyLimitSettings(operation, algorithm, in.intValue("initial.limit", D.initial_limit(), min, max),
+                min, max, in.intValue("window.samples", D.window_samples(), 1, 1_000_000),
+                Rates.nanos(in, "window.min.ms", D.window_min_ms(), 0.0, 600_000.0),
+                in.doubleValue("gradient.tolerance", D.gradient_tolerance(), 1.0, 100.0),
+                Rates.above(in, "gradient.smoothing", D.gradient_smoothing(), 0.0, 1.0),
+                in.intValue("gradient.long.window", D.gradient_long_window(), 1, 1_000_000),
+                in.intValue("gradient.queue.size", D.gradient_queue_size(), 0, MAX_ACCEPTED_LIMIT),
+                Rates.above(in, "aimd.backoff.ratio", D.aimd_backoff_ratio(), 0.0, 0.999),
+                Rates.nanos(in, "aimd.drop.latency.ms", D.aimd_drop_latency_ms(), 0.001, 3_600_000.0),
+                in.doubleValue("aimd.drop.share", D.aimd_drop_share(), 0.0, 0.999));
     }
 
     /** @return a new instance of the configured algorithm, starting fresh */

@@ -12,7 +12,7 @@ import io.dwcp.resilience.api.TimeSource;
 import io.dwcp.resilience.api.metrics.MetricsSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
+import io.dwcp.resilience.kit.ConfigReader;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.metatype.annotations.Designate;
@@ -27,9 +27,13 @@ import org.osgi.service.metatype.annotations.Designate;
  * drop without a measurement; any other inner rejection (an open breaker) is neither.
  */
 @Component(configurationPid = ConcurrencyLimitSettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {Stage.class, MetricsSource.class}, property = Stage.KIND + "=rate-limit")
+        service = {}) // the kit registers Stage and MetricsSource with the accepted properties
 @Designate(ocd = ConcurrencyLimitConfig.class, factory = true)
 public class ConcurrencyLimitStage extends AbstractRateLimitStage<ConcurrencyLimitSettings, ConcurrencyLimiter> {
+
+    public ConcurrencyLimitStage() {
+        super(ConcurrencyLimitSettings.PID);
+    }
 
     static final String LIMIT = "limit";
     static final String ALGORITHM = "algorithm";
@@ -67,11 +71,6 @@ public class ConcurrencyLimitStage extends AbstractRateLimitStage<ConcurrencyLim
     }
 
     @Override
-    String pid() {
-        return ConcurrencyLimitSettings.PID;
-    }
-
-    @Override
     String strategy() {
         return "concurrency";
     }
@@ -82,17 +81,12 @@ public class ConcurrencyLimitStage extends AbstractRateLimitStage<ConcurrencyLim
     }
 
     @Override
-    ConcurrencyLimitSettings parse(Map<String, ?> properties) {
-        return ConcurrencyLimitSettings.from(properties);
+    protected ConcurrencyLimitSettings read(ConfigReader config) {
+        return ConcurrencyLimitSettings.from(config);
     }
 
     @Override
-    String operationOf(ConcurrencyLimitSettings s) {
-        return s.operation();
-    }
-
-    @Override
-    String describe(ConcurrencyLimitSettings s) {
+    protected String describe(ConcurrencyLimitSettings s) {
         return s.describe();
     }
 
@@ -103,15 +97,15 @@ public class ConcurrencyLimitStage extends AbstractRateLimitStage<ConcurrencyLim
 
     @Override
     ConcurrencyLimiter create(ConcurrencyLimitSettings s, TimeSource clock, LimitChangeLog changes,
-            Optional<StateRecord> saved) {
+            Map<String, String> saved) {
         double start = s.initialLimit();
         long longRtt = -1;
-        if (saved.isPresent()) {
+        if (saved != null) {
             // The limit is a number of calls whichever algorithm found it; the long-term RTT only
             // means something to the algorithm that keeps one.
-            start = saved.get().decimal(LIMIT).orElse(start);
-            if (s.algorithm().equals(saved.get().text(ALGORITHM).orElse(""))) {
-                longRtt = saved.get().whole(LONG_RTT).orElse(-1);
+            start = savedNumber(saved, LIMIT, start);
+            if (s.algorithm().equals(saved.get(ALGORITHM))) {
+                longRtt = (long) savedNumber(saved, LONG_RTT, -1);
             }
         }
         ConcurrencyLimiter limiter = new ConcurrencyLimiter(s, start, longRtt, clock, changes);

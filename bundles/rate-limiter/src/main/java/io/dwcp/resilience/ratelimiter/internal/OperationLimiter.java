@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.LongAdder;
 final class OperationLimiter<A> {
 
     final String operation;
-    final A algorithm;
+    /** Replaced only when a state store arriving late restores a limiter that has not moved. */
+    volatile A algorithm;
     /** The clock of the calls: the limiter's instants are values of it. */
     final TimeSource clock;
     /** Changes of an adaptive limit waiting to be published; {@code null} for a fixed limit. */

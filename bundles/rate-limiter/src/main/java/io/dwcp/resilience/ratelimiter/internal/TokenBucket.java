@@ -40,9 +40,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p><b>Live changes.</b> {@link #setLimits} swaps in a new generation that starts with the
  * permits the old one held (capped at the new burst): a rate change does not refill or drain the
- * bucket. Callers that still work on the old generation find it sealed and move to the new one;
- * what they took from the old generation between its snapshot and its sealing is charged to the
- * new one, so nothing is granted twice.
+ * bucket. The old generation is sealed first, by one CAS from the very value the new one was
+ * computed from, and names its successor: a caller that finds it sealed moves to the successor
+ * (no spinning), and a grant the old generation made is always in the value the new one starts
+ * from. (Publishing the new generation before sealing the old one, and charging the grants made
+ * in between afterwards, let the same last permit be granted by both generations: one over the
+ * burst, intermittently.)
  */
 public final class TokenBucket {
 
@@ -111,11 +114,12 @@ public final class TokenBucket {
      */
     public long tryAcquire(int permits, long nowNanos, long maxWaitNanos) {
         long t = nowNanos - epoch;
+        Generation g = generation;
         for (;;) {
-            Generation g = generation;
             long z = g.zero;
             if (z == SEALED) {
-                continue; // replaced: generation already names its successor
+                g = g.successor; // replaced
+                continue;
             }
             long full = t - g.capacityNanos;
             long spill = full - z;
@@ -141,10 +145,12 @@ public final class TokenBucket {
      * @param permits how many
      */
     public void refund(int permits) {
+        Generation g = generation;
         for (;;) {
-            Generation g = generation;
             long z = g.zero;
-            if (z != SEALED && Generation.ZERO.compareAndSet(g, z, z - permits * g.intervalNanos)) {
+            if (z == SEALED) {
+                g = g.successor;
+            } else if (Generation.ZERO.compareAndSet(g, z, z - permits * g.intervalNanos)) {
                 return;
             }
         }
@@ -157,10 +163,11 @@ public final class TokenBucket {
      */
     public long nanosUntilAvailable(int permits, long nowNanos) {
         long t = nowNanos - epoch;
+        Generation g = generation;
         for (;;) {
-            Generation g = generation;
             long z = g.zero;
             if (z == SEALED) {
+                g = g.successor;
                 continue;
             }
             long base = Math.max(z, t - g.capacityNanos);
@@ -175,10 +182,11 @@ public final class TokenBucket {
      */
     public double availablePermits(long nowNanos) {
         long t = nowNanos - epoch;
+        Generation g = generation;
         for (;;) {
-            Generation g = generation;
             long z = g.zero;
             if (z == SEALED) {
+                g = g.successor;
                 continue;
             }
             long credit = Math.min(g.capacityNanos, t - z);
@@ -205,26 +213,21 @@ public final class TokenBucket {
             return;
         }
         long t = nowNanos - epoch;
-        long snapshot = old.zero; // never SEALED: only this (serialised) method seals
         Generation fresh = new Generation(rate, burst);
-        long credit = Math.min(old.capacityNanos, t - snapshot);
-        double permits = (double) credit / old.intervalNanos;
-        long freshCredit = (long) Math.floor(Math.min(fresh.capacityNanos, permits * fresh.intervalNanos));
-        fresh.zero = t - freshCredit;
-        generation = fresh;
-        long last = (long) Generation.ZERO.getAndSet(old, SEALED);
-        long takenMeanwhile = last - snapshot;
-        if (takenMeanwhile > 0) {
-            // Grants that raced with this change were made against the old generation: charge them
-            // to the new one, rounded up, so they are not granted again.
-            long charge = (long) Math.ceil((double) takenMeanwhile / old.intervalNanos * fresh.intervalNanos);
-            for (;;) {
-                long z = fresh.zero;
-                if (Generation.ZERO.compareAndSet(fresh, z, z + charge)) {
-                    break;
-                }
+        for (;;) {
+            long last = old.zero; // never SEALED: only this (serialised) method seals
+            long credit = Math.min(old.capacityNanos, t - last);
+            double permits = (double) credit / old.intervalNanos;
+            // Rounded down: a conversion never adds credit (negative credit, reservations, stays owed).
+            fresh.zero = t - (long) Math.floor(Math.min(fresh.capacityNanos, permits * fresh.intervalNanos));
+            old.successor = fresh;
+            // Sealed from exactly the value converted: a grant that lands first makes this CAS fail
+            // and is converted with the rest on the next try.
+            if (Generation.ZERO.compareAndSet(old, last, SEALED)) {
+                break;
             }
         }
+        generation = fresh;
     }
 
     /**
@@ -311,6 +314,11 @@ public final class TokenBucket {
         final long capacityNanos;
         /** The instant (relative to the bucket's epoch) at which the bucket was empty. */
         volatile long zero;
+        /**
+         * The generation that replaced this one; written before {@link #zero} is sealed, so a
+         * caller that reads {@link #SEALED} sees it.
+         */
+        volatile Generation successor;
 
         Generation(double rate, int burst) {
             this.rate = rate;

@@ -11,28 +11,28 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Operation", description = "The operation to protect (send, receive, sync, "
             + "consensus, ...), or * to give every operation its own bucket with these settings.")
-    String dwcp_operation();
+    String dwcp_operation() default "*";
 
     @AttributeDefinition(name = "Rate", description = "Permits per second; 0.001 to 1000000.", min = "0.001",
             max = "1000000")
-    double rate() default TokenBucketSettings.DEFAULT_RATE;
+    double rate() default 1000.0;
 
     @AttributeDefinition(name = "Burst", description = "Bucket capacity in permits: how many calls may go at once "
             + "after a quiet period.", min = "1", max = "1000000")
-    int burst() default TokenBucketSettings.DEFAULT_BURST;
+    int burst() default 100;
 
     @AttributeDefinition(name = "Warm-up (ms)", description = "Cold-start ramp: after a quiet period a permit "
             + "costs up to 3 times as much, falling to normal over this much time of full use. 0 = no warm-up.",
             min = "0")
-    long warmup_ms() default TokenBucketSettings.DEFAULT_WARMUP_MS;
+    long warmup_ms() default 0;
 
     @AttributeDefinition(name = "Max wait (ms)", description = "How long a call may wait for a permit, never past "
             + "its deadline. 0 = reject at once.", min = "0")
-    long max_wait_ms() default TokenBucketSettings.DEFAULT_MAX_WAIT_MS;
+    long max_wait_ms() default 0;
 
     @AttributeDefinition(name = "Permits per call", description = "Permits each call takes; at most the burst.",
             min = "1")
-    int permits_per_call() default TokenBucketSettings.DEFAULT_PERMITS_PER_CALL;
+    int permits_per_call() default 1;
 
     @AttributeDefinition(name = "Service ranking", description = "The manager uses the highest-ranked rate-limit "
             + "stage of an operation: raise it to swap strategies without a gap.", required = false)

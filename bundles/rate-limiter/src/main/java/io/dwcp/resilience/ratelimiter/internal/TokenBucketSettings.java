@@ -1,10 +1,12 @@
 package io.dwcp.resilience.ratelimiter.internal;
 
 import io.dwcp.resilience.api.InvalidConfigurationException;
-import java.util.Map;
+import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfiguredComponent;
 
 /**
- * The validated configuration of one token-bucket rate limiter.
+ * The validated configuration of one token-bucket rate limiter. The defaults are written once, in
+ * the Metatype ({@link TokenBucketConfig}).
  *
  * @param operation      the operation protected, or {@code *}
  * @param rate           permits per second
@@ -14,44 +16,24 @@ import java.util.Map;
  * @param permitsPerCall permits each call takes
  */
 public record TokenBucketSettings(String operation, double rate, int burst, long warmupNanos, long maxWaitNanos,
-        int permitsPerCall) {
+        int permitsPerCall) implements ConfiguredComponent.Scoped {
 
     /** Factory PID of the token-bucket component. */
     public static final String PID = "dwcp.ratelimiter.tokenbucket";
-
-    static final String RATE = "rate";
-    static final String BURST = "burst";
-    static final String WARMUP_MS = "warmup.ms";
-    static final String MAX_WAIT_MS = "max.wait.ms";
-    static final String PERMITS_PER_CALL = "permits.per.call";
-
-    static final double DEFAULT_RATE = 1000.0;
-    static final int DEFAULT_BURST = 100;
-    static final long DEFAULT_WARMUP_MS = 0;
-    static final long DEFAULT_MAX_WAIT_MS = 0;
-    static final int DEFAULT_PERMITS_PER_CALL = 1;
-
+    private static final TokenBucketConfig DEFAULTS = Rates.defaults(PID, TokenBucketConfig.class);
     /** Longest warm-up period and longest wait accepted: one hour. */
     static final double MAX_MILLIS = 3_600_000.0;
 
-    /**
-     * @param properties the raw configuration
-     * @return the settings
-     * @throws InvalidConfigurationException naming the first bad key
-     */
-    public static TokenBucketSettings from(Map<String, ?> properties) {
-        ConfigValues values = new ConfigValues(PID, properties);
-        String operation = values.operation();
-        double rate = values.decimal(RATE, DEFAULT_RATE, TokenBucket.MIN_RATE, TokenBucket.MAX_RATE);
-        int burst = values.integer(BURST, DEFAULT_BURST, 1, TokenBucket.MAX_BURST);
-        long warmup = values.millisAsNanos(WARMUP_MS, DEFAULT_WARMUP_MS, 0, MAX_MILLIS);
-        long maxWait = values.millisAsNanos(MAX_WAIT_MS, DEFAULT_MAX_WAIT_MS, 0, MAX_MILLIS);
-        int permits = values.integer(PERMITS_PER_CALL, DEFAULT_PERMITS_PER_CALL, 1, TokenBucket.MAX_BURST);
+    /** @throws InvalidConfigurationException naming the first bad key */
+    static TokenBucketSettings from(ConfigReader in) {
+        int burst = in.intValue("burst", DEFAULTS.burst(), 1, TokenBucket.MAX_BURST);
+        int permits = in.intValue("permits.per.call", DEFAULTS.permits_per_call(), 1, TokenBucket.MAX_BURST);
         if (permits > burst) {
-            throw values.refuse(PERMITS_PER_CALL, permits, "must not exceed " + BURST + " (" + burst
-                    + "): a call could never get its permits");
+            throw in.refuse("permits.per.call", permits, "must not exceed burst (" + burst + "): a call could never get its permits");
         }
-        return new TokenBucketSettings(operation, rate, burst, warmup, maxWait, permits);
+        return new TokenBucketSettings(in.operation(), in.doubleValue("rate", DEFAULTS.rate(), TokenBucket.MIN_RATE,
+                TokenBucket.MAX_RATE), burst, Rates.nanos(in, "warmup.ms", DEFAULTS.warmup_ms(), 0, MAX_MILLIS),
+                Rates.nanos(in, "max.wait.ms", DEFAULTS.max_wait_ms(), 0, MAX_MILLIS), permits);
     }
 
     /** @return a short description for log lines and rejection messages */

@@ -6,7 +6,7 @@ import io.dwcp.resilience.api.Stage;
 import io.dwcp.resilience.api.TimeSource;
 import io.dwcp.resilience.api.metrics.MetricsSource;
 import java.util.Map;
-import java.util.Optional;
+import io.dwcp.resilience.kit.ConfigReader;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.metatype.annotations.Designate;
@@ -17,14 +17,18 @@ import org.osgi.service.metatype.annotations.Designate;
  * with a {@link io.dwcp.resilience.api.RateLimitedException} that says when a permit is due.
  */
 @Component(configurationPid = TokenBucketSettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {Stage.class, MetricsSource.class}, property = Stage.KIND + "=rate-limit")
+        service = {}) // the kit registers Stage and MetricsSource with the accepted properties
 @Designate(ocd = TokenBucketConfig.class, factory = true)
 public class TokenBucketStage extends AbstractRateLimitStage<TokenBucketSettings, TokenBucket> {
+
+    public TokenBucketStage() {
+        super(TokenBucketSettings.PID);
+    }
 
     @Override
     public <T> T execute(Invocation inv, Next<T> next) throws Exception {
         OperationLimiter<TokenBucket> limiter = limiterFor(inv);
-        TokenBucketSettings s = settings;
+        TokenBucketSettings s = settings();
         long now = inv.startNanos();
         long allowedWait = allowedWait(inv, now, s.maxWaitNanos());
         long wait = limiter.algorithm.tryAcquire(s.permitsPerCall(), now, allowedWait);
@@ -40,27 +44,17 @@ public class TokenBucketStage extends AbstractRateLimitStage<TokenBucketSettings
     }
 
     @Override
-    String pid() {
-        return TokenBucketSettings.PID;
-    }
-
-    @Override
     String strategy() {
         return "tokenbucket";
     }
 
     @Override
-    TokenBucketSettings parse(Map<String, ?> properties) {
-        return TokenBucketSettings.from(properties);
+    protected TokenBucketSettings read(ConfigReader config) {
+        return TokenBucketSettings.from(config);
     }
 
     @Override
-    String operationOf(TokenBucketSettings s) {
-        return s.operation();
-    }
-
-    @Override
-    String describe(TokenBucketSettings s) {
+    protected String describe(TokenBucketSettings s) {
         return s.describe() + (s.warmupNanos() > 0 ? ", warm-up " + Rates.millis(s.warmupNanos()) : "")
                 + (s.maxWaitNanos() > 0 ? ", max wait " + Rates.millis(s.maxWaitNanos()) : ", no waiting")
                 + ", " + s.permitsPerCall() + " permit(s) per call";
@@ -72,7 +66,7 @@ public class TokenBucketStage extends AbstractRateLimitStage<TokenBucketSettings
     }
 
     @Override
-    TokenBucket create(TokenBucketSettings s, TimeSource clock, LimitChangeLog changes, Optional<StateRecord> saved) {
+    TokenBucket create(TokenBucketSettings s, TimeSource clock, LimitChangeLog changes, Map<String, String> saved) {
         return new TokenBucket(s.rate(), s.burst(), s.warmupNanos(), clock);
     }
 

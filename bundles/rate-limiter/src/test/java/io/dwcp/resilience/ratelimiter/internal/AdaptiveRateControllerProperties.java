@@ -29,7 +29,7 @@ class AdaptiveRateControllerProperties {
     void everyChangeFollowsTheRuleAndStaysInBounds(
             @ForAll @Size(min = 1, max = 40) List<@LongRange(min = 0, max = 2_000) Long> windowLatenciesMs,
             @ForAll @IntRange(min = 100, max = 10_000) int initialRate) {
-        AdaptiveRateSettings s = AdaptiveRateSettings.from(Map.of("dwcp.operation", "send", "window.min.ms", "0",
+        AdaptiveRateSettings s = TestServices.adaptive(Map.of("dwcp.operation", "send", "window.min.ms", "0",
                 "initial.rate", Integer.toString(initialRate), "window.samples", "20"));
         List<double[]> changes = new ArrayList<>();
         ManualTimeSource clock = new ManualTimeSource();
@@ -90,7 +90,7 @@ class AdaptiveRateControllerProperties {
             @ForAll @DoubleRange(min = 0.05, max = 2.0) double factor,
             @ForAll @IntRange(min = 100, max = 2_000) int initialRate,
             @ForAll @IntRange(min = 1, max = 200) int targetMs) {
-        AdaptiveRateSettings s = AdaptiveRateSettings.from(Map.of("dwcp.operation", "send", "window.min.ms", "0",
+        AdaptiveRateSettings s = TestServices.adaptive(Map.of("dwcp.operation", "send", "window.min.ms", "0",
                 "window.samples", "20", "initial.rate", Integer.toString(initialRate), "target.p95.ms",
                 Integer.toString(targetMs), "inflight.factor", Double.toString(factor)));
         ManualTimeSource clock = new ManualTimeSource();

@@ -20,7 +20,7 @@ class AdaptiveRateControllerTest {
             changes.add(Rates.format(from) + "->" + Rates.format(to) + " " + reason + " " + signal / MS);
 
     private static AdaptiveRateSettings sendDefaults() {
-        return AdaptiveRateSettings.from(Map.of("dwcp.operation", "send", "window.min.ms", "0"));
+        return TestServices.adaptive(Map.of("dwcp.operation", "send", "window.min.ms", "0"));
     }
 
     private void window(AdaptiveRateController c, int n, long latencyMs) {
@@ -43,7 +43,7 @@ class AdaptiveRateControllerTest {
         assertEquals(0.10, s.decreaseStep());
         assertEquals(0.05, s.increaseStep());
         assertEquals(0.3, s.inflightFactor());
-        assertEquals(500 * MS, AdaptiveRateSettings.from(Map.of("dwcp.operation", "send")).windowMinNanos());
+        assertEquals(500 * MS, TestServices.adaptive(Map.of("dwcp.operation", "send")).windowMinNanos());
     }
 
     @Test
@@ -64,7 +64,7 @@ class AdaptiveRateControllerTest {
 
     @Test
     void anInflightFactorOfZeroMeansNoCap() {
-        AdaptiveRateController c = new AdaptiveRateController(AdaptiveRateSettings.from(Map.of("dwcp.operation",
+        AdaptiveRateController c = new AdaptiveRateController(TestServices.adaptive(Map.of("dwcp.operation",
                 "send", "inflight.factor", "0")), 1000, clock, listener);
         for (int i = 0; i < 100_000; i++) {
             assertTrue(c.tryStart());
@@ -167,7 +167,7 @@ class AdaptiveRateControllerTest {
 
     @Test
     void aCutWaitsWhileTheRateIsFarEnoughBelowWhatTheServerCompletes() {
-        AdaptiveRateSettings s = AdaptiveRateSettings.from(Map.of("dwcp.operation", "send", "window.min.ms", "250"));
+        AdaptiveRateSettings s = TestServices.adaptive(Map.of("dwcp.operation", "send", "window.min.ms", "250"));
         AdaptiveRateController c = new AdaptiveRateController(s, 1000, clock, listener);
         // 1000 slow calls complete within 250 ms: the server does 4000/s, the rate is 1000/s, the queue drains
         for (int i = 0; i < 1000; i++) {
@@ -186,7 +186,7 @@ class AdaptiveRateControllerTest {
 
     @Test
     void aWindowSpansItsMinimumTimeAsWellAsItsSamples() {
-        AdaptiveRateSettings s = AdaptiveRateSettings.from(Map.of("dwcp.operation", "send", "window.min.ms", "250"));
+        AdaptiveRateSettings s = TestServices.adaptive(Map.of("dwcp.operation", "send", "window.min.ms", "250"));
         AdaptiveRateController c = new AdaptiveRateController(s, 1000, clock, listener);
         for (int i = 0; i < 1000; i++) {
             clock.advanceNanos(MS / 10);
@@ -225,10 +225,10 @@ class AdaptiveRateControllerTest {
         AdaptiveRateController c = new AdaptiveRateController(sendDefaults(), 1000, clock, listener);
         window(c, 100, 500);
         assertEquals(900.0, c.rate(), 1e-9);
-        c.reconfigure(AdaptiveRateSettings.from(Map.of("dwcp.operation", "send", "window.min.ms", "0", "target.p95.ms", "600")),
+        c.reconfigure(TestServices.adaptive(Map.of("dwcp.operation", "send", "window.min.ms", "0", "target.p95.ms", "600")),
                 clock.nanoTime());
         assertEquals(900.0, c.rate(), 1e-9, "a new target does not reset the rate");
-        c.reconfigure(AdaptiveRateSettings.from(Map.of("dwcp.operation", "send", "window.min.ms", "0", "max.rate", "500",
+        c.reconfigure(TestServices.adaptive(Map.of("dwcp.operation", "send", "window.min.ms", "0", "max.rate", "500",
                 "initial.rate", "500")), clock.nanoTime());
         assertEquals(500.0, c.rate(), 1e-9);
         assertEquals("900->500 CONFIGURED 0", changes.get(changes.size() - 1));

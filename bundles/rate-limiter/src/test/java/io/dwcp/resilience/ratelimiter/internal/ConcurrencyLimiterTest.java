@@ -29,7 +29,7 @@ class ConcurrencyLimiterTest {
         for (int i = 0; i < keyValues.length; i += 2) {
             props.put(keyValues[i], keyValues[i + 1]);
         }
-        return ConcurrencyLimitSettings.from(props);
+        return TestServices.concurrency(props);
     }
 
     /** Runs a window of {@code n} calls at {@code concurrency} in flight, each taking {@code rttMs}. */

@@ -17,7 +17,7 @@ class LimitAlgorithmProperties {
     }
 
     private static ConcurrencyLimitSettings settings(String algorithm) {
-        return ConcurrencyLimitSettings.from(Map.of("dwcp.operation", "send", "algorithm", algorithm,
+        return TestServices.concurrency(Map.of("dwcp.operation", "send", "algorithm", algorithm,
                 "min.limit", "5", "max.limit", "300", "initial.limit", "20"));
     }
 

@@ -64,15 +64,15 @@ class OverloadSimulationTest {
     static final Map<String, BiFunction<Scenario, ManualTimeSource, Limiter>> LIMITERS = new LinkedHashMap<>();
 
     static {
-        ConcurrencyLimitSettings gradient = ConcurrencyLimitSettings.from(Map.of("dwcp.operation", "send"));
+        ConcurrencyLimitSettings gradient = TestServices.concurrency(Map.of("dwcp.operation", "send"));
         LIMITERS.put("adaptive P95", (sc, clock) -> {
-            AdaptiveRateSettings p95 = AdaptiveRateSettings.from(Map.of("dwcp.operation", "send",
+            AdaptiveRateSettings p95 = TestServices.adaptive(Map.of("dwcp.operation", "send",
                     "target.p95.ms", Long.toString(sc.targetNanos() / MS)));
             return OverloadSimulation.adaptiveRate(
                     new AdaptiveRateController(p95, p95.initialRate(), clock, LimitListener.NONE));
         });
         LIMITERS.put("AIMD", (sc, clock) -> {
-            ConcurrencyLimitSettings aimd = ConcurrencyLimitSettings.from(Map.of("dwcp.operation", "send",
+            ConcurrencyLimitSettings aimd = TestServices.concurrency(Map.of("dwcp.operation", "send",
                     "algorithm", "aimd", "aimd.drop.latency.ms", Long.toString(sc.targetNanos() / MS)));
             return OverloadSimulation.concurrency(
                     new ConcurrencyLimiter(aimd, aimd.initialLimit(), -1, clock, LimitListener.NONE));

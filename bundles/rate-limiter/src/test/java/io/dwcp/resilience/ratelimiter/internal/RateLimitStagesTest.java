@@ -12,8 +12,9 @@ import io.dwcp.resilience.api.Next;
 import io.dwcp.resilience.api.RateLimitedException;
 import io.dwcp.resilience.api.event.ResilienceEvents;
 import io.dwcp.resilience.api.metrics.MetricsSnapshot;
-import io.dwcp.resilience.ratelimiter.internal.TestServices.MapStateStore;
-import io.dwcp.resilience.ratelimiter.internal.TestServices.RecordingEventAdmin;
+import io.dwcp.resilience.testkit.InMemoryStateStore;
+import io.dwcp.resilience.testkit.RecordingEventAdmin;
+import io.dwcp.resilience.testkit.TestInvocation;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,12 +32,12 @@ class RateLimitStagesTest {
     private final ManualTimeSource clock = new ManualTimeSource();
     private final List<String> log = new ArrayList<>();
     private final RecordingEventAdmin events = new RecordingEventAdmin();
-    private final MapStateStore store = new MapStateStore();
+    private final InMemoryStateStore store = new InMemoryStateStore();
 
     private <S extends AbstractRateLimitStage<?, ?>> S wire(S stage) {
-        stage.logger = TestServices.recordingLogger(log);
-        stage.eventAdmin = events;
+        stage.setServices(TestServices.recordingLogger(log), events);
         stage.stateStore = store;
+        stage.timeSource = clock;
         return stage;
     }
 
@@ -58,17 +59,17 @@ class RateLimitStagesTest {
     void aBadInitialConfigurationIsLoggedAndTheComponentDoesNotStart() {
         TokenBucketStage stage = wire(new TokenBucketStage());
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> stage.activate(config("rate", "-5")));
+                () -> stage.activate(null, config("rate", "-5")));
         assertEquals("rate", e.key());
         assertTrue(log.stream().anyMatch(l -> l.startsWith("ERROR configuration dwcp.ratelimiter.tokenbucket refused: "
-                + "rate=-5: must be between 0.001 and 1000000")), log.toString());
-        assertEquals(1, events.onTopic(ResilienceEvents.CONFIGURATION_REFUSED).size());
+                + "rate=-5: must be between 0.001 and 1000000.0")), log.toString());
+        assertEquals(1, events.on(ResilienceEvents.CONFIGURATION_REFUSED).size());
     }
 
     @Test
     void theTokenBucketStageGrantsItsBurstThenRejectsWithARetryHint() throws Exception {
         TokenBucketStage stage = wire(new TokenBucketStage());
-        stage.activate(config("rate", "10", "burst", "2"));
+        stage.activate(null, config("rate", "10", "burst", "2"));
         assertEquals("ok", stage.execute(call(), OK));
         assertEquals("ok", stage.execute(call(), OK));
         RateLimitedException e = assertThrows(RateLimitedException.class, () -> stage.execute(call(), OK));
@@ -90,7 +91,7 @@ class RateLimitStagesTest {
         TokenBucketStage stage = wire(new TokenBucketStage());
         List<Long> waitedUntil = new ArrayList<>();
         stage.waiter = (c, until) -> waitedUntil.add(until); // time stands still: callers queue up
-        stage.activate(config("rate", "10", "burst", "1", "max.wait.ms", "250"));
+        stage.activate(null, config("rate", "10", "burst", "1", "max.wait.ms", "250"));
         long now = clock.nanoTime();
         stage.execute(call(), OK);
         assertEquals("ok", stage.execute(call(), OK));
@@ -99,7 +100,7 @@ class RateLimitStagesTest {
         assertThrows(RateLimitedException.class, () -> stage.execute(call(), OK),
                 "the next waiter would need 300 ms > 250 ms");
         clock.advanceNanos(300 * MS);
-        TestInvocation tight = call().withDeadline(clock.nanoTime() + 50 * MS);
+        TestInvocation tight = new TestInvocation("send", clock, clock.nanoTime() + 50 * MS);
         stage.execute(call(), OK);
         assertThrows(RateLimitedException.class, () -> stage.execute(tight, OK),
                 "the deadline is nearer than the permit");
@@ -112,7 +113,7 @@ class RateLimitStagesTest {
         stage.waiter = (c, until) -> {
             throw new InterruptedException("test");
         };
-        stage.activate(config("rate", "10", "burst", "1", "max.wait.ms", "1000"));
+        stage.activate(null, config("rate", "10", "burst", "1", "max.wait.ms", "1000"));
         stage.execute(call(), OK);
         assertThrows(InterruptedException.class, () -> stage.execute(call(), OK));
         TokenBucket bucket = stage.limiters.get("send").algorithm;
@@ -122,7 +123,7 @@ class RateLimitStagesTest {
     @Test
     void aBadUpdateIsRefusedAndThePreviousSettingsStayInForce() throws Exception {
         TokenBucketStage stage = wire(new TokenBucketStage());
-        stage.activate(config("rate", "10", "burst", "1"));
+        stage.activate(null, config("rate", "10", "burst", "1"));
         stage.execute(call(), OK);
         for (Object[] bad : new Object[][] {{"rate", "0"}, {"rate", "NaN"}, {"burst", "many"}, {"dwcp.operation", "BAD OP"},
                 {"permits.per.call", "5"}}) {
@@ -130,19 +131,19 @@ class RateLimitStagesTest {
         }
         assertEquals(5, log.stream().filter(l -> l.startsWith("ERROR configuration dwcp.ratelimiter.tokenbucket refused")
                 && l.endsWith("the previous configuration stays in force")).count(), log.toString());
-        assertEquals(5, events.onTopic(ResilienceEvents.CONFIGURATION_REFUSED).size());
-        assertEquals(10.0, stage.settings.rate());
+        assertEquals(5, events.on(ResilienceEvents.CONFIGURATION_REFUSED).size());
+        assertEquals(10.0, stage.settings().rate());
         assertThrows(RateLimitedException.class, () -> stage.execute(call(), OK), "still 10/s, burst 1");
     }
 
     @Test
     void aRateChangeAppliesLiveKeepsTheBucketAndIsAnnounced() throws Exception {
         TokenBucketStage stage = wire(new TokenBucketStage());
-        stage.activate(config("rate", "10", "burst", "5"));
+        stage.activate(null, config("rate", "10", "burst", "5"));
         stage.execute(call(), OK);
         stage.modified(config("rate", "1000", "burst", "5"));
         assertEquals(4.0, stage.limiters.get("send").algorithm.availablePermits(clock.nanoTime()), 1e-9);
-        Event e = events.onTopic(ResilienceEvents.RATE_LIMIT_CHANGED).get(0);
+        Event e = events.on(ResilienceEvents.RATE_LIMIT_CHANGED).get(0);
         assertEquals("send", e.getProperty(ResilienceEvents.OPERATION));
         assertEquals(10.0, e.getProperty(ResilienceEvents.FROM));
         assertEquals(1000.0, e.getProperty(ResilienceEvents.TO));
@@ -152,7 +153,7 @@ class RateLimitStagesTest {
     @Test
     void theFirstCallOfAnOperationFindsAFullBucketThoughItsClockReadingPredatesTheBucket() throws Exception {
         TokenBucketStage stage = wire(new TokenBucketStage());
-        stage.activate(config("rate", "5", "burst", "1"));
+        stage.activate(null, config("rate", "5", "burst", "1"));
         TestInvocation early = call(); // reads the clock on entry, as the manager does
         clock.advanceNanos(MS); // the bucket is made a little later, on this first call
         assertEquals("ok", stage.execute(early, OK));
@@ -161,7 +162,7 @@ class RateLimitStagesTest {
     @Test
     void aStarConfigurationGivesEachOperationItsOwnLimiter() throws Exception {
         TokenBucketStage stage = wire(new TokenBucketStage());
-        stage.activate(config("dwcp.operation", "*", "rate", "10", "burst", "1"));
+        stage.activate(null, config("dwcp.operation", "*", "rate", "10", "burst", "1"));
         stage.execute(new TestInvocation("send", clock), OK);
         stage.execute(new TestInvocation("sync", clock), OK);
         assertThrows(RateLimitedException.class, () -> stage.execute(new TestInvocation("send", clock), OK));
@@ -171,7 +172,7 @@ class RateLimitStagesTest {
     @Test
     void theAdaptiveStageLearnsFromLatencyAnnouncesEveryChangeAndRestoresItsRate() throws Exception {
         AdaptiveRateStage stage = wire(new AdaptiveRateStage());
-        stage.activate(config());
+        stage.activate(null, config());
         try {
             Next<String> slow = inv -> {
                 clock.advanceNanos(500 * MS);
@@ -183,7 +184,7 @@ class RateLimitStagesTest {
             }
             assertEquals(810.0, stage.limiters.get("send").algorithm.rate(), 1e-9, "two slow windows: -10 % twice");
             stage.publishAndSave(true);
-            List<Event> changes = events.onTopic(ResilienceEvents.RATE_LIMIT_CHANGED);
+            List<Event> changes = events.on(ResilienceEvents.RATE_LIMIT_CHANGED);
             assertEquals(2, changes.size());
             assertEquals(1000.0, changes.get(0).getProperty(ResilienceEvents.FROM));
             assertEquals(900.0, changes.get(0).getProperty(ResilienceEvents.TO));
@@ -195,17 +196,17 @@ class RateLimitStagesTest {
         } finally {
             stage.deactivate();
         }
-        String saved = new String(store.records.get("ratelimiter.adaptive/send"), StandardCharsets.UTF_8);
+        String saved = new String(store.records().get("rate-limit.adaptive/send"), StandardCharsets.UTF_8);
         assertTrue(saved.contains("rate=810.0"), saved);
 
         AdaptiveRateStage successor = wire(new AdaptiveRateStage());
-        events.events.clear();
-        successor.activate(config());
+        int seen = events.on(ResilienceEvents.RATE_LIMIT_CHANGED).size();
+        successor.activate(null, config());
         try {
             successor.execute(call(), OK);
             assertEquals(810.0, successor.limiters.get("send").algorithm.rate(), 1e-9, "taken up after a swap");
             successor.publishAndSave(false);
-            assertEquals("restored from saved state", events.onTopic(ResilienceEvents.RATE_LIMIT_CHANGED).get(0)
+            assertEquals("restored from saved state", events.on(ResilienceEvents.RATE_LIMIT_CHANGED).get(seen)
                     .getProperty(ResilienceEvents.REASON));
         } finally {
             successor.deactivate();
@@ -215,7 +216,7 @@ class RateLimitStagesTest {
     @Test
     void aStateStoreArrivingAfterTheStageStartedRestoresTheLimitUnlessItMovedSince() throws Exception {
         AdaptiveRateStage learner = wire(new AdaptiveRateStage());
-        learner.activate(config());
+        learner.activate(null, config());
         Next<String> slow = inv -> {
             clock.advanceNanos(500 * MS);
             return "slow";
@@ -225,12 +226,12 @@ class RateLimitStagesTest {
             learner.execute(call(), slow);
         }
         learner.deactivate();
-        assertEquals(1, store.records.size());
+        assertEquals(1, store.records().size());
 
         // The state bundle starts last: the stage is active and serving before the store exists.
         AdaptiveRateStage late = wire(new AdaptiveRateStage());
         late.stateStore = null;
-        late.activate(config());
+        late.activate(null, config());
         try {
             late.execute(call(), OK);
             assertEquals(1000.0, late.limiters.get("send").algorithm.rate(), 1e-9);
@@ -242,10 +243,9 @@ class RateLimitStagesTest {
         }
 
         // A limiter that has learnt since it started keeps what it learnt.
-        store.records.put("ratelimiter.adaptive/send", store.records.get("ratelimiter.adaptive/send"));
         AdaptiveRateStage busy = wire(new AdaptiveRateStage());
         busy.stateStore = null;
-        busy.activate(config());
+        busy.activate(null, config());
         try {
             for (int i = 0; i < 100; i++) {
                 clock.advanceNanos(10 * MS);
@@ -263,7 +263,7 @@ class RateLimitStagesTest {
     @Test
     void innerRejectionsAreNotLatencySamples() throws Exception {
         AdaptiveRateStage stage = wire(new AdaptiveRateStage());
-        stage.activate(config("window.samples", "20"));
+        stage.activate(null, config("window.samples", "20"));
         try {
             Next<String> full = inv -> {
                 throw new BulkheadFullException("send", "test");
@@ -280,7 +280,7 @@ class RateLimitStagesTest {
     @Test
     void theConcurrencyStageReleasesItsPermitWhateverHappens() throws Exception {
         ConcurrencyLimitStage stage = wire(new ConcurrencyLimitStage());
-        stage.activate(config("initial.limit", "2", "min.limit", "1"));
+        stage.activate(null, config("initial.limit", "2", "min.limit", "1"));
         try {
             Next<String> failing = inv -> {
                 throw new IllegalStateException("boom");
@@ -310,7 +310,7 @@ class RateLimitStagesTest {
     @Test
     void theAdaptiveStageCapsCallsInFlightAndFreesThePlaceWhateverHappens() throws Exception {
         AdaptiveRateStage stage = wire(new AdaptiveRateStage());
-        stage.activate(config("target.p95.ms", "10", "inflight.factor", "0.2"));
+        stage.activate(null, config("target.p95.ms", "10", "inflight.factor", "0.2"));
         try {
             Next<String> failing = inv -> {
                 throw new IllegalStateException("boom");

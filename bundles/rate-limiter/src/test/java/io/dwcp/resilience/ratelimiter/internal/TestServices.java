@@ -1,69 +1,29 @@
 package io.dwcp.resilience.ratelimiter.internal;
 
-import io.dwcp.resilience.api.state.StateStore;
+import io.dwcp.resilience.kit.ConfigReader;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import org.osgi.service.event.Event;
-import org.osgi.service.event.EventAdmin;
 import org.osgi.service.log.Logger;
 
-/** In-memory stand-ins for the services a stage component uses. */
+/** Settings read as the kit reads them, and a logger whose lines read "LEVEL message" as the tests expect. */
 final class TestServices {
 
     private TestServices() {
     }
 
-    /** Events posted, in order. */
-    static final class RecordingEventAdmin implements EventAdmin {
-        final List<Event> events = Collections.synchronizedList(new ArrayList<>());
-
-        @Override
-        public void postEvent(Event event) {
-            events.add(event);
-        }
-
-        @Override
-        public void sendEvent(Event event) {
-            events.add(event);
-        }
-
-        List<Event> onTopic(String topic) {
-            synchronized (events) {
-                return events.stream().filter(e -> e.getTopic().equals(topic)).toList();
-            }
-        }
+    static TokenBucketSettings tokenBucket(Map<String, ?> config) {
+        return TokenBucketSettings.from(new ConfigReader(TokenBucketSettings.PID, config));
     }
 
-    /** A state store in a map. */
-    static final class MapStateStore implements StateStore {
-        final Map<String, byte[]> records = new ConcurrentHashMap<>();
+    static AdaptiveRateSettings adaptive(Map<String, ?> config) {
+        return AdaptiveRateSettings.from(new ConfigReader(AdaptiveRateSettings.PID, config));
+    }
 
-        @Override
-        public Optional<byte[]> load(String key) {
-            return Optional.ofNullable(records.get(key));
-        }
-
-        @Override
-        public void save(String key, byte[] record) {
-            records.put(key, record.clone());
-        }
-
-        @Override
-        public boolean delete(String key) {
-            return records.remove(key) != null;
-        }
-
-        @Override
-        public Set<String> keys() {
-            return new TreeSet<>(records.keySet());
-        }
+    static ConcurrencyLimitSettings concurrency(Map<String, ?> config) {
+        return ConcurrencyLimitSettings.from(new ConfigReader(ConcurrencyLimitSettings.PID, config));
     }
 
     /** A Logger that keeps every line: "LEVEL message args...". */

@@ -2,32 +2,26 @@ package io.dwcp.resilience.slo.internal;
 
 import io.dwcp.resilience.api.CallObserver;
 import io.dwcp.resilience.api.CallOutcome;
-import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.TimeSource;
-import io.dwcp.resilience.api.event.ResilienceEvents;
 import io.dwcp.resilience.api.metrics.MetricsSnapshot;
 import io.dwcp.resilience.api.metrics.MetricsSource;
 import io.dwcp.resilience.api.slo.BudgetListener;
 import io.dwcp.resilience.api.state.StateStore;
-import java.util.HashMap;
+import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfiguredComponent;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
-import org.osgi.service.log.Logger;
-import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
@@ -36,30 +30,29 @@ import org.osgi.service.metatype.annotations.Designate;
  * ({@code dwcp.operation = *}), as a {@link CallObserver}: the thin OSGi face of
  * {@link BudgetKeeper} and {@link OperationBudget}.
  *
+ * <p>On the stage kit ({@link ConfiguredComponent}): the kit reads the configuration, refuses a bad
+ * value (the budget in force stays), skips a same-values reconfiguration, and registers the
+ * observer with the {@code dwcp.operation} it accepted, so a refused operation never moves the
+ * budget to other calls.
+ *
  * <p>Callers record on their own thread, lock-free and allocation-free; one daemon thread per
  * budget evaluates every {@code evaluation.interval}, at once when a budget may just have run out,
  * and saves the state through the {@link StateStore} (key {@code slo/<operation>}).
  */
 @Component(configurationPid = SloSettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {CallObserver.class, MetricsSource.class})
+        service = {}) // the kit registers CallObserver and MetricsSource with the accepted properties
 @Designate(ocd = SloConfig.class, factory = true)
-public final class SloObserver implements CallObserver, MetricsSource {
+public final class SloObserver extends ConfiguredComponent<SloSettings> implements CallObserver, MetricsSource {
 
     /** However often callers ask, evaluations are at least this far apart. */
     private static final long MIN_EVALUATION_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    @Reference(service = LoggerFactory.class)
-    private Logger logger;
-
     @Reference
-    private StateStore store;
+    StateStore store;
 
     /** The manager's clock when one is registered: calls are placed by the clock they were timed with. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
-    private TimeSource timeSource;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventAdmin eventAdmin;
+    TimeSource timeSource;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     private volatile List<BudgetListener> listeners;
@@ -73,15 +66,24 @@ public final class SloObserver implements CallObserver, MetricsSource {
     private volatile boolean wakeRequested;
     private final Runnable wakeUp = this::wakeUp;
 
-    @Activate
-    void activate(Map<String, Object> properties) {
-        SloSettings settings;
-        try {
-            settings = SloSettings.from(properties);
-        } catch (InvalidConfigurationException e) {
-            logger.error(e.getMessage());
-            throw e;
-        }
+    public SloObserver() {
+        super(SloSettings.PID, CallObserver.class, MetricsSource.class);
+    }
+
+    @Override
+    protected SloSettings read(ConfigReader config) {
+        return SloSettings.from(config);
+    }
+
+    @Override
+    protected String describe(SloSettings s) {
+        return "budget of " + s.operation() + ": objective " + Math.round(s.objective() * 1e6) / 1e4 + " % over "
+                + Durations.format(s.window()) + (s.latencyEnabled() ? ", P" + Math.round(s.latencyObjective() * 1e6) / 1e4 + " below "
+                + Durations.format(s.latencyThreshold()) : ", no latency budget");
+    }
+
+    @Override
+    protected void start(SloSettings settings) {
         clock = timeSource != null ? timeSource : TimeSource.SYSTEM;
         operation = settings.operation();
         allOperations = SloSettings.ALL_OPERATIONS.equals(operation);
@@ -93,30 +95,16 @@ public final class SloObserver implements CallObserver, MetricsSource {
         t.start();
     }
 
-    @Modified
-    void modified(Map<String, Object> properties) {
-        SloSettings next;
-        try {
-            next = SloSettings.from(properties);
-        } catch (InvalidConfigurationException e) {
-            logger.error(e.getMessage());
-            Map<String, Object> p = new HashMap<>();
-            p.put(ResilienceEvents.PID, e.pid());
-            p.put(ResilienceEvents.KEY, e.key());
-            p.put(ResilienceEvents.REASON, e.getMessage());
-            p.put(ResilienceEvents.OPERATION, operation);
-            p.put(ResilienceEvents.TIMESTAMP, clock.currentTimeMillis());
-            post(ResilienceEvents.CONFIGURATION_REFUSED, p);
-            return;
-        }
+    @Override
+    protected void apply(SloSettings previous, SloSettings next) {
         keeper.reconfigure(next);
         operation = next.operation();
         allOperations = SloSettings.ALL_OPERATIONS.equals(operation);
         wakeUp();
     }
 
-    @Deactivate
-    void deactivate() {
+    @Override
+    protected void stop() {
         running = false;
         Thread t = evaluator;
         if (t != null) {

@@ -1,7 +1,9 @@
 package io.dwcp.resilience.slo.internal;
 
 import io.dwcp.resilience.api.InvalidConfigurationException;
-import io.dwcp.resilience.api.Operations;
+import io.dwcp.resilience.api.Stage;
+import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfiguredComponent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -10,8 +12,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Validated settings of one budget. Built only by {@link #from}, which refuses a bad value with an
- * {@link InvalidConfigurationException} naming the PID, the key, the value and the reason.
+ * Validated settings of one budget. Built only by {@link #from}, which reads through the kit's
+ * {@link ConfigReader} and refuses a bad value with an {@link InvalidConfigurationException} naming
+ * the PID, the key, the value and the reason. The defaults are written once, in the Metatype
+ * ({@link SloConfig}).
  *
  * @param operation              the operation, or {@link #ALL_OPERATIONS}
  * @param objective              the error objective as a ratio, e.g. 0.999
@@ -31,42 +35,13 @@ import java.util.Set;
 record SloSettings(String operation, double objective, Duration window, Duration fineBucket, Duration coarseBucket,
         boolean countRejections, List<BurnRateRule> alerts, int alertMinRequests, double latencyObjective,
         Duration latencyThreshold, Duration latencyBucket, int latencyPrecision, Duration evaluationInterval,
-        Duration persistInterval) {
+        Duration persistInterval) implements ConfiguredComponent.Scoped {
 
     /** The factory PID. */
     static final String PID = "dwcp.slo";
     /** {@link #operation()} of the budget of all operations together. */
-    static final String ALL_OPERATIONS = "*";
-
-    static final String KEY_OPERATION = "dwcp.operation";
-    static final String KEY_OBJECTIVE = "objective";
-    static final String KEY_WINDOW = "window";
-    static final String KEY_FINE_BUCKET = "bucket.fine";
-    static final String KEY_COARSE_BUCKET = "bucket.coarse";
-    static final String KEY_COUNT_REJECTIONS = "rejections.count";
-    static final String KEY_ALERTS = "alerts";
-    static final String KEY_ALERT_MIN_REQUESTS = "alert.min.requests";
-    static final String KEY_LATENCY_PERCENTILE = "latency.percentile";
-    static final String KEY_LATENCY_THRESHOLD = "latency.threshold";
-    static final String KEY_LATENCY_BUCKET = "latency.bucket";
-    static final String KEY_LATENCY_PRECISION = "latency.precision";
-    static final String KEY_EVALUATION_INTERVAL = "evaluation.interval";
-    static final String KEY_PERSIST_INTERVAL = "persist.interval";
-
-    static final double DEFAULT_OBJECTIVE_PERCENT = 99.9;
-    static final String DEFAULT_WINDOW = "30d";
-    static final String DEFAULT_FINE_BUCKET = "1m";
-    static final String DEFAULT_COARSE_BUCKET = "1h";
-    static final boolean DEFAULT_COUNT_REJECTIONS = true;
-    /** The SRE workbook's table: page on 2% of a 30-day budget in 1 h or 5% in 6 h, ticket on 10% in 3 d. */
-    static final String DEFAULT_ALERTS = "14.4:1h:5m,6:6h:30m,1:3d:6h";
-    static final int DEFAULT_ALERT_MIN_REQUESTS = 10;
-    static final double DEFAULT_LATENCY_PERCENTILE = 95.0;
-    static final String DEFAULT_LATENCY_THRESHOLD = "100ms";
-    static final String DEFAULT_LATENCY_BUCKET = "1d";
-    static final int DEFAULT_LATENCY_PRECISION = 2;
-    static final String DEFAULT_EVALUATION_INTERVAL = "10s";
-    static final String DEFAULT_PERSIST_INTERVAL = "1m";
+    static final String ALL_OPERATIONS = Stage.ANY_OPERATION;
+    private static final SloConfig D = new ConfigReader(PID, Map.of()).typed(SloConfig.class);
 
     /** The fine ring spans this many coarse buckets; windows that fit are read at fine resolution. */
     static final int FINE_SPAN_COARSE_BUCKETS = 24;
@@ -83,90 +58,61 @@ record SloSettings(String operation, double objective, Duration window, Duration
 
     /** @return the settings with every default, for {@code operation} */
     static SloSettings defaults(String operation) {
-        return from(Map.of(KEY_OPERATION, operation));
+        return from(new ConfigReader(PID, Map.of(Stage.OPERATION, operation)));
     }
 
     /**
-     * @param props configuration properties; absent keys take their defaults
+     * @param in the configuration; absent keys take their defaults; {@code dwcp.operation} is required
      * @return the validated settings
      * @throws InvalidConfigurationException naming the first bad key
      */
-    static SloSettings from(Map<String, ?> props) {
-        Object rawOperation = props.get(KEY_OPERATION);
-        String operation = rawOperation == null ? null : rawOperation.toString().trim();
-        if (operation == null || operation.isEmpty()) {
-            throw refuse(KEY_OPERATION, rawOperation, "required: an operation name or * for all operations");
-        }
-        if (!ALL_OPERATIONS.equals(operation)) {
-            try {
-                Operations.validate(operation);
-            } catch (IllegalArgumentException e) {
-                throw refuse(KEY_OPERATION, operation, e.getMessage());
-            }
-        }
-        double objectivePercent = number(props, KEY_OBJECTIVE, DEFAULT_OBJECTIVE_PERCENT);
-        if (!(objectivePercent > 0 && objectivePercent < 100)) {
-            throw refuse(KEY_OBJECTIVE, objectivePercent, "must be a percentage strictly between 0 and 100");
-        }
-        if (Ratios.budgetPpm(objectivePercent / 100.0) < 1) {
-            throw refuse(KEY_OBJECTIVE, objectivePercent, "leaves no budget: at most 99.9999");
-        }
-        Duration fine = duration(props, KEY_FINE_BUCKET, DEFAULT_FINE_BUCKET);
+    static SloSettings from(ConfigReader in) {
+        String operation = in.operation(Stage.OPERATION, null);
+        double objectivePercent = percent(in, "objective", D.objective());
+        Duration fine = duration(in, "bucket.fine", D.bucket_fine());
         if (fine.compareTo(Duration.ofSeconds(1)) < 0 || fine.toMillis() % 1000 != 0) {
-            throw refuse(KEY_FINE_BUCKET, Durations.format(fine), "must be a whole number of seconds, at least 1s");
+            throw in.refuse("bucket.fine", Durations.format(fine), "must be a whole number of seconds, at least 1s");
         }
-        Duration coarse = duration(props, KEY_COARSE_BUCKET, DEFAULT_COARSE_BUCKET);
+        Duration coarse = duration(in, "bucket.coarse", D.bucket_coarse());
         if (coarse.compareTo(fine) < 0 || coarse.toMillis() % fine.toMillis() != 0) {
-            throw refuse(KEY_COARSE_BUCKET, Durations.format(coarse),
-                    "must be a whole multiple of " + KEY_FINE_BUCKET + " (" + Durations.format(fine) + ")");
+            throw in.refuse("bucket.coarse", Durations.format(coarse),
+                    "must be a whole multiple of bucket.fine (" + Durations.format(fine) + ")");
         }
         if ((long) FINE_SPAN_COARSE_BUCKETS * (coarse.toMillis() / fine.toMillis()) + 2 > MAX_BUCKETS) {
-            throw refuse(KEY_COARSE_BUCKET, Durations.format(coarse), "the fine ring would need more than "
-                    + MAX_BUCKETS + " buckets of " + Durations.format(fine) + "; use a wider " + KEY_FINE_BUCKET);
+            throw in.refuse("bucket.coarse", Durations.format(coarse), "the fine ring would need more than "
+                    + MAX_BUCKETS + " buckets of " + Durations.format(fine) + "; use a wider bucket.fine");
         }
-        Duration window = duration(props, KEY_WINDOW, DEFAULT_WINDOW);
+        Duration window = duration(in, "window", D.window());
         if (window.compareTo(coarse) < 0 || ceilDiv(window, coarse) + 1 > MAX_BUCKETS) {
-            throw refuse(KEY_WINDOW, Durations.format(window), "must span between 1 and " + (MAX_BUCKETS - 1)
+            throw in.refuse("window", Durations.format(window), "must span between 1 and " + (MAX_BUCKETS - 1)
                     + " coarse buckets of " + Durations.format(coarse));
         }
-        boolean countRejections = bool(props, KEY_COUNT_REJECTIONS, DEFAULT_COUNT_REJECTIONS);
-        List<BurnRateRule> alerts = alerts(props, window, fine);
-        long minRequests = Math.round(number(props, KEY_ALERT_MIN_REQUESTS, DEFAULT_ALERT_MIN_REQUESTS));
-        if (minRequests < 0 || minRequests > Integer.MAX_VALUE) {
-            throw refuse(KEY_ALERT_MIN_REQUESTS, props.get(KEY_ALERT_MIN_REQUESTS), "must be a whole number, 0 or more");
-        }
-        double percentile = number(props, KEY_LATENCY_PERCENTILE, DEFAULT_LATENCY_PERCENTILE);
-        if (!(percentile > 0 && percentile < 100)) {
-            throw refuse(KEY_LATENCY_PERCENTILE, percentile, "must be a percentage strictly between 0 and 100");
-        }
-        if (Ratios.budgetPpm(percentile / 100.0) < 1) {
-            throw refuse(KEY_LATENCY_PERCENTILE, percentile, "leaves no budget: at most 99.9999");
-        }
-        Duration threshold = duration(props, KEY_LATENCY_THRESHOLD, DEFAULT_LATENCY_THRESHOLD);
+        boolean countRejections = in.booleanValue("rejections.count", D.rejections_count());
+        List<BurnRateRule> alerts = alerts(in, window, fine);
+        int minRequests = in.intValue("alert.min.requests", D.alert_min_requests(), 0, Integer.MAX_VALUE);
+        double percentile = percent(in, "latency.percentile", D.latency_percentile());
+        Duration threshold = duration(in, "latency.threshold", D.latency_threshold());
         if (threshold.toNanos() >= HIGHEST_TRACKABLE_LATENCY_NANOS) {
-            throw refuse(KEY_LATENCY_THRESHOLD, Durations.format(threshold), "must be below 1h (0 turns the latency budget off)");
+            throw in.refuse("latency.threshold", Durations.format(threshold), "must be below 1h (0 turns the latency budget off)");
         }
-        Duration latencyBucket = duration(props, KEY_LATENCY_BUCKET, DEFAULT_LATENCY_BUCKET);
+        Duration latencyBucket = duration(in, "latency.bucket", D.latency_bucket());
         if (latencyBucket.compareTo(fine) < 0 || latencyBucket.toMillis() % fine.toMillis() != 0
                 || ceilDiv(window, latencyBucket) + 1 > MAX_LATENCY_BUCKETS) {
-            throw refuse(KEY_LATENCY_BUCKET, Durations.format(latencyBucket), "must be a multiple of "
-                    + KEY_FINE_BUCKET + " and split the window into at most " + (MAX_LATENCY_BUCKETS - 1) + " buckets");
+            throw in.refuse("latency.bucket", Durations.format(latencyBucket), "must be a multiple of bucket.fine and"
+                    + " split the window into at most " + (MAX_LATENCY_BUCKETS - 1) + " buckets");
         }
-        long precision = Math.round(number(props, KEY_LATENCY_PRECISION, DEFAULT_LATENCY_PRECISION));
-        if (precision < 1 || precision > 3) {
-            throw refuse(KEY_LATENCY_PRECISION, props.get(KEY_LATENCY_PRECISION), "must be 1, 2 or 3 significant digits");
-        }
-        Duration evaluation = duration(props, KEY_EVALUATION_INTERVAL, DEFAULT_EVALUATION_INTERVAL);
+        int precision = in.intValue("latency.precision", D.latency_precision(), 1, 3);
+        Duration evaluation = duration(in, "evaluation.interval", D.evaluation_interval());
         if (evaluation.compareTo(Duration.ofMillis(100)) < 0 || evaluation.compareTo(fine) > 0) {
-            throw refuse(KEY_EVALUATION_INTERVAL, Durations.format(evaluation),
-                    "must be between 100ms and " + KEY_FINE_BUCKET + " (" + Durations.format(fine) + ")");
+            throw in.refuse("evaluation.interval", Durations.format(evaluation),
+                    "must be between 100ms and bucket.fine (" + Durations.format(fine) + ")");
         }
-        Duration persist = duration(props, KEY_PERSIST_INTERVAL, DEFAULT_PERSIST_INTERVAL);
+        Duration persist = duration(in, "persist.interval", D.persist_interval());
         if (persist.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw refuse(KEY_PERSIST_INTERVAL, Durations.format(persist), "must be at least 1s");
+            throw in.refuse("persist.interval", Durations.format(persist), "must be at least 1s");
         }
         return new SloSettings(operation, objectivePercent / 100.0, window, fine, coarse, countRejections, alerts,
-                (int) minRequests, percentile / 100.0, threshold, latencyBucket, (int) precision, evaluation, persist);
+                minRequests, percentile / 100.0, threshold, latencyBucket, precision, evaluation, persist);
     }
 
     /** @return whether the latency budget is on */
@@ -187,9 +133,8 @@ record SloSettings(String operation, double objective, Duration window, Duration
         return "slo/" + (ALL_OPERATIONS.equals(operation) ? "_overall" : operation);
     }
 
-    private static List<BurnRateRule> alerts(Map<String, ?> props, Duration window, Duration fine) {
-        Object raw = props.get(KEY_ALERTS);
-        String text = raw == null ? DEFAULT_ALERTS : joined(raw);
+    private static List<BurnRateRule> alerts(ConfigReader in, Duration window, Duration fine) {
+        String text = in.has("alerts") ? String.join(",", in.list("alerts")) : D.alerts();
         List<BurnRateRule> rules = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (String entry : text.split(",")) {
@@ -199,7 +144,7 @@ record SloSettings(String operation, double objective, Duration window, Duration
             }
             String[] parts = e.split(":");
             if (parts.length < 3 || parts.length > 4) {
-                throw refuse(KEY_ALERTS, text, "entry '" + e + "' is not factor:longWindow:shortWindow[:name]");
+                throw in.refuse("alerts", text, "entry '" + e + "' is not factor:longWindow:shortWindow[:name]");
             }
             double factor;
             Duration longWindow;
@@ -209,18 +154,18 @@ record SloSettings(String operation, double objective, Duration window, Duration
                 longWindow = Durations.parse(parts[1]);
                 shortWindow = Durations.parse(parts[2]);
             } catch (IllegalArgumentException ex) {
-                throw refuse(KEY_ALERTS, text, "entry '" + e + "': " + ex.getMessage());
+                throw in.refuse("alerts", text, "entry '" + e + "': " + ex.getMessage());
             }
             if (!(factor > 0) || Double.isInfinite(factor)) {
-                throw refuse(KEY_ALERTS, text, "entry '" + e + "': the factor must be a number above 0");
+                throw in.refuse("alerts", text, "entry '" + e + "': the factor must be a number above 0");
             }
             if (shortWindow.compareTo(fine) < 0 || shortWindow.compareTo(longWindow) >= 0 || longWindow.compareTo(window) > 0) {
-                throw refuse(KEY_ALERTS, text, "entry '" + e + "': needs " + KEY_FINE_BUCKET + " <= short window < long window <= "
-                        + KEY_WINDOW + " (" + Durations.format(fine) + ", " + Durations.format(window) + ")");
+                throw in.refuse("alerts", text, "entry '" + e + "': needs " + "bucket.fine <= short window < long window <= "
+                        + "window (" + Durations.format(fine) + ", " + Durations.format(window) + ")");
             }
             String name = parts.length == 4 ? parts[3].trim() : BurnRateRule.defaultName(factor, longWindow);
             if (name.isEmpty() || !names.add(name)) {
-                throw refuse(KEY_ALERTS, text, "entry '" + e + "': alert names must be present and unique");
+                throw in.refuse("alerts", text, "entry '" + e + "': alert names must be present and unique");
             }
             rules.add(new BurnRateRule(name, factor, longWindow, shortWindow));
         }
@@ -231,69 +176,24 @@ record SloSettings(String operation, double objective, Duration window, Duration
         return -Math.floorDiv(-a.toMillis(), b.toMillis());
     }
 
-    private static double number(Map<String, ?> props, String key, double dflt) {
-        Object v = props.get(key);
-        if (v == null) {
-            return dflt;
+    /** A percentage strictly between 0 and 100 that leaves a budget. */
+    private static double percent(ConfigReader in, String key, double dflt) {
+        double p = in.doubleValue(key, dflt, -Double.MAX_VALUE, Double.MAX_VALUE);
+        if (!(p > 0 && p < 100)) {
+            throw in.refuse(key, p, "must be a percentage strictly between 0 and 100");
         }
-        if (v instanceof Number) {
-            double d = ((Number) v).doubleValue();
-            if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw refuse(key, v, "must be a finite number");
-            }
-            return d;
+        if (Ratios.budgetPpm(p / 100.0) < 1) {
+            throw in.refuse(key, p, "leaves no budget: at most 99.9999");
         }
-        try {
-            double d = Double.parseDouble(v.toString().trim());
-            if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw refuse(key, v, "must be a finite number");
-            }
-            return d;
-        } catch (NumberFormatException e) {
-            throw refuse(key, v, "must be a number");
-        }
+        return p;
     }
 
-    private static boolean bool(Map<String, ?> props, String key, boolean dflt) {
-        Object v = props.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        if (v instanceof Boolean) {
-            return (Boolean) v;
-        }
-        String s = v.toString().trim();
-        if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(s);
-        }
-        throw refuse(key, v, "must be true or false");
-    }
-
-    private static Duration duration(Map<String, ?> props, String key, String dflt) {
-        Object v = props.get(key);
-        String text = v == null ? dflt : v.toString();
+    private static Duration duration(ConfigReader in, String key, String dflt) {
+        String text = in.string(key, dflt);
         try {
             return Durations.parse(text);
         } catch (IllegalArgumentException e) {
-            throw refuse(key, text, e.getMessage());
+            throw in.refuse(key, text, e.getMessage());
         }
-    }
-
-    private static String joined(Object raw) {
-        if (raw instanceof String[]) {
-            return String.join(",", (String[]) raw);
-        }
-        if (raw instanceof Iterable) {
-            StringBuilder sb = new StringBuilder();
-            for (Object o : (Iterable<?>) raw) {
-                sb.append(sb.length() == 0 ? "" : ",").append(o);
-            }
-            return sb.toString();
-        }
-        return raw.toString();
-    }
-
-    private static InvalidConfigurationException refuse(String key, Object value, String reason) {
-        return new InvalidConfigurationException(PID, key, value, reason);
     }
 }

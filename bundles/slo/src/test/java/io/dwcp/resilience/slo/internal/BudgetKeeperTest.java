@@ -29,7 +29,7 @@ class BudgetKeeperTest {
         for (int i = 0; i < keyValues.length; i += 2) {
             props.put((String) keyValues[i], keyValues[i + 1]);
         }
-        return SloSettings.from(props);
+        return Slo.settings(props);
     }
 
     private BudgetKeeper keeper(SloSettings s) {

@@ -28,7 +28,7 @@ class BudgetStateCodecTest {
         for (int i = 0; i < keyValues.length; i += 2) {
             props.put((String) keyValues[i], keyValues[i + 1]);
         }
-        return new OperationBudget(SloSettings.from(props), clock, () -> { });
+        return new OperationBudget(Slo.settings(props), clock, () -> { });
     }
 
     private void calls(OperationBudget b, int n, CallOutcome outcome, long latencyMillis) {

@@ -44,7 +44,7 @@ class OperationBudgetProperties {
     void windowsHoldExactlyTheCallsOfTheirBuckets(@ForAll("traffic") List<Step> steps) {
         ManualTimeSource clock = new ManualTimeSource();
         // Window 6h at 5m resolution; fine ring of 1m buckets spans 2h; alert windows 30m (fine) and 3h (coarse).
-        OperationBudget b = new OperationBudget(SloSettings.from(Map.of("dwcp.operation", "send", "window", "6h",
+        OperationBudget b = new OperationBudget(Slo.settings(Map.of("dwcp.operation", "send", "window", "6h",
                 "bucket.coarse", "5m", "alerts", "2:3h:30m", "latency.threshold", "0")), clock, () -> { });
         List<long[]> model = new ArrayList<>(); // {minute epoch, bad}
         for (Step s : steps) {

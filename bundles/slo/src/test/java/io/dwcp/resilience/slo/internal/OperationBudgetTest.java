@@ -34,7 +34,7 @@ class OperationBudgetTest {
         for (int i = 0; i < keyValues.length; i += 2) {
             props.put((String) keyValues[i], keyValues[i + 1]);
         }
-        return new OperationBudget(SloSettings.from(props), clock, wakeUps::incrementAndGet);
+        return new OperationBudget(Slo.settings(props), clock, wakeUps::incrementAndGet);
     }
 
     private void calls(OperationBudget b, int n, CallOutcome outcome, long latencyMillis) {
@@ -304,7 +304,7 @@ class OperationBudgetTest {
         calls(b, 1000, SUCCESS, 1);
         calls(b, 5, FAILURE, 1);
         assertTrue(b.figures().error().exhausted());
-        b.apply(SloSettings.from(Map.of("dwcp.operation", "send", "objective", 99.0)));
+        b.apply(Slo.settings(Map.of("dwcp.operation", "send", "objective", 99.0)));
         assertFalse(b.figures().error().exhausted());
         assertEquals(10, b.figures().error().allowedBad());
     }

@@ -34,7 +34,7 @@ class SloSettingsTest {
 
     @Test
     void readsStringsAsFileInstallDeliversThem() {
-        SloSettings s = SloSettings.from(Map.of("dwcp.operation", "sync", "objective", "99.5", "latency.threshold", "500ms",
+        SloSettings s = Slo.settings(Map.of("dwcp.operation", "sync", "objective", "99.5", "latency.threshold", "500ms",
                 "alerts", "2:2h:10m:slow-burn", "rejections.count", "false", "alert.min.requests", "3"));
         assertEquals(0.995, s.objective(), 1e-12);
         assertEquals(Duration.ofMillis(500), s.latencyThreshold());
@@ -45,7 +45,7 @@ class SloSettingsTest {
 
     @Test
     void zeroThresholdTurnsTheLatencyBudgetOffAndEmptyAlertsMeansNone() {
-        SloSettings s = SloSettings.from(Map.of("dwcp.operation", "*", "latency.threshold", "0", "alerts", ""));
+        SloSettings s = Slo.settings(Map.of("dwcp.operation", "*", "latency.threshold", "0", "alerts", ""));
         assertFalse(s.latencyEnabled());
         assertTrue(s.alerts().isEmpty());
     }
@@ -76,7 +76,7 @@ class SloSettingsTest {
     void refusesBadValuesNamingPidKeyAndValue(String key, String value) {
         Map<String, Object> props = new HashMap<>(Map.of("dwcp.operation", "send"));
         props.put(key, value);
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> SloSettings.from(props));
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> Slo.settings(props));
         assertEquals("dwcp.slo", e.pid());
         assertEquals(key, e.key());
         assertTrue(e.getMessage().contains("dwcp.slo") && e.getMessage().contains(key), e.getMessage());
@@ -84,15 +84,15 @@ class SloSettingsTest {
 
     @Test
     void operationIsRequired() {
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> SloSettings.from(Map.of()));
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> Slo.settings(Map.of()));
         assertEquals("dwcp.operation", e.key());
     }
 
     @Test
     void sameGeometryIgnoresObjectivesButNotBuckets() {
         SloSettings a = SloSettings.defaults("send");
-        assertTrue(a.sameGeometry(SloSettings.from(Map.of("dwcp.operation", "send", "objective", 99.0, "alerts", ""))));
-        assertFalse(a.sameGeometry(SloSettings.from(Map.of("dwcp.operation", "send", "window", "7d"))));
-        assertFalse(a.sameGeometry(SloSettings.from(Map.of("dwcp.operation", "send", "latency.threshold", "0"))));
+        assertTrue(a.sameGeometry(Slo.settings(Map.of("dwcp.operation", "send", "objective", 99.0, "alerts", ""))));
+        assertFalse(a.sameGeometry(Slo.settings(Map.of("dwcp.operation", "send", "window", "7d"))));
+        assertFalse(a.sameGeometry(Slo.settings(Map.of("dwcp.operation", "send", "latency.threshold", "0"))));
     }
 }

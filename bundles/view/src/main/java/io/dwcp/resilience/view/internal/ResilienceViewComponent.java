@@ -127,6 +127,9 @@ public class ResilienceViewComponent implements ResilienceView, ConfigurationLis
                 mine.add(s);
             }
         }
+        // Figures about the whole operation first, those of single peers (scope = peer) after them:
+        // a stage's own line and OperationView.figures(source) show the operation's.
+        mine.sort(Comparator.comparing(MetricsSnapshot::hasPeer));
         List<StageView> every = new ArrayList<>(chain.allStages().size());
         List<StageView> builtIn = new ArrayList<>(chain.stages().size());
         for (StageDescriptor d : chain.allStages()) {

@@ -1,0 +1,73 @@
+package io.dwcp.resilience.kit;
+
+import java.util.Locale;
+
+/**
+ * How far a stage's instances are split: one per operation (the default) or one per operation and
+ * peer, so that one dead peer opens only its own breaker (or fills only its own bulkhead) instead of
+ * the operation's for every peer. Read from the same two keys in every stage that offers it
+ * ({@value #SCOPE}, {@value #MAX_PEERS}), with the reader's one wording of refusals.
+ *
+ * @param scope    what one instance serves
+ * @param maxPeers with {@link Scope#PEER}: at most this many peers of one operation keep an instance;
+ *                 the one used least recently is evicted past it (read, and checked, in both scopes)
+ * @since 1.2
+ */
+public record Isolation(Scope scope, int maxPeers) {
+
+    /** Key of the scope: {@code operation} or {@code peer}. */
+    public static final String SCOPE = "scope";
+    /** Key of the bound on peers per operation. */
+    public static final String MAX_PEERS = "max.peers";
+    /** Default of {@value #MAX_PEERS}: a cluster's worth of peers, with room for replacements. */
+    public static final int DEFAULT_MAX_PEERS = 64;
+    /** Upper bound of {@value #MAX_PEERS}: each peer's instance costs memory (a breaker's window). */
+    public static final int MAX_MAX_PEERS = 100_000;
+
+    /** One instance per operation, the default. */
+    public static final Isolation PER_OPERATION = new Isolation(Scope.OPERATION, DEFAULT_MAX_PEERS);
+
+    /** What one instance serves. */
+    public enum Scope {
+        /** Every call of the operation, whatever its peer. */
+        OPERATION,
+        /** The calls of the operation addressed to one peer ({@code Invocation.peer()}). */
+        PEER
+    }
+
+    /** Checks the bound. */
+    public Isolation {
+        if (scope == null) {
+            throw new IllegalArgumentException("scope is null");
+        }
+        if (maxPeers < 1 || maxPeers > MAX_MAX_PEERS) {
+            throw new IllegalArgumentException(MAX_PEERS + " " + maxPeers + " not between 1 and " + MAX_MAX_PEERS);
+        }
+    }
+
+    /**
+     * @param config the configuration
+     * @return its {@value #SCOPE} (default {@code operation}) and {@value #MAX_PEERS} (default
+     *         {@value #DEFAULT_MAX_PEERS}), refused with the key, value and reason when bad
+     */
+    public static Isolation read(ConfigReader config) {
+        Scope scope = config.enumValue(SCOPE, Scope.OPERATION, Scope.class);
+        int maxPeers = config.intValue(MAX_PEERS, DEFAULT_MAX_PEERS, 1, MAX_MAX_PEERS);
+        return new Isolation(scope, maxPeers);
+    }
+
+    /** @return whether each peer has an instance of its own */
+    public boolean perPeer() {
+        return scope == Scope.PEER;
+    }
+
+    @Override
+    public String toString() {
+        return perPeer() ? "scope=peer max.peers=" + maxPeers : "scope=operation";
+    }
+
+    /** @return the scope as written in a configuration */
+    public String scopeName() {
+        return scope.name().toLowerCase(Locale.ROOT);
+    }
+}
