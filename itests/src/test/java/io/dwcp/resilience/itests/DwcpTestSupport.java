@@ -14,6 +14,24 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import io.dwcp.resilience.api.Operations;
+import io.dwcp.resilience.api.ResilienceManager;
+import io.dwcp.resilience.api.StageDescriptor;
+import io.dwcp.resilience.api.StageKind;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.metatype.MetaTypeInformation;
+import org.osgi.service.metatype.MetaTypeService;
+import org.osgi.service.metatype.ObjectClassDefinition;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Properties;
@@ -153,6 +171,69 @@ public abstract class DwcpTestSupport {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    /** @return the (factory) PIDs the DWCP bundles declare in their metatype, with their definitions */
+    protected Map<String, ObjectClassDefinition> declaredConfigurations(MetaTypeService metaTypes) {
+        Map<String, ObjectClassDefinition> declared = new HashMap<>();
+        for (Bundle b : context.getBundles()) {
+            if (b.getSymbolicName() == null || !b.getSymbolicName().startsWith("io.dwcp")) {
+                continue;
+            }
+            MetaTypeInformation info = metaTypes.getMetaTypeInformation(b);
+            if (info == null) {
+                continue;
+            }
+            for (String pid : info.getPids()) {
+                declared.put(pid, info.getObjectClassDefinition(pid, null));
+            }
+            for (String pid : info.getFactoryPids()) {
+                declared.put(pid, info.getObjectClassDefinition(pid, null));
+            }
+        }
+        return declared;
+    }
+
+    /** Waits until each PID's component is active or satisfied; @return their properties by PID */
+    protected static Map<String, Map<String, Object>> awaitActive(ServiceComponentRuntime scr, Set<String> wanted)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            Map<String, Map<String, Object>> active = new HashMap<>();
+            for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
+                for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
+                    Object pid = c.properties.get("service.pid");
+                    if (pid != null && (c.state == ComponentConfigurationDTO.ACTIVE
+                            || c.state == ComponentConfigurationDTO.SATISFIED)) {
+                        active.put(pid.toString(), c.properties);
+                    }
+                }
+            }
+            if (active.keySet().containsAll(wanted)) {
+                return active;
+            }
+            if (System.nanoTime() > deadline) {
+                Set<String> missing = new TreeSet<>(wanted);
+                missing.removeAll(active.keySet());
+                throw new AssertionError("no active component took " + missing);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** @return the stage kinds of each DWCP operation's chain, or {@code null} while no manager is registered */
+    protected Map<String, List<StageKind>> chains() {
+        ServiceReference<ResilienceManager> ref = context.getServiceReference(ResilienceManager.class);
+        ResilienceManager manager = ref == null ? null : context.getService(ref);
+        if (manager == null) {
+            return null;
+        }
+        Map<String, List<StageKind>> chains = new LinkedHashMap<>();
+        for (String operation : Operations.DWCP) {
+            chains.put(operation, manager.chain(operation).stages().stream().map(StageDescriptor::kind)
+                    .collect(Collectors.toList()));
+        }
+        return chains;
     }
 
     /** Collects log messages from now on. */

@@ -10,8 +10,7 @@ import io.dwcp.resilience.api.StageDescriptor;
 import io.dwcp.resilience.api.StageKind;
 import io.dwcp.resilience.api.view.ConfigurationView;
 import io.dwcp.resilience.api.view.ResilienceView;
-import io.dwcp.resilience.itests.fixtures.CountingStage;
-import io.dwcp.resilience.itests.fixtures.StageBundleActivator;
+import io.dwcp.resilience.itests.fixtures.StageBundles;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -42,9 +41,7 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.ops4j.pax.tinybundles.TinyBundles;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 
 /**
@@ -74,20 +71,9 @@ public class OperatorsIT extends DwcpTestSupport {
         return options.toArray(new Option[0]);
     }
 
-    private static InputStream stageBundle(String symbolicName, int ranking) {
-        return TinyBundles.bundle()
-                .addClass(CountingStage.class)
-                .addClass(StageBundleActivator.class)
-                .setHeader(Constants.BUNDLE_MANIFESTVERSION, "2")
-                .setHeader(Constants.BUNDLE_SYMBOLICNAME, symbolicName)
-                .setHeader(Constants.BUNDLE_VERSION, "1.0.0")
-                .setHeader(Constants.BUNDLE_ACTIVATOR, StageBundleActivator.class.getName())
-                .setHeader(Constants.IMPORT_PACKAGE, "io.dwcp.resilience.api;version=\"[1.0,2)\","
-                        + "org.osgi.framework;version=\"[1.8,2)\"")
-                .setHeader(StageBundleActivator.KIND, StageKind.CIRCUIT_BREAKER.id())
-                .setHeader(StageBundleActivator.OPERATION, "send")
-                .setHeader(StageBundleActivator.RANKING, Integer.toString(ranking))
-                .build(TinyBundles.rawBuilder());
+    /** Host side: a bundle holding only a counting circuit-breaker stage for send. */
+    private static java.io.InputStream stageBundle(String symbolicName, int ranking) {
+        return StageBundles.countingStage(symbolicName, StageKind.CIRCUIT_BREAKER.id(), "send", ranking);
     }
 
     private static int freePort() throws IOException {

@@ -272,19 +272,6 @@ public class RealBundleSwapIT extends DwcpTestSupport {
         }
     }
 
-    private Map<String, List<StageKind>> chains() {
-        ResilienceManager manager = manager();
-        if (manager == null) {
-            return null;
-        }
-        Map<String, List<StageKind>> chains = new LinkedHashMap<>();
-        for (String operation : Operations.DWCP) {
-            chains.put(operation, manager.chain(operation).stages().stream().map(StageDescriptor::kind)
-                    .collect(Collectors.toList()));
-        }
-        return chains;
-    }
-
     /** The overall degradation level and each component's, for messages. */
     private String degradation() {
         ServiceReference<io.dwcp.resilience.api.degradation.DegradationManager> ref =

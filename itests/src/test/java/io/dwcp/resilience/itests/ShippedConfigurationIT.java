@@ -98,7 +98,7 @@ public class ShippedConfigurationIT extends DwcpTestSupport {
             List<String> written = applyRuntimeConfiguration();
             assertEquals(new TreeSet<>(files.keySet()), new TreeSet<>(written));
 
-            Map<String, ObjectClassDefinition> declared = declaredConfigurations();
+            Map<String, ObjectClassDefinition> declared = declaredConfigurations(metaTypes);
             List<String> problems = new ArrayList<>();
             for (Map.Entry<String, Properties> file : new java.util.TreeMap<>(files).entrySet()) {
                 String pid = file.getKey();
@@ -139,7 +139,13 @@ public class ShippedConfigurationIT extends DwcpTestSupport {
             assertTrue("unknown files or keys in runtime/conf: " + problems, problems.isEmpty());
 
             // accepted: every DWCP configuration has an active component, nothing refused
-            Map<String, Map<String, Object>> active = awaitActive(files.keySet());
+            Set<String> wanted = new TreeSet<>();
+            for (String pid : files.keySet()) {
+                if (pid.startsWith("dwcp.") && !pid.equals(NOT_IN_CONTAINER)) {
+                    wanted.add(pid);
+                }
+            }
+            Map<String, Map<String, Object>> active = awaitActive(scr, wanted);
             assertTrue("refusals: " + refusals, refusals.isEmpty());
             List<String> errors = log.atLeast(LogLevel.ERROR);
             assertTrue("errors: " + errors, errors.isEmpty());
@@ -172,59 +178,6 @@ public class ShippedConfigurationIT extends DwcpTestSupport {
                     .getEffectiveLogLevel("io.dwcp.resilience.manager.internal.ResilienceManagerComponent"));
         } finally {
             registration.unregister();
-        }
-    }
-
-    /** @return the (factory) PIDs the DWCP bundles declare, with their definitions */
-    private Map<String, ObjectClassDefinition> declaredConfigurations() {
-        Map<String, ObjectClassDefinition> declared = new HashMap<>();
-        for (Bundle b : context.getBundles()) {
-            if (b.getSymbolicName() == null || !b.getSymbolicName().startsWith("io.dwcp")) {
-                continue;
-            }
-            MetaTypeInformation info = metaTypes.getMetaTypeInformation(b);
-            if (info == null) {
-                continue;
-            }
-            for (String pid : info.getPids()) {
-                declared.put(pid, info.getObjectClassDefinition(pid, null));
-            }
-            for (String pid : info.getFactoryPids()) {
-                declared.put(pid, info.getObjectClassDefinition(pid, null));
-            }
-        }
-        return declared;
-    }
-
-    /** Waits until each DWCP PID's component is active or satisfied; @return their properties by PID */
-    private Map<String, Map<String, Object>> awaitActive(Set<String> pids) throws InterruptedException {
-        Set<String> wanted = new TreeSet<>();
-        for (String pid : pids) {
-            if (pid.startsWith("dwcp.") && !pid.equals(NOT_IN_CONTAINER)) {
-                wanted.add(pid);
-            }
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            Map<String, Map<String, Object>> active = new HashMap<>();
-            for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
-                for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
-                    Object pid = c.properties.get("service.pid");
-                    if (pid != null && (c.state == ComponentConfigurationDTO.ACTIVE
-                            || c.state == ComponentConfigurationDTO.SATISFIED)) {
-                        active.put(pid.toString(), c.properties);
-                    }
-                }
-            }
-            if (active.keySet().containsAll(wanted)) {
-                return active;
-            }
-            if (System.nanoTime() > deadline) {
-                Set<String> missing = new TreeSet<>(wanted);
-                missing.removeAll(active.keySet());
-                fail("no active component took " + missing);
-            }
-            Thread.sleep(50);
         }
     }
 

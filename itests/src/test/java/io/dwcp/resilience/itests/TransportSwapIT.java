@@ -52,12 +52,19 @@ public class TransportSwapIT extends DwcpTestSupport {
     @Configuration
     public Option[] config() {
         List<Option> options = baseOptions();
+        options.addAll(transportOptions());
+        return options.toArray(new Option[0]);
+    }
+
+    /** Host side: the transport bundle and its libraries, which the other test classes run without. */
+    static List<Option> transportOptions() {
+        List<Option> options = new java.util.ArrayList<>();
         File optional = new File(new File(System.getProperty("dwcp.bundles.dir", "target/bundles")).getParentFile(),
                 "optional-bundles");
         for (String jar : TRANSPORT) {
             options.add(bundle(new File(optional, jar + ".jar").toURI().toString()));
         }
-        return options.toArray(new Option[0]);
+        return options;
     }
 
     private static int freePort() throws Exception {

@@ -7,8 +7,6 @@ import io.dwcp.resilience.api.Stage;
 import io.dwcp.resilience.api.StageKind;
 import io.dwcp.resilience.api.TimeSource;
 import io.github.resilience4j.decorators.Decorators;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.Map;
@@ -137,23 +135,15 @@ public class ChaosOverheadBenchmark {
     /** The engine component with the given {@code allowed} and every other key at its default. */
     private static Stage chaosStage(boolean allowed) throws Exception {
         Class<?> stageClass = Class.forName("io.dwcp.resilience.chaos.internal.ChaosEngineStage");
-        Class<?> configClass = Class.forName("io.dwcp.resilience.chaos.internal.ChaosConfig");
-        Map<String, Object> overrides = Map.of("allowed", allowed);
-        InvocationHandler config = (proxy, method, args) -> {
-            if (overrides.containsKey(method.getName())) {
-                return overrides.get(method.getName());
-            }
-            Object fallback = method.getDefaultValue();
-            if (fallback == null) {
-                throw new UnsupportedOperationException(method.getName());
-            }
-            return fallback;
-        };
-        Object configProxy = Proxy.newProxyInstance(configClass.getClassLoader(), new Class<?>[] {configClass}, config);
         Object quietLogger = Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
                 ChaosOverheadBenchmark::nothing);
-        Constructor<?> constructor = stageClass.getConstructor(configClass, Logger.class, TimeSource.class);
-        return (Stage) constructor.newInstance(configProxy, quietLogger, null);
+        Object stage = stageClass.getConstructor().newInstance();
+        // the stage kit's lifecycle: what DS would inject, then activation outside a framework
+        stageClass.getMethod("setServices", Logger.class, org.osgi.service.event.EventAdmin.class)
+                .invoke(stage, quietLogger, null);
+        stageClass.getMethod("activate", org.osgi.framework.BundleContext.class, Map.class)
+                .invoke(stage, null, Map.of("allowed", allowed));
+        return (Stage) stage;
     }
 
     private static Object nothing(Object proxy, Method method, Object[] args) {

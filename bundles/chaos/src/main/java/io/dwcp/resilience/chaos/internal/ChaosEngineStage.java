@@ -1,6 +1,5 @@
 package io.dwcp.resilience.chaos.internal;
 
-import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.Next;
 import io.dwcp.resilience.api.Stage;
@@ -13,6 +12,8 @@ import io.dwcp.resilience.api.chaos.PartitionPolicy;
 import io.dwcp.resilience.api.event.ResilienceEvents;
 import io.dwcp.resilience.api.metrics.MetricsSnapshot;
 import io.dwcp.resilience.api.metrics.MetricsSource;
+import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfiguredComponent;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,19 +23,14 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.Constants;
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
-import org.osgi.service.log.Logger;
-import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
@@ -45,13 +41,15 @@ import org.osgi.service.metatype.annotations.Designate;
  * audit trail to the log and EventAdmin.
  *
  * <p>The configuration is optional: without one the engine is present but not allowed, so that an
- * operator asking to arm gets a clear refusal rather than silence.
+ * operator asking to arm gets a clear refusal rather than silence. It is read, refused and applied
+ * by the stage kit ({@link ConfiguredComponent}): a refused change keeps the settings in force and
+ * the service properties, a refused first configuration starts with the documented defaults (chaos
+ * not allowed), a same-values reconfiguration does nothing.
  */
 @Designate(ocd = ChaosConfig.class)
-@Component(configurationPid = ChaosConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        service = {Stage.class, ChaosControl.class, MetricsSource.class},
-        property = {Stage.KIND + "=chaos", Stage.OPERATION + "=" + Stage.ANY_OPERATION})
-public class ChaosEngineStage implements Stage, ChaosControl, MetricsSource, ChaosAudit {
+@Component(configurationPid = ChaosConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, service = {})
+public class ChaosEngineStage extends ConfiguredComponent<ChaosSettings>
+        implements Stage, ChaosControl, MetricsSource, ChaosAudit {
 
     /** Event property: the arming's end, wall-clock milliseconds. */
     static final String EXPIRES_AT = "expiresAt";
@@ -60,61 +58,81 @@ public class ChaosEngineStage implements Stage, ChaosControl, MetricsSource, Cha
     /** Event property: the peer of the call. */
     static final String PEER = "peer";
 
-    private final Logger logger;
+    /** The chain's clock, when one is registered (static: the component restarts on a new one). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+    private TimeSource timeSource;
+
     private final ChaosEngine engine;
     private final ScheduledExecutorService timer;
     private ScheduledFuture<?> expiry; // guarded by this
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventAdmin eventAdmin;
-
     /**
-     * @param config     the configuration; invalid values stop the component from starting
-     * @param logger     the bundle's logger
-     * @param timeSource the chain's clock, when one is registered
+     * For DS. The engine exists before activation, because DS binds the injectors first; it runs on
+     * the registered {@link TimeSource} (else the JVM's clocks) and starts not allowed.
      */
-    @Activate
-    public ChaosEngineStage(ChaosConfig config, @Reference(service = LoggerFactory.class) Logger logger,
-            @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
-            TimeSource timeSource) {
-        this.logger = logger;
-        ChaosSettings settings;
-        try {
-            settings = ChaosSettings.from(config);
-        } catch (InvalidConfigurationException e) {
-            logger.error(e.getMessage());
-            throw e;
-        }
-        this.engine = new ChaosEngine(timeSource == null ? TimeSource.SYSTEM : timeSource,
-                () -> ThreadLocalRandom.current().nextDouble(), this, settings);
+    public ChaosEngineStage() {
+        super(ChaosConfig.PID, "chaos", Stage.class, ChaosControl.class, MetricsSource.class);
+        TimeSource clock = new TimeSource() {
+            @Override
+            public long nanoTime() {
+                return clock().nanoTime();
+            }
+
+            @Override
+            public long currentTimeMillis() {
+                return clock().currentTimeMillis();
+            }
+
+            @Override
+            public void sleepUntil(long untilNanos) throws InterruptedException {
+                clock().sleepUntil(untilNanos);
+            }
+        };
+        this.engine = new ChaosEngine(clock, () -> ThreadLocalRandom.current().nextDouble(), this, ChaosSettings.DEFAULTS);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dwcp-chaos-expiry");
             t.setDaemon(true);
             return t;
         });
-        logger.info("chaos engine started: allowed={}, probability={}, operations={}, peers={}, injectors={}",
-                settings.allowed(), settings.probability(), Selectors.describe(settings.operations()),
-                Selectors.describe(settings.peers()), settings.weights().isEmpty() ? "all" : settings.weights());
     }
 
-    @Modified
-    void modified(ChaosConfig config) {
-        try {
-            ChaosSettings settings = ChaosSettings.from(config);
-            engine.configure(settings);
-            logger.info("configuration {} applied: allowed={}, probability={}", ChaosConfig.PID, settings.allowed(),
-                    settings.probability());
-        } catch (InvalidConfigurationException e) {
-            logger.error(e.getMessage());
-            post(ResilienceEvents.CONFIGURATION_REFUSED, Map.of(ResilienceEvents.PID, e.pid(),
-                    ResilienceEvents.KEY, e.key(), ResilienceEvents.REASON, e.getMessage()));
-        }
+    private TimeSource clock() {
+        TimeSource t = timeSource;
+        return t == null ? TimeSource.SYSTEM : t;
     }
 
-    @Deactivate
-    void deactivate() {
+    @Override
+    protected ChaosSettings read(ConfigReader config) {
+        return ChaosSettings.from(config);
+    }
+
+    /** A malformed first configuration must not remove the kill switch nor the stage: chaos is then not allowed. */
+    @Override
+    protected ChaosSettings fallback() {
+        return ChaosSettings.DEFAULTS;
+    }
+
+    @Override
+    protected void start(ChaosSettings settings) {
+        engine.configure(settings);
+    }
+
+    @Override
+    protected void apply(ChaosSettings previous, ChaosSettings next) {
+        engine.configure(next);
+    }
+
+    @Override
+    protected void stop() {
         engine.close("chaos engine stopped");
         timer.shutdownNow();
+    }
+
+    @Override
+    protected String describe(ChaosSettings s) {
+        return "allowed=" + s.allowed() + ", probability=" + s.probability() + ", operations="
+                + Selectors.describe(s.operations()) + ", peers=" + Selectors.describe(s.peers()) + ", injectors="
+                + (s.weights().isEmpty() ? "all" : s.weights());
     }
 
     // ------------------------------------------------------------------ Stage
@@ -173,12 +191,12 @@ public class ChaosEngineStage implements Stage, ChaosControl, MetricsSource, Cha
     void addInjector(FaultInjector injector, Map<String, Object> properties) {
         String name = name(properties, injector.name());
         engine.addInjector(new Registration<>(name, ranking(properties), serviceId(properties), injector));
-        logger.info("fault injector '{}' available (service {})", name, serviceId(properties));
+        info("fault injector '{}' available (service {})", name, serviceId(properties));
     }
 
     void removeInjector(FaultInjector injector, Map<String, Object> properties) {
         engine.removeInjector(serviceId(properties));
-        logger.info("fault injector '{}' gone (service {})", name(properties, "?"), serviceId(properties));
+        info("fault injector '{}' gone (service {})", name(properties, "?"), serviceId(properties));
     }
 
     void updatedInjector(FaultInjector injector, Map<String, Object> properties) {
@@ -196,6 +214,14 @@ public class ChaosEngineStage implements Stage, ChaosControl, MetricsSource, Cha
 
     void removePartitionPolicy(PartitionPolicy policy, Map<String, Object> properties) {
         engine.removePartitionPolicy(serviceId(properties));
+    }
+
+    /** DS may bind the injectors before the logger: no bind order may fail (issue 13.1). */
+    private void info(String format, Object... args) {
+        org.osgi.service.log.Logger l = logger;
+        if (l != null) {
+            l.info(format, args);
+        }
     }
 
     private static String name(Map<String, Object> properties, String fallback) {

@@ -2,6 +2,7 @@ package io.dwcp.resilience.chaos.internal;
 
 import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.Operations;
+import io.dwcp.resilience.kit.ConfigReader;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -25,13 +26,15 @@ record ChaosSettings(boolean allowed, double probability, Set<String> operations
             Duration.ofHours(1), true);
 
     /**
-     * @param config the configuration
+     * @param config the configuration, read with the kit's reader (one wording of refusals)
      * @return the validated settings
      * @throws InvalidConfigurationException naming the PID, key, value and reason
      */
-    static ChaosSettings from(ChaosConfig config) {
-        return of(config.allowed(), config.probability(), config.operations(), config.peers(), config.injectors(),
-                config.max_arm_seconds(), config.partition_enforce());
+    static ChaosSettings from(ConfigReader config) {
+        return of(config.booleanValue("allowed", false), config.doubleValue("probability", 0.01, 0.0, 1.0),
+                config.string("operations", "*"), config.string("peers", "*"), config.string("injectors", ""),
+                config.longValue("max.arm.seconds", 3600, 1, Long.MAX_VALUE / 1_000_000_000L),
+                config.booleanValue("partition.enforce", true));
     }
 
     /**

@@ -5,9 +5,11 @@ import com.sun.net.httpserver.HttpServer;
 import io.dwcp.resilience.api.CallObserver;
 import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.ResilienceManager;
-import io.dwcp.resilience.api.event.ResilienceEvents;
 import io.dwcp.resilience.api.metrics.OperationMetrics;
 import io.dwcp.resilience.api.view.ResilienceView;
+import io.dwcp.resilience.kit.AcceptedConfiguration;
+import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfigRefusals;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,7 +19,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,7 +35,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
@@ -44,8 +44,11 @@ import org.osgi.service.metatype.annotations.Designate;
  * The metrics export: a call observer feeding one latency histogram per operation, a Prometheus
  * endpoint (JDK HTTP server, Prometheus Java client's model and text writer) and JMX MBeans.
  *
- * <p>A refused configuration leaves the previous one in force (the defaults at first); an endpoint
- * that cannot bind is refused the same way, so a port clash never leaves the export half-applied.
+ * <p>The configuration is read with the stage kit's {@link ConfigReader} from the raw properties (an
+ * unparsable {@code port = lots} is refused, not a {@code ComponentException}, and {@code http.enabled =
+ * lots} is not read as false) and refused through {@link ConfigRefusals}: the previous settings stay in
+ * force (the defaults at first); an endpoint that cannot bind is refused the same way, so a port clash
+ * never leaves the export half-applied. A same-values reconfiguration does nothing.
  */
 @Component(service = {}, configurationPid = MetricsConfig.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         immediate = true)
@@ -67,6 +70,7 @@ public class MetricsExportComponent {
     private final LatencyHistograms histograms = new LatencyHistograms();
     private final PrometheusExposition exposition = new PrometheusExposition();
 
+    private final AcceptedConfiguration accepted = new AcceptedConfiguration();
     private MetricsSettings settings;
     private HttpServer http;
     private ExecutorService httpExecutor;
@@ -81,27 +85,41 @@ public class MetricsExportComponent {
     private ServiceRegistration<CallObserver> observer;
 
     @Activate
-    synchronized void activate(BundleContext context, MetricsConfig config) {
+    synchronized void activate(BundleContext context, Map<String, Object> properties) {
         observer = context.registerService(CallObserver.class,
                 (inv, outcome, latencyNanos, failure) -> histograms.record(inv.operation(), latencyNanos), null);
         MetricsSettings wanted;
+        ConfigReader reader = ConfigReader.of(properties, MetricsConfig.PID);
         try {
-            wanted = MetricsSettings.of(config);
+            wanted = MetricsSettings.of(reader);
+            reader.warnUnreadKeys(logger);
         } catch (InvalidConfigurationException e) {
             refuse(e);
             wanted = MetricsSettings.DEFAULTS;
         }
         try {
             apply(wanted);
+            accepted.accept(properties);
         } catch (InvalidConfigurationException e) {
             refuse(e);
         }
     }
 
+    /** A refused change, or an endpoint that cannot bind, leaves the previous settings running. */
     @Modified
-    synchronized void modified(MetricsConfig config) {
+    synchronized void modified(Map<String, Object> properties) {
+        if (accepted.isSame(properties)) {
+            return; // the same values again (Karaf re-reading etc/): nothing to log, post or restart
+        }
+        ConfigReader reader = ConfigReader.of(properties, MetricsConfig.PID);
         try {
-            apply(MetricsSettings.of(config));
+            MetricsSettings next = MetricsSettings.of(reader);
+            if (!next.equals(settings)) {
+                apply(next);
+                logger.info("{} reconfigured: {}", reader.pid(), next);
+            }
+            accepted.accept(properties);
+            reader.warnUnreadKeys(logger);
         } catch (InvalidConfigurationException e) {
             refuse(e);
         }
@@ -268,11 +286,6 @@ public class MetricsExportComponent {
     }
 
     private void refuse(InvalidConfigurationException e) {
-        logger.error(e.getMessage());
-        EventAdmin events = eventAdmin;
-        if (events != null) {
-            events.postEvent(new Event(ResilienceEvents.CONFIGURATION_REFUSED, Map.of(ResilienceEvents.PID, e.pid(),
-                    ResilienceEvents.KEY, Objects.requireNonNullElse(e.key(), "?"), ResilienceEvents.REASON, e.getMessage())));
-        }
+        ConfigRefusals.report(logger, eventAdmin, e);
     }
 }

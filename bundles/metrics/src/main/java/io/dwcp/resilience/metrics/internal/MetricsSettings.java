@@ -1,6 +1,7 @@
 package io.dwcp.resilience.metrics.internal;
 
 import io.dwcp.resilience.api.InvalidConfigurationException;
+import io.dwcp.resilience.kit.ConfigReader;
 
 /**
  * Validated settings of the metrics export.
@@ -15,24 +16,22 @@ import io.dwcp.resilience.api.InvalidConfigurationException;
 record MetricsSettings(boolean httpEnabled, String host, int port, String path, boolean jmxEnabled, int jmxRefreshSeconds) {
 
     /**
+     * @param c the configuration, read with the kit's reader
      * @throws InvalidConfigurationException naming the PID, the key, the value and the rule
      */
-    static MetricsSettings of(MetricsConfig c) {
-        String host = c.host() == null ? "" : c.host().trim();
+    static MetricsSettings of(ConfigReader c) {
+        boolean httpEnabled = c.booleanValue("http.enabled", true);
+        String host = c.string("host", "127.0.0.1");
         if (host.isEmpty() || host.contains(" ")) {
-            throw new InvalidConfigurationException(MetricsConfig.PID, "host", c.host(), "must be a host name or address, e.g. 127.0.0.1");
+            throw c.refuse("host", host, "must be a host name or address, e.g. 127.0.0.1");
         }
-        if (c.port() < 0 || c.port() > 65535) {
-            throw new InvalidConfigurationException(MetricsConfig.PID, "port", c.port(), "must be between 0 (any free port) and 65535");
-        }
-        String path = c.path() == null ? "" : c.path().trim();
+        int port = c.intValue("port", 9464, 0, 65535);
+        String path = c.string("path", "/metrics");
         if (!path.startsWith("/") || path.chars().anyMatch(ch -> ch <= ' ' || ch == '?' || ch == '#')) {
-            throw new InvalidConfigurationException(MetricsConfig.PID, "path", c.path(), "must start with '/' and hold no blank, '?' or '#'");
+            throw c.refuse("path", path, "must start with '/' and hold no blank, '?' or '#'");
         }
-        if (c.jmx_refresh_seconds() < 1 || c.jmx_refresh_seconds() > 3600) {
-            throw new InvalidConfigurationException(MetricsConfig.PID, "jmx.refresh.seconds", c.jmx_refresh_seconds(), "must be between 1 and 3600");
-        }
-        return new MetricsSettings(c.http_enabled(), host, c.port(), path, c.jmx_enabled(), c.jmx_refresh_seconds());
+        return new MetricsSettings(httpEnabled, host, port, path, c.booleanValue("jmx.enabled", true),
+                c.intValue("jmx.refresh.seconds", 5, 1, 3600));
     }
 
     /** The documented defaults. */

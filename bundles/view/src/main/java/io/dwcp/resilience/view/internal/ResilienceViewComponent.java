@@ -231,7 +231,10 @@ public class ResilienceViewComponent implements ResilienceView, ConfigurationLis
             return;
         }
         Object key = event.getProperty(ResilienceEvents.KEY);
-        Object reason = event.getProperty(ResilienceEvents.REASON);
+        // the kit's refusals carry the whole logged line (PID, key, value, reason) as "message" and the
+        // bare reason as "reason"; older payloads put the whole line in "reason"
+        Object reason = event.getProperty("message") != null ? event.getProperty("message")
+                : event.getProperty(ResilienceEvents.REASON);
         Object ts = event.getProperty(ResilienceEvents.TIMESTAMP);
         long when = ts instanceof Number n ? n.longValue() : System.currentTimeMillis();
         List<Configuration> found = dwcpConfigurations(p);

@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class CpuSpike {
 
-    private final CpuSettings settings;
+    private final CpuInjector.Settings settings;
     private final List<Thread> threads = new ArrayList<>();
     private final long endNanos;
     private volatile boolean stopped;
@@ -21,7 +21,7 @@ final class CpuSpike {
     @SuppressWarnings("unused")
     private volatile long sink;
 
-    CpuSpike(CpuSettings settings, ThreadFactory factory) {
+    CpuSpike(CpuInjector.Settings settings, ThreadFactory factory) {
         this.settings = settings;
         this.endNanos = System.nanoTime() + settings.durationNanos();
         for (int i = 0; i < settings.threads(); i++) {

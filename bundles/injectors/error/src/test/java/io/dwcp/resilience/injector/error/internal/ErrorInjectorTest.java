@@ -8,9 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dwcp.resilience.api.InjectedFaultException;
 import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.ManualTimeSource;
-import io.dwcp.resilience.injector.support.internal.TestInvocation;
+import io.dwcp.resilience.api.event.ResilienceEvents;
+import io.dwcp.resilience.testkit.RecordingEventAdmin;
+import io.dwcp.resilience.testkit.RecordingLogger;
+import io.dwcp.resilience.testkit.TestInvocation;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,18 +22,26 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ErrorInjectorTest {
 
-    private final ClassLoader loader = getClass().getClassLoader();
     private final ManualTimeSource clock = new ManualTimeSource();
     private final AtomicInteger proceeded = new AtomicInteger();
+    private final RecordingLogger log = new RecordingLogger();
+    private final RecordingEventAdmin events = new RecordingEventAdmin();
+
+    private ErrorInjector injector(String exception, String message) {
+        ErrorInjector injector = new ErrorInjector();
+        injector.setServices(log.logger(), events);
+        injector.activate(null, Map.of("exception", exception, "message", message));
+        return injector;
+    }
 
     private Exception inject(ErrorInjector injector) {
-        return assertThrows(Exception.class, () -> injector.inject(new TestInvocation("sync", "node-1", clock),
-                inv -> proceeded.incrementAndGet()));
+        return assertThrows(Exception.class, () -> injector.inject(new TestInvocation("sync", "node-1", clock,
+                Long.MAX_VALUE), inv -> proceeded.incrementAndGet()));
     }
 
     @Test
     void byDefaultAnInjectedFaultNamingTheOperationAndInjector() {
-        ErrorInjector injector = new ErrorInjector(ErrorSettings.of(ErrorSettings.DEFAULT_EXCEPTION, "boom", loader));
+        ErrorInjector injector = injector(ErrorInjector.DEFAULT_EXCEPTION, "boom");
         Exception e = inject(injector);
         assertSame(InjectedFaultException.class, e.getClass());
         assertEquals("error", ((InjectedFaultException) e).injector());
@@ -40,13 +52,13 @@ class ErrorInjectorTest {
 
     @Test
     void aConfiguredCheckedExceptionType() {
-        ErrorInjector injector = new ErrorInjector(ErrorSettings.of("java.net.ConnectException", "refused", loader));
+        ErrorInjector injector = injector("java.net.ConnectException", "refused");
         Exception e = inject(injector);
         assertSame(ConnectException.class, e.getClass());
         assertEquals("sync: fault injected by chaos injector 'error': refused", e.getMessage());
-        injector.update(ErrorSettings.of(" java.io.IOException ", "io", loader));
+        injector.modified(Map.of("exception", " java.io.IOException ", "message", "io"));
         assertSame(IOException.class, inject(injector).getClass());
-        injector.update(ErrorSettings.of("java.lang.IllegalStateException", "state", loader));
+        injector.modified(Map.of("exception", "java.lang.IllegalStateException", "message", "state"));
         assertSame(IllegalStateException.class, inject(injector).getClass());
         assertEquals(0, proceeded.get());
     }
@@ -55,10 +67,22 @@ class ErrorInjectorTest {
     @ValueSource(strings = {"", "java.lang.NoSuchThing", "java.lang.String", "java.lang.OutOfMemoryError",
             "io.dwcp.resilience.api.ResilienceException", "io.dwcp.resilience.api.DeadlineExceededException"})
     void unusableTypesAreRefusedNamingTheKey(String type) {
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> ErrorSettings.of(type, "x", loader));
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> injector(type, "x"));
         assertEquals("dwcp.injector.error", e.pid());
         assertEquals("exception", e.key());
         assertTrue(e.getMessage().contains("exception=" + type), e.getMessage());
+    }
+
+    @Test
+    void aRefusedChangeKeepsTheExceptionInForceAndIsReportedOnce() {
+        ErrorInjector injector = injector("java.io.IOException", "io");
+        injector.modified(Map.of("exception", "java.lang.NoSuchThing"));
+        assertSame(IOException.class, inject(injector).getClass());
+        assertEquals(1, events.on(ResilienceEvents.CONFIGURATION_REFUSED).size());
+        assertTrue(log.at("error").get(0).contains("dwcp.injector.error refused: exception=java.lang.NoSuchThing"),
+                log.lines().toString());
+        injector.modified(Map.of("exception", "java.io.IOException", "message", "io"));
+        assertEquals(0, log.lines().stream().filter(l -> l.contains("reconfigured")).count(),
+                "the configuration in force again: a no-op " + log.lines());
     }
 }

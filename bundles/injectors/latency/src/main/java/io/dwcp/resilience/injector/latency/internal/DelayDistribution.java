@@ -42,22 +42,6 @@ enum DelayDistribution {
         return Math.max(min, Math.min(max, value));
     }
 
-    /**
-     * @param name {@code uniform}, {@code normal} or {@code exponential}, any case
-     * @return the distribution, or {@code null} for an unknown name
-     */
-    static DelayDistribution parse(String name) {
-        if (name == null) {
-            return null;
-        }
-        for (DelayDistribution d : values()) {
-            if (d.name().equals(name.trim().toUpperCase(Locale.ROOT))) {
-                return d;
-            }
-        }
-        return null;
-    }
-
     @Override
     public String toString() {
         return name().toLowerCase(Locale.ROOT);

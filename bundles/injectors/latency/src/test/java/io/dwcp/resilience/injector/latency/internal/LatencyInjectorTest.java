@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dwcp.resilience.api.DeadlineExceededException;
 import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.ManualTimeSource;
-import io.dwcp.resilience.injector.support.internal.ManualSleeper;
-import io.dwcp.resilience.injector.support.internal.RevertibleSleeper;
-import io.dwcp.resilience.injector.support.internal.TestInvocation;
+import io.dwcp.resilience.api.TimeSource;
+import io.dwcp.resilience.testkit.HookedClock;
+import io.dwcp.resilience.testkit.RecordingEventAdmin;
+import io.dwcp.resilience.testkit.RecordingLogger;
+import io.dwcp.resilience.testkit.TestInvocation;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,11 +28,21 @@ class LatencyInjectorTest {
     private static final long MS = 1_000_000L;
 
     private final ManualTimeSource clock = new ManualTimeSource();
-    private final ManualSleeper sleeper = new ManualSleeper(clock);
     private final SplittableRandom random = new SplittableRandom(7);
 
     private LatencyInjector injector(long minMs, long maxMs, String distribution) {
-        return new LatencyInjector(sleeper, () -> random, LatencySettings.of(minMs, maxMs, distribution));
+        LatencyInjector injector = new LatencyInjector(() -> random);
+        injector.setServices(new RecordingLogger().logger(), new RecordingEventAdmin());
+        injector.activate(null, Map.of("min.ms", minMs, "max.ms", maxMs, "distribution", distribution));
+        return injector;
+    }
+
+    private static TestInvocation call(TimeSource clock) {
+        return call(clock, Long.MAX_VALUE);
+    }
+
+    private static TestInvocation call(TimeSource clock, long deadline) {
+        return new TestInvocation("send", "", clock, deadline);
     }
 
     @ParameterizedTest
@@ -40,7 +53,7 @@ class LatencyInjectorTest {
         int n = 5_000;
         for (int i = 0; i < n; i++) {
             long before = clock.nanoTime();
-            String result = injector.inject(new TestInvocation("send", "", clock), inv -> {
+            String result = injector.inject(call(clock), inv -> {
                 proceeded.incrementAndGet();
                 return "ok";
             });
@@ -82,7 +95,7 @@ class LatencyInjectorTest {
     @Test
     void aFixedDelayWhenMinEqualsMax() throws Exception {
         LatencyInjector injector = injector(75, 75, "uniform");
-        injector.inject(new TestInvocation("send", "", clock), inv -> "ok");
+        injector.inject(call(clock), inv -> "ok");
         assertEquals(75 * MS, clock.nanoTime());
     }
 
@@ -92,9 +105,8 @@ class LatencyInjectorTest {
         long deadline = clock.nanoTime() + 30 * MS;
         AtomicInteger proceeded = new AtomicInteger();
         DeadlineExceededException e = assertThrows(DeadlineExceededException.class, () -> injector.inject(
-                new TestInvocation("send", "", clock, deadline), inv -> proceeded.incrementAndGet()));
-        assertEquals(30 * MS, sleeper.sleeps.get(0), "slept until the deadline, not the full 100 ms");
-        assertEquals(deadline, clock.nanoTime());
+                call(clock, deadline), inv -> proceeded.incrementAndGet()));
+        assertEquals(deadline, clock.nanoTime(), "slept until the deadline, not the full 100 ms");
         assertEquals(0, proceeded.get());
         assertTrue(e.getMessage().startsWith("send: deadline exceeded"), e.getMessage());
         assertEquals(1, injector.deadlineHits());
@@ -105,39 +117,38 @@ class LatencyInjectorTest {
         LatencyInjector injector = injector(50, 200, "uniform");
         clock.advanceNanos(10 * MS);
         long deadline = clock.nanoTime() - MS;
+        long before = clock.nanoTime();
         assertThrows(DeadlineExceededException.class,
-                () -> injector.inject(new TestInvocation("send", "", clock, deadline), inv -> "ok"));
-        assertEquals(0L, sleeper.sleeps.get(0));
+                () -> injector.inject(call(clock, deadline), inv -> "ok"));
+        assertEquals(before, clock.nanoTime(), "no sleep at all");
     }
 
     @Test
     void aDeadlineFurtherAwayThanTheDelayLetsTheCallProceed() throws Exception {
         LatencyInjector injector = injector(100, 100, "uniform");
         long deadline = clock.nanoTime() + 101 * MS;
-        assertEquals("ok", injector.inject(new TestInvocation("send", "", clock, deadline), inv -> "ok"));
-        assertEquals(100 * MS, sleeper.sleeps.get(0));
+        assertEquals("ok", injector.inject(call(clock, deadline), inv -> "ok"));
+        assertEquals(100 * MS, clock.nanoTime());
     }
 
     @Test
     void aDelayCutShortByTheKillSwitchProceedsAtOnce() throws Exception {
         LatencyInjector injector = injector(100, 100, "uniform");
-        sleeper.wakeEarly = true;
         long deadline = clock.nanoTime() + 10 * MS;
-        assertEquals("ok", injector.inject(new TestInvocation("send", "", clock, deadline), inv -> "ok"),
+        assertEquals("ok", injector.inject(call(new HookedClock(clock, injector::revert), deadline), inv -> "ok"),
                 "reverted: the call goes on instead of failing");
         assertEquals(1, injector.cutShort());
-        injector.revert();
-        assertEquals(1, sleeper.wakeups);
+        assertEquals(0, clock.nanoTime(), "cut short before any time passed");
+        assertTrue(!Thread.currentThread().isInterrupted(), "the kill switch leaves no interrupt behind");
     }
 
     @Test
     void revertReleasesRealDelaysInProgress() throws Exception {
-        LatencyInjector injector = new LatencyInjector(new RevertibleSleeper(), () -> random,
-                LatencySettings.of(600_000, 600_000, "uniform"));
+        LatencyInjector injector = injector(600_000, 600_000, "uniform");
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            Future<String> a = pool.submit(() -> injector.inject(new TestInvocation("send", "", clockOfJvm()), inv -> "a"));
-            Future<String> b = pool.submit(() -> injector.inject(new TestInvocation("send", "", clockOfJvm()), inv -> "b"));
+            Future<String> a = pool.submit(() -> injector.inject(call(TimeSource.SYSTEM), inv -> "a"));
+            Future<String> b = pool.submit(() -> injector.inject(call(TimeSource.SYSTEM), inv -> "b"));
             while (!(a.isDone() && b.isDone())) {
                 injector.revert(); // until both ten-minute delays have started and been cut short
                 Thread.onSpinWait();
@@ -150,31 +161,27 @@ class LatencyInjectorTest {
         }
     }
 
-    private static io.dwcp.resilience.api.TimeSource clockOfJvm() {
-        return io.dwcp.resilience.api.TimeSource.SYSTEM;
-    }
-
     @Test
     void badSettingsAreRefusedNamingTheKey() {
-        assertEquals("min.ms", assertThrows(InvalidConfigurationException.class,
-                () -> LatencySettings.of(-1, 200, "uniform")).key());
-        assertEquals("max.ms", assertThrows(InvalidConfigurationException.class,
-                () -> LatencySettings.of(50, -200, "uniform")).key());
-        assertEquals("max.ms", assertThrows(InvalidConfigurationException.class,
-                () -> LatencySettings.of(200, 50, "uniform")).key());
-        assertEquals("max.ms", assertThrows(InvalidConfigurationException.class,
-                () -> LatencySettings.of(50, 600_001, "uniform")).key());
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> LatencySettings.of(50, 200, "gaussian"));
+        assertEquals("min.ms", refused(-1, 200, "uniform").key());
+        assertEquals("max.ms", refused(50, -200, "uniform").key());
+        assertEquals("max.ms", refused(200, 50, "uniform").key());
+        assertEquals("max.ms", refused(50, 600_001, "uniform").key());
+        InvalidConfigurationException e = refused(50, 200, "gaussian");
         assertEquals("distribution", e.key());
         assertTrue(e.getMessage().contains("dwcp.injector.latency"), e.getMessage());
     }
 
+    private InvalidConfigurationException refused(long min, long max, String distribution) {
+        return assertThrows(InvalidConfigurationException.class, () -> injector(min, max, distribution));
+    }
+
     @Test
-    void changedSettingsApplyToTheNextCall() throws Exception {
+    void changedSettingsApplyToTheNextCallAndARefusedChangeKeepsThem() throws Exception {
         LatencyInjector injector = injector(50, 200, "uniform");
-        injector.update(LatencySettings.of(5, 5, "normal"));
-        injector.inject(new TestInvocation("send", "", clock), inv -> "ok");
+        injector.modified(Map.of("min.ms", "5", "max.ms", "5", "distribution", "normal"));
+        injector.modified(Map.of("min.ms", "lots", "max.ms", "5"));
+        injector.inject(call(clock), inv -> "ok");
         assertEquals(5 * MS, clock.nanoTime());
     }
 }

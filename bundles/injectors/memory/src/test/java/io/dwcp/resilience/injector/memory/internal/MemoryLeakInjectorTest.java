@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.ManualTimeSource;
-import io.dwcp.resilience.injector.support.internal.TestInvocation;
+import io.dwcp.resilience.testkit.RecordingEventAdmin;
+import io.dwcp.resilience.testkit.RecordingLogger;
+import io.dwcp.resilience.testkit.TestInvocation;
+import java.util.Map;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,13 +49,19 @@ class MemoryLeakInjectorTest {
     }
 
     private MemoryLeakInjector injector(FakeHeap heap, int stepMb, int capMb, int margin) {
-        heap.injector = new MemoryLeakInjector(heap, MemorySettings.of(stepMb, capMb, margin));
+        heap.injector = configured(new MemoryLeakInjector(heap), stepMb, capMb, margin);
         return heap.injector;
+    }
+
+    private static MemoryLeakInjector configured(MemoryLeakInjector injector, int stepMb, int capMb, int margin) {
+        injector.setServices(new RecordingLogger().logger(), new RecordingEventAdmin());
+        injector.activate(null, Map.of("step.mb", stepMb, "cap.mb", capMb, "safety.margin.percent", margin));
+        return injector;
     }
 
     private void inject(MemoryLeakInjector injector, int times) throws Exception {
         for (int i = 0; i < times; i++) {
-            injector.inject(new TestInvocation("send", "", clock), inv -> proceeded.incrementAndGet());
+            injector.inject(new TestInvocation("send", clock), inv -> proceeded.incrementAndGet());
         }
     }
 
@@ -100,7 +109,7 @@ class MemoryLeakInjectorTest {
     @Test
     void onTheRealHeapItGrowsToTheCap() throws Exception {
         // the JVM's own gauge: the margin check reads the real heap, which has room for 3 MiB
-        MemoryLeakInjector injector = new MemoryLeakInjector(HeapGauge.JVM, MemorySettings.of(1, 3, 10));
+        MemoryLeakInjector injector = configured(new MemoryLeakInjector(HeapGauge.JVM), 1, 3, 10);
         inject(injector, 5);
         assertEquals(3 * MIB, injector.retainedBytes());
         assertEquals(0, injector.marginRefusals(), "the real heap's margin refused a step");
@@ -134,14 +143,16 @@ class MemoryLeakInjectorTest {
 
     @Test
     void badSettingsAreRefused() {
-        assertEquals("step.mb", assertThrows(InvalidConfigurationException.class,
-                () -> MemorySettings.of(0, 256, 25)).key());
-        assertEquals("step.mb", assertThrows(InvalidConfigurationException.class,
-                () -> MemorySettings.of(-16, 256, 25)).key());
-        assertEquals("cap.mb", assertThrows(InvalidConfigurationException.class,
-                () -> MemorySettings.of(16, 8, 25)).key());
-        assertEquals("safety.margin.percent", assertThrows(InvalidConfigurationException.class,
-                () -> MemorySettings.of(16, 256, 2)).key());
-        assertFalse(MemorySettings.of(1024, 2048, 25).stepBytes() <= 0, "the largest step fits an array");
+        assertEquals("step.mb", refused(0, 256, 25).key());
+        assertEquals("step.mb", refused(-16, 256, 25).key());
+        assertEquals("cap.mb", refused(16, 8, 25).key());
+        assertEquals("safety.margin.percent", refused(16, 256, 2).key());
+        assertFalse(configured(new MemoryLeakInjector(), 1024, 2048, 25).settings().stepBytes() <= 0,
+                "the largest step fits an array");
+    }
+
+    private static InvalidConfigurationException refused(int stepMb, int capMb, int margin) {
+        return assertThrows(InvalidConfigurationException.class,
+                () -> configured(new MemoryLeakInjector(), stepMb, capMb, margin));
     }
 }

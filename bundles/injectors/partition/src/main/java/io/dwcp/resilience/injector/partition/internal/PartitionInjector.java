@@ -4,24 +4,67 @@ import io.dwcp.resilience.api.InjectedFaultException;
 import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.Next;
 import io.dwcp.resilience.api.TimeSource;
+import io.dwcp.resilience.api.chaos.FaultInjector;
+import io.dwcp.resilience.api.chaos.PartitionPolicy;
+import io.dwcp.resilience.api.metrics.MetricsSnapshot;
+import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfiguredInjector;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * Network partitions for chaos: when it fires, the configured peers (or the called peer) are cut
- * off for a bounded time. {@link #isPartitioned} is the
- * {@link io.dwcp.resilience.api.chaos.PartitionPolicy} answer the transport asks per connection and
- * frame, so it costs one volatile read while no partition is in effect. {@link #revert()} heals
- * every partition at once.
+ * The {@code partition} fault injector: when it fires, the configured peers (or the called peer) are
+ * cut off for a bounded time. It is also the {@link PartitionPolicy} the transport asks per
+ * connection and frame, so {@link #isPartitioned} costs one volatile read while no partition is in
+ * effect. {@link #revert()} heals every partition at once.
  */
-final class PartitionInjector {
+@Component(configurationPid = PartitionInjector.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, service = {},
+        property = FaultInjector.NAME + "=" + PartitionInjector.NAME)
+@Designate(ocd = PartitionInjector.Config.class)
+public final class PartitionInjector extends ConfiguredInjector<PartitionInjector.Settings>
+        implements PartitionPolicy {
 
+    static final String PID = "dwcp.injector.partition";
     static final String NAME = "partition";
 
-    private final TimeSource clock;
-    private volatile PartitionSettings settings;
+    @ObjectClassDefinition(id = PID, name = "DWCP chaos injector: partition", description = "Cuts traffic to and from "
+            + "peers for a bounded time; the transport and the chaos engine consult it through the PartitionPolicy service.")
+    @interface Config {
+        @AttributeDefinition(name = "Peers", description = "Comma-separated peers to cut off when the injector fires; "
+                + "empty cuts off the peer the injected call was addressed to.")
+        String peers() default "";
 
+        @AttributeDefinition(name = "Duration (ms)", min = "1", max = "3600000",
+                description = "How long a partition lasts unless chaos is disarmed first.")
+        long duration_ms() default 30_000;
+    }
+
+    /**
+     * @param peers         the peers to cut off; empty for the addressed peer
+     * @param durationNanos how long a partition lasts
+     */
+    record Settings(Set<String> peers, long durationNanos) {
+    }
+
+    /** The layer's clock, when one is registered (static: a partition's end is read on one clock). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+    private TimeSource timeSource;
+
+    private volatile TimeSource clock;
     /** Peer to the nano time its partition ends. */
     private final ConcurrentHashMap<String, Long> cut = new ConcurrentHashMap<>();
     /** Whether any partition may be in effect; set after a cut is added, cleared only by revert. */
@@ -29,17 +72,48 @@ final class PartitionInjector {
     private final LongAdder partitions = new LongAdder();
     private final LongAdder heals = new LongAdder();
 
-    PartitionInjector(TimeSource clock, PartitionSettings settings) {
+    public PartitionInjector() {
+        this(null);
+    }
+
+    /** @param clock the clock, or {@code null} for the registered one (else the JVM's) */
+    PartitionInjector(TimeSource clock) {
+        super(PID, NAME, PartitionPolicy.class);
         this.clock = clock;
-        this.settings = settings;
     }
 
-    void update(PartitionSettings next) {
-        settings = next;
+    @Override
+    protected Settings read(ConfigReader config) {
+        long durationMs = config.longValue("duration.ms", 30_000, 1, 3_600_000);
+        String peers = config.string("peers", "");
+        Set<String> set = new LinkedHashSet<>();
+        if (!peers.isEmpty()) {
+            for (String p : peers.split(",", -1)) {
+                if (p.isBlank()) {
+                    throw config.refuse("peers", peers, "contains an empty peer");
+                }
+                set.add(p.trim());
+            }
+        }
+        return new Settings(Set.copyOf(set), TimeUnit.MILLISECONDS.toNanos(durationMs));
     }
 
-    <T> T inject(Invocation inv, Next<T> next) throws Exception {
-        PartitionSettings s = settings;
+    @Override
+    protected void start(Settings settings) {
+        if (clock == null) {
+            clock = timeSource == null ? TimeSource.SYSTEM : timeSource;
+        }
+    }
+
+    @Override
+    protected String describe(Settings s) {
+        return "cuts " + (s.peers().isEmpty() ? "the called peer" : s.peers()) + " for " + s.durationNanos() / 1_000_000
+                + " ms";
+    }
+
+    @Override
+    public <T> T inject(Invocation inv, Next<T> next) throws Exception {
+        Settings s = settings();
         Set<String> victims = s.peers().isEmpty()
                 ? (inv.peer().isEmpty() ? Set.of() : Set.of(inv.peer()))
                 : s.peers();
@@ -59,11 +133,8 @@ final class PartitionInjector {
         return next.proceed(inv);
     }
 
-    /**
-     * @param peer a peer
-     * @return whether traffic to and from it is cut now
-     */
-    boolean isPartitioned(String peer) {
+    @Override
+    public boolean isPartitioned(String peer) {
         if (!any || peer == null) {
             return false;
         }
@@ -79,7 +150,8 @@ final class PartitionInjector {
     }
 
     /** Heals every partition. */
-    synchronized void revert() {
+    @Override
+    public synchronized void revert() {
         if (!cut.isEmpty()) {
             heals.increment();
         }
@@ -105,5 +177,14 @@ final class PartitionInjector {
 
     long heals() {
         return heals.sum();
+    }
+
+    @Override
+    public List<MetricsSnapshot> metrics() {
+        Map<String, Number> values = new LinkedHashMap<>();
+        values.put("partitionedPeers", partitionedPeers());
+        values.put("partitions", partitions());
+        values.put("heals", heals());
+        return snapshot(values);
     }
 }
