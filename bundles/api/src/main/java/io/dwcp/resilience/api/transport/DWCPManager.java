@@ -45,13 +45,29 @@ public interface DWCPManager {
 
     /**
      * Takes the next inbound message. Calling it again (a zero timeout too) tells the node that this
-     * thread is done with the message it took last, which is acknowledged to its sender only then.
+     * thread is done with the message it took last, which is acknowledged to its sender only then, or
+     * earlier by {@link #acknowledge(InboundMessage)}.
      *
      * @param timeout how long to wait for one
      * @return the message, or empty when none arrived in time (not a failure)
      * @throws Exception as described in the type's documentation
      */
     Optional<InboundMessage> receive(Duration timeout) throws Exception;
+
+    /**
+     * Says the application is done with a message it took with {@link #receive}: acknowledged to its
+     * sender now, not when the thread that took it comes back to {@code receive}
+     * ({@link DWCPTransport#acknowledge(InboundMessage)}, whose contract this is). Local bookkeeping
+     * that sends one ACK frame: it does not run through the resilience chain.
+     *
+     * @param message a message this node's {@code receive} returned
+     * @return {@code true} when this call acknowledged it, {@code false} when it was acknowledged already
+     * @throws IllegalArgumentException when this node did not hand that message over
+     * @throws IllegalStateException when it cannot be acknowledged (in doubt after a transport restart,
+     *         or the inbound journal cannot be written)
+     * @since 1.1
+     */
+    boolean acknowledge(InboundMessage message);
 
     /**
      * Asks a peer; its best {@link SyncHandler} answers.

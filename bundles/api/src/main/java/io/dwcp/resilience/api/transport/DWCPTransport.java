@@ -54,8 +54,8 @@ public interface DWCPTransport {
 
     /**
      * Takes the next message from the inbound queue. Calling it again (with any deadline, zero too)
-     * tells the transport that this thread is done with the message it took last: only then is that
-     * message acknowledged to its sender. A thread that takes a message and never comes back leaves
+     * tells the transport that this thread is done with the message it took last: only then, or when
+     * {@link #acknowledge} says so earlier, is that message acknowledged to its sender. A thread that takes a message and never comes back leaves
      * it unacknowledged: its sender sees a timeout.
      *
      * @param deadlineNanos absolute {@code System.nanoTime()} deadline
@@ -63,6 +63,25 @@ public interface DWCPTransport {
      * @throws InterruptedException when interrupted while waiting
      */
     Optional<InboundMessage> receive(long deadlineNanos) throws InterruptedException;
+
+    /**
+     * Says the application is done with a message it took with {@link #receive}: the message is
+     * acknowledged to its sender now, instead of when the thread that took it comes back to
+     * {@code receive}. Any thread may call it (a worker the message was handed to, for instance); the
+     * taker's next {@code receive} then acknowledges nothing more. Call it once the message's effect
+     * is safe (written, applied, printed): from then on the sender's {@code send} succeeds, and a
+     * resend is acknowledged without being delivered again, across a restart of this node too.
+     *
+     * @param message a message this node's {@code receive} returned
+     * @return {@code true} when this call acknowledged it; {@code false} when it was acknowledged
+     *         already (by an earlier call, or because its taker came back to {@code receive})
+     * @throws IllegalArgumentException when this node did not hand that message over (never received
+     *         here, or older than the {@code dedup.window} ids it remembers per sender)
+     * @throws IllegalStateException when it cannot be acknowledged: the transport restarted since it
+     *         was taken (it is in doubt, docs/transport.md), or the inbound journal cannot be written
+     * @since 1.1
+     */
+    boolean acknowledge(InboundMessage message);
 
     /**
      * Asks a peer and waits for its answer, given by the peer's best {@link SyncHandler}.

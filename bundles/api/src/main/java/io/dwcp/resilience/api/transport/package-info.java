@@ -48,5 +48,5 @@
  * {@code docs/transport.md}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.dwcp.resilience.api.transport;

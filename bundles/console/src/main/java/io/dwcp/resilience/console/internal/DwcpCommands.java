@@ -192,6 +192,9 @@ public class DwcpCommands {
             out.println("node     " + (tm == null ? nodeName() : tm.nodeId()));
             List<PeerStatus> peers = tm == null ? List.of() : tm.peers();
             out.println("peers    " + (tm == null ? NO_TRANSPORT : describePeers(tm, peers)));
+            if (tm != null) {
+                out.println("refused  " + describeRefusals(tm.metrics().transport().framesRefused()));
+            }
             HealthMonitor h = health;
             out.println("health   " + (h == null ? "no health monitor" : h.status()));
             DegradationManager d = degradation;
@@ -225,13 +228,26 @@ public class DwcpCommands {
     }
 
     private static Table peerTable(List<PeerStatus> peers) {
-        Table t = new Table("peer", "address", "state", ">streams", ">rtt ms", "tier", ">unacked", ">reconnects", "last error");
+        Table t = new Table("peer", "address", "state", ">streams", ">rtt ms", "tier", ">out KiB/s", ">link Mbit/s", ">unacked",
+                ">reconnects", "last error");
         for (PeerStatus p : peers) {
             t.row(p.nodeId(), p.address(), p.state(), p.streamsUp() + "/" + p.streamsConfigured(),
-                    p.rttNanos() < 0 ? null : Units.millis(p.rttNanos()), p.tier(), p.unacknowledged(), p.reconnects(),
+                    p.rttNanos() < 0 ? null : Units.millis(p.rttNanos()), p.tier(), Units.kibPerSecond(p.sendBytesPerSecond()),
+                    Units.mbps(p.linkMbps()), p.unacknowledged(), p.reconnects(),
                     p.lastError() == null || p.lastError().isEmpty() ? "" : p.lastError());
         }
         return t;
+    }
+
+    /** @return the frames and connections this node refused, by reason, e.g. {@code bad-crc 2, idle 1}; {@code none} */
+    static String describeRefusals(Map<String, Long> refused) {
+        StringBuilder b = new StringBuilder();
+        refused.forEach((reason, n) -> {
+            if (n > 0) {
+                b.append(b.length() == 0 ? "" : ", ").append(reason).append(' ').append(n);
+            }
+        });
+        return b.length() == 0 ? "none" : b.toString();
     }
 
     private String nodeName() {
@@ -644,6 +660,7 @@ public class DwcpCommands {
             DWCPManager tm = transport();
             List<PeerStatus> peers = tm.peers();
             out.println("node " + tm.nodeId() + ": " + describePeers(tm, peers));
+            out.println("refused  " + describeRefusals(tm.metrics().transport().framesRefused()));
             if (!peers.isEmpty()) {
                 out.println();
                 peerTable(peers).print(out);
@@ -680,8 +697,20 @@ public class DwcpCommands {
             Duration timeout = a.duration("timeout", Duration.ofSeconds(1));
             try {
                 Optional<InboundMessage> m = tm.receive(timeout);
-                out.println(m.map(x -> "from " + x.sender() + ", message " + x.messageId() + ", " + x.payload().length + " bytes: "
-                        + new String(x.payload(), StandardCharsets.UTF_8)).orElse("nothing received within " + Durations.format(timeout)));
+                if (m.isEmpty()) {
+                    out.println("nothing received within " + Durations.format(timeout));
+                    return;
+                }
+                InboundMessage x = m.get();
+                out.println("from " + x.sender() + ", message " + x.messageId() + ", " + x.payload().length + " bytes: "
+                        + new String(x.payload(), StandardCharsets.UTF_8));
+                out.flush();
+                // printed: the console is done with it, so its sender's send returns now, not at the next receive
+                try {
+                    tm.acknowledge(x);
+                } catch (RuntimeException e) {
+                    out.println("printed but NOT acknowledged (its sender will see a failure): " + e.getMessage());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 out.println("interrupted");

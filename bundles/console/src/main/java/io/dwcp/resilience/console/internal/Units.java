@@ -58,6 +58,16 @@ final class Units {
         return String.format(Locale.ROOT, "%.3f", d);
     }
 
+    /** @return a rate in KiB/s with one decimal, e.g. {@code 812.4} */
+    static String kibPerSecond(double bytesPerSecond) {
+        return Double.isNaN(bytesPerSecond) || bytesPerSecond < 0 ? "-" : String.format(Locale.ROOT, "%.1f", bytesPerSecond / 1024);
+    }
+
+    /** @return Mbit/s with one decimal, or {@code unknown} for a negative (never measured) figure */
+    static String mbps(double mbps) {
+        return Double.isNaN(mbps) || mbps < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f", mbps);
+    }
+
     /** @return a wall-clock time in UTC */
     static String time(long epochMillis) {
         return epochMillis <= 0 ? "-" : TIME.format(Instant.ofEpochMilli(epochMillis));

@@ -10,6 +10,7 @@ import io.dwcp.resilience.api.transport.CompressionMetrics;
 import io.dwcp.resilience.api.transport.ConnectionState;
 import io.dwcp.resilience.api.transport.DWCPManager;
 import io.dwcp.resilience.api.transport.DWCPMetrics;
+import io.dwcp.resilience.api.transport.InboundMessage;
 import io.dwcp.resilience.api.transport.ManagerUnavailableException;
 import io.dwcp.resilience.api.transport.NetworkTier;
 import io.dwcp.resilience.api.transport.PeerStatus;
@@ -39,9 +40,14 @@ class TransportCommandsTest {
     private java.util.function.LongFunction<Exception> failure = n -> null;
 
     private final List<PeerStatus> peers = List.of(
-            new PeerStatus("node-2", "127.0.0.1:7701", ConnectionState.CONNECTED, 2, 2, 412_000, NetworkTier.LOCAL, 0, 1, ""),
+            new PeerStatus("node-2", "127.0.0.1:7701", ConnectionState.CONNECTED, 2, 2, 412_000, NetworkTier.LOCAL, 0, 1, "",
+                    832_000, 1234.5),
             new PeerStatus("node-3", "127.0.0.1:7702", ConnectionState.DISCONNECTED, 0, 2, -1, NetworkTier.UNKNOWN, 3, 7,
-                    "connection refused"));
+                    "connection refused", 0, -1));
+    /** What the scripted transport's receive returns next, and what happened to it, in order. */
+    private final java.util.ArrayDeque<InboundMessage> inbound = new java.util.ArrayDeque<>();
+    private final List<String> events = new ArrayList<>();
+    private RuntimeException acknowledgeFailure;
 
     private DWCPManager transport() {
         AtomicLong n = new AtomicLong();
@@ -50,7 +56,7 @@ class TransportCommandsTest {
                     case "nodeId" -> "node-1";
                     case "peers" -> peers;
                     case "metrics" -> new DWCPMetrics("node-1", 1, true, true, null, TransportMode.DATACENTER, Map.of(),
-                            new TransportMetrics(0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, Map.of(),
+                            new TransportMetrics(0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, Map.of("bad-crc", 2L, "idle", 1L, "tls", 0L),
                                     new CompressionMetrics(false, 0, 0, 0, 0, 0), TransportMode.DATACENTER), 0);
                     case "send" -> {
                         sentTo.add((String) args[0]);
@@ -60,6 +66,18 @@ class TransportCommandsTest {
                             throw e;
                         }
                         yield n.get();
+                    }
+                    case "receive" -> {
+                        InboundMessage m = inbound.poll();
+                        events.add("receive " + (m == null ? "none" : m.messageId()) + " after printing: " + printedSoFar());
+                        yield java.util.Optional.ofNullable(m);
+                    }
+                    case "acknowledge" -> {
+                        events.add("acknowledge " + ((InboundMessage) args[0]).messageId() + " after printing: " + printedSoFar());
+                        if (acknowledgeFailure != null) {
+                            throw acknowledgeFailure;
+                        }
+                        yield true;
                     }
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
@@ -71,6 +89,10 @@ class TransportCommandsTest {
             c.setTransport(transport(), clock);
         }
         return c;
+    }
+
+    private String printedSoFar() {
+        return bytes.toString(StandardCharsets.UTF_8).trim();
     }
 
     private String printed() {
@@ -85,11 +107,50 @@ class TransportCommandsTest {
         String s = printed();
         assertTrue(s.startsWith("node node-1: 2 configured, 1 connected; mode DATACENTER\n"), s);
         String[] lines = s.split("\n");
-        int header = 2;
+        int header = 3;
         assertTrue(lines[header].startsWith("peer    address"), s);
         assertEquals(lines[header].indexOf("state"), lines[header + 2].indexOf("CONNECTED"), s);
         assertEquals(lines[header].indexOf("state"), lines[header + 3].indexOf("DISCONNECTED"), s);
         assertTrue(s.contains("0.412") && s.contains("LOCAL") && s.contains("connection refused"), s);
+    }
+
+    @Test
+    void peersAndStatusShowThroughputAndRefusalsByReason() {
+        DwcpCommands c = commands(true);
+        c.peers();
+        String s = printed();
+        assertTrue(s.contains("\nrefused  bad-crc 2, idle 1\n"), s);
+        String[] lines = s.split("\n");
+        int header = 3;
+        assertTrue(lines[header].contains("out KiB/s") && lines[header].contains("link Mbit/s"), s);
+        // right-aligned under their headers: 832 000 B/s = 812.5 KiB/s; 1234.5 Mbit/s; node-3's link never measured
+        assertEquals(lines[header].indexOf("out KiB/s") + "out KiB/s".length(), lines[header + 2].indexOf("812.5") + "812.5".length(), s);
+        assertEquals(lines[header].indexOf("link Mbit/s") + "link Mbit/s".length(),
+                lines[header + 2].indexOf("1234.5") + "1234.5".length(), s);
+        assertTrue(lines[header + 3].contains("unknown"), s);
+        assertEquals("none", DwcpCommands.describeRefusals(Map.of("tls", 0L)));
+    }
+
+    @Test
+    void receiveAcknowledgesTheMessageOnceItIsPrinted() {
+        DwcpCommands c = commands(true);
+        inbound.add(new InboundMessage("node-2", 42, "hello there".getBytes(StandardCharsets.UTF_8)));
+        c.receive();
+        assertEquals(List.of("receive 42 after printing: ",
+                "acknowledge 42 after printing: from node-2, message 42, 11 bytes: hello there"), events);
+        events.clear();
+        printed();
+        c.receive("--timeout", "5ms");
+        assertEquals("nothing received within 5ms\n", printed());
+        assertEquals(List.of("receive none after printing: "), events);
+        // an acknowledgement that fails is said, after the message
+        events.clear();
+        inbound.add(new InboundMessage("node-2", 43, "x".getBytes(StandardCharsets.UTF_8)));
+        acknowledgeFailure = new IllegalStateException("the inbound journal cannot be written");
+        c.receive();
+        String s = printed();
+        assertTrue(s.startsWith("from node-2, message 43, 1 bytes: x\nprinted but NOT acknowledged (its sender will see a failure): "
+                + "the inbound journal cannot be written"), s);
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.dwcp.resilience.api.CallObserver;
 import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.metrics.OperationMetrics;
+import io.dwcp.resilience.api.transport.DWCPManager;
 import io.dwcp.resilience.api.view.ResilienceView;
 import io.dwcp.resilience.kit.AcceptedConfiguration;
 import io.dwcp.resilience.kit.ConfigReader;
@@ -66,6 +67,10 @@ public class MetricsExportComponent {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile EventAdmin eventAdmin;
+
+    /** Every DWCP node in the framework (one in a runtime), for the transport's families. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<DWCPManager> nodes = List.of();
 
     private final LatencyHistograms histograms = new LatencyHistograms();
     private final PrometheusExposition exposition = new PrometheusExposition();
@@ -250,7 +255,15 @@ public class MetricsExportComponent {
 
     /** @return one scrape, as the endpoint serves it */
     MetricSnapshots scrape() {
-        return exposition.build(operationMetrics(), histograms.all(), view.figures());
+        List<TransportExposition.Node> transport = new ArrayList<>();
+        for (DWCPManager n : nodes) {
+            try {
+                transport.add(new TransportExposition.Node(n.metrics(), n.peers()));
+            } catch (RuntimeException e) {
+                // a node going away during the scrape: left out of this one
+            }
+        }
+        return exposition.build(operationMetrics(), histograms.all(), view.figures(), transport);
     }
 
     private void serve(HttpExchange exchange) throws IOException {

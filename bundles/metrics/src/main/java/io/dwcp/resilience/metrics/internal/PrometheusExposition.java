@@ -49,10 +49,11 @@ final class PrometheusExposition {
      * @param operations the manager's counters per operation
      * @param histograms latency histograms per operation
      * @param figures    every published metrics snapshot
+     * @param transport  every DWCP node's transport figures
      * @return the scrape
      */
     MetricSnapshots build(List<OperationMetrics> operations, Map<String, LatencyHistograms.Histogram> histograms,
-            List<MetricsSnapshot> figures) {
+            List<MetricsSnapshot> figures, List<TransportExposition.Node> transport) {
         List<MetricSnapshot> out = new ArrayList<>();
         if (!operations.isEmpty()) {
             CounterSnapshot.Builder calls = CounterSnapshot.builder().name("dwcp_calls")
@@ -90,6 +91,7 @@ final class PrometheusExposition {
             out.add(h.build());
         }
         out.addAll(figures(figures));
+        out.addAll(TransportExposition.build(transport));
         return new MetricSnapshots(out);
     }
 

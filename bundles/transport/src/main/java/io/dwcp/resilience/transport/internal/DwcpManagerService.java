@@ -127,6 +127,12 @@ final class DwcpManagerService implements DWCPManager {
         return handover.deliver(result);
     }
 
+    /** Not through the chain: local bookkeeping and one ACK frame, nothing a stage could protect. */
+    @Override
+    public boolean acknowledge(InboundMessage message) {
+        return inbound.acknowledgeForApplication(message, acks);
+    }
+
     /** One receive call's message between the transport and the caller. */
     private final class Handover {
         private InboundMessage taken;

@@ -152,13 +152,39 @@ final class InboundQueue {
         return m;
     }
 
-    /** The calling thread came back: it is done with the message it took last, which is acknowledged now. */
+    /** The calling thread came back: it is done with the message it took last, which is acknowledged now (unless it was already). */
     void confirmHeld(Acknowledger acks) {
         InboundMessage held = heldByThread.get();
         if (held != null) {
             heldByThread.remove();
-            confirm(held, acks);
+            confirm(held, acks, true);
         }
+    }
+
+    /** What {@link #acknowledge} found. */
+    enum Acknowledged {
+        /** Confirmed and acknowledged by this call. */
+        NOW,
+        /** Confirmed before (its taker came back to {@code receive}, or it was acknowledged already): nothing done. */
+        ALREADY,
+        /** Not handed over by this node: never received here, queued again, or older than the de-duplication window. */
+        NOT_TAKEN,
+        /** Handed over before the transport restarted and never confirmed: its resends are refused, it cannot be acknowledged. */
+        IN_DOUBT
+    }
+
+    /**
+     * The application says it is done with a message it took: journal and acknowledge it now, from any
+     * thread, without waiting for its taker to come back to {@code receive}. Idempotent: the taker's
+     * next {@code receive} does not acknowledge it again.
+     */
+    Acknowledged acknowledge(InboundMessage m, Acknowledger acks) {
+        InboundMessage held = heldByThread.get();
+        boolean heldHere = held != null && held.sender().equals(m.sender()) && held.messageId() == m.messageId();
+        if (heldHere) {
+            heldByThread.remove();
+        }
+        return confirm(m, acks, heldHere);
     }
 
     /** The calling thread (the application's) now holds this message until it comes back. */
@@ -212,18 +238,32 @@ final class InboundQueue {
     /**
      * The application is done with a message: journal it, then acknowledge it. When the journal cannot
      * be written, no ACK goes out: the sender sees a failure, never an acknowledgement a restart could
-     * contradict.
+     * contradict. Only a message in state TAKEN is confirmed, so a message confirmed twice (an explicit
+     * acknowledgement, then its taker's next receive) is journaled and acknowledged once.
+     *
+     * @param knownTaken the caller knows this node handed the message over (its taker holds it): then an
+     *                   id the window no longer remembers (pushed out by newer ones) is acknowledged still
      */
-    void confirm(InboundMessage m, Acknowledger acks) {
+    private Acknowledged confirm(InboundMessage m, Acknowledger acks, boolean knownTaken) {
         Object handle;
         DedupWindow window = window(m.sender());
         if (journal == null) {
             synchronized (window) {
+                Acknowledged verdict = confirmable(window.state(m.messageId()), knownTaken);
+                if (verdict != Acknowledged.NOW) {
+                    return verdict;
+                }
                 handle = window.handle(m.messageId());
                 window.set(m.messageId(), State.CONFIRMED);
             }
         } else {
             synchronized (journal) {
+                synchronized (window) {
+                    Acknowledged verdict = confirmable(window.state(m.messageId()), knownTaken);
+                    if (verdict != Acknowledged.NOW) {
+                        return verdict;
+                    }
+                }
                 try {
                     journal.confirmed(m.sender(), m.messageId());
                 } catch (IOException e) {
@@ -244,6 +284,44 @@ final class InboundQueue {
             }
         }
         acks.ack(m.sender(), m.messageId(), handle);
+        return Acknowledged.NOW;
+    }
+
+    /**
+     * {@code DWCPTransport.acknowledge}: {@link #acknowledge}, its outcome as the API words it.
+     *
+     * @return whether this call acknowledged the message
+     */
+    boolean acknowledgeForApplication(InboundMessage m, Acknowledger acks) {
+        java.util.Objects.requireNonNull(m, "message");
+        Acknowledged a;
+        try {
+            a = acknowledge(m, acks);
+        } catch (UncheckedIOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        return switch (a) {
+            case NOW -> true;
+            case ALREADY -> false;
+            case NOT_TAKEN -> throw new IllegalArgumentException("message " + m.messageId() + " from " + m.sender()
+                    + " was not handed over by this node's receive (never received here, or older than the " + windowSize
+                    + " ids the de-duplication window remembers per sender): nothing to acknowledge");
+            case IN_DOUBT -> throw new IllegalStateException("message " + m.messageId() + " from " + m.sender()
+                    + " was taken before the transport restarted and is in doubt: its resends are refused, it cannot be acknowledged");
+        };
+    }
+
+    /** Whether a message in this state is confirmed now; the caller holds the window's lock. */
+    private static Acknowledged confirmable(State state, boolean knownTaken) {
+        if (state == null) {
+            return knownTaken ? Acknowledged.NOW : Acknowledged.NOT_TAKEN;
+        }
+        return switch (state) {
+            case TAKEN -> Acknowledged.NOW;
+            case CONFIRMED -> Acknowledged.ALREADY;
+            case IN_DOUBT -> Acknowledged.IN_DOUBT;
+            case QUEUED -> Acknowledged.NOT_TAKEN;
+        };
     }
 
     /** Rewrites the journal from the windows; the caller holds the journal's lock. */

@@ -395,6 +395,12 @@ public final class NettyTransport implements DWCPTransport, AutoCloseable {
         return inbound.receive(deadlineNanos, this::ack);
     }
 
+    /** The application is done with a message it took: its ACK goes out now (see {@link InboundQueue#acknowledge}). */
+    @Override
+    public boolean acknowledge(InboundMessage message) {
+        return inbound.acknowledgeForApplication(message, this::ack);
+    }
+
     /**
      * Acknowledges a message the application is done with: on the connection its latest copy came on,
      * else on any connection from its sender that is up. With none up the sender resends it, and the

@@ -49,6 +49,7 @@ final class PeerLink {
     private final LongAdder carriedBytes = new LongAdder();
     private volatile boolean backlogged;
     private final ThroughputEstimate throughput = new ThroughputEstimate();
+    private volatile double sendBytesPerSecond;
     private volatile NetworkTier throughputTier = NetworkTier.UNKNOWN;
     private long lastSampleNanos = System.nanoTime();
     private volatile String lastError = "";
@@ -257,6 +258,7 @@ final class PeerLink {
             }
         }
         throughput.sample(bytes, now - lastSampleNanos, limited);
+        sendBytesPerSecond = now > lastSampleNanos ? bytes * 1e9 / (now - lastSampleNanos) : 0;
         lastSampleNanos = now;
         TransportSettings s = transport.settings();
         throughputTier = TierClassifier.byThroughput(throughputTier, throughput.mbps(), s.datacenterThroughputMbps(),
@@ -293,7 +295,7 @@ final class PeerLink {
             state = everConnected ? ConnectionState.DISCONNECTED : ConnectionState.CONNECTING;
         }
         return new PeerStatus(id(), address.address(), state, up, streams.length, srttNanos, tier(), pending.size(),
-                reconnects.sum(), lastError);
+                reconnects.sum(), lastError, sendBytesPerSecond, throughput.mbps());
     }
 
     /** Closes one stream's connection (tests and operators: "cut one connection of a multi-stream peer"). */

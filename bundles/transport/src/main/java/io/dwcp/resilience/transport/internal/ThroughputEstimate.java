@@ -15,7 +15,8 @@ package io.dwcp.resilience.transport.internal;
  */
 final class ThroughputEstimate {
 
-    private double bytesPerSecond = -1;
+    // written by the sweeper thread only, read by status calls from any thread
+    private volatile double bytesPerSecond = -1;
 
     /**
      * @param bytes          bytes acknowledged during the interval

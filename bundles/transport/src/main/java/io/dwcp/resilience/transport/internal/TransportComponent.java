@@ -1,11 +1,9 @@
 package io.dwcp.resilience.transport.internal;
 
-import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.chaos.ChaosControl;
 import io.dwcp.resilience.api.chaos.PartitionPolicy;
 import io.dwcp.resilience.api.degradation.DegradationManager;
-import io.dwcp.resilience.api.event.ResilienceEvents;
 import io.dwcp.resilience.api.health.HealthMonitor;
 import io.dwcp.resilience.api.health.Pingable;
 import io.dwcp.resilience.api.metrics.MetricsSource;
@@ -17,6 +15,8 @@ import io.dwcp.resilience.api.transport.PeerStatus;
 import io.dwcp.resilience.api.transport.SyncHandler;
 import io.dwcp.resilience.api.transport.TransportException;
 import io.dwcp.resilience.api.transport.TransportMetrics;
+import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.ConfiguredComponent;
 import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.Hashtable;
@@ -30,19 +30,12 @@ import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.event.Event;
-import org.osgi.service.event.EventAdmin;
-import org.osgi.service.log.Logger;
-import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
@@ -63,13 +56,7 @@ import org.osgi.service.metatype.annotations.Designate;
 @Component(configurationPid = DWCPTransport.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = DWCPTransport.class,
         immediate = true)
 @Designate(ocd = TransportConfig.class)
-public final class TransportComponent implements DWCPTransport {
-
-    @Reference(service = LoggerFactory.class)
-    Logger logger;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    volatile EventAdmin eventAdmin;
+public final class TransportComponent extends ConfiguredComponent<TransportSettings> implements DWCPTransport {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     volatile DegradationManager degradation;
@@ -151,18 +138,32 @@ public final class TransportComponent implements DWCPTransport {
         return e == null ? null : e.getValue();
     }
 
-    // ---- life cycle
+    // ---- life cycle: reading, refusing and no-op reconfigurations are the kit's (ConfiguredComponent)
 
-    @Activate
-    void activate(BundleContext context, Map<String, Object> properties) throws Exception {
+    public TransportComponent() {
+        super(DWCPTransport.PID);
+    }
+
+    /** Keeps the context for the services registered by hand (the manager, the Pingables), then the kit's activation. */
+    @Override
+    public synchronized void activate(BundleContext context, Map<String, Object> properties) {
         this.context = context;
-        TransportSettings settings;
-        try {
-            settings = TransportSettings.from(properties);
-        } catch (InvalidConfigurationException e) {
-            logger.error(e.getMessage());
-            throw e;
-        }
+        super.activate(context, properties);
+    }
+
+    @Override
+    protected TransportSettings read(ConfigReader config) {
+        return TransportSettings.from(config);
+    }
+
+    @Override
+    protected String describe(TransportSettings s) {
+        return "node " + s.nodeId() + " on " + s.listenHost() + ":" + s.listenPort() + ", peers " + s.peers().keySet() + ", "
+                + s.streams() + " stream(s) each, " + s.tls();
+    }
+
+    @Override
+    protected void start(TransportSettings settings) {
         inbound = openInbound(context, settings);
         engine = newEngine(settings);
         Hashtable<String, Object> props = new Hashtable<>();
@@ -203,8 +204,19 @@ public final class TransportComponent implements DWCPTransport {
         }
     }
 
-    private NettyTransport newEngine(TransportSettings settings) throws Exception {
-        NettyTransport e = new NettyTransport(settings, inbound, counters, compression, ids, this::isPartitioned,
+    private NettyTransport newEngine(TransportSettings settings) {
+        NettyTransport e;
+        try {
+            e = newEngineUnstarted(settings);
+        } catch (Exception ex) {
+            throw new IllegalStateException("node " + settings.nodeId() + ": the transport cannot be set up: " + ex, ex);
+        }
+        e.start();
+        return e;
+    }
+
+    private NettyTransport newEngineUnstarted(TransportSettings settings) throws Exception {
+        return new NettyTransport(settings, inbound, counters, compression, ids, this::isPartitioned,
                 this::bestSyncHandler, new TransportLog() {
                     @Override
                     public void info(String message) {
@@ -221,26 +233,13 @@ public final class TransportComponent implements DWCPTransport {
                         logger.error(message);
                     }
                 });
-        e.start();
-        return e;
     }
 
-    @Modified
-    void modified(Map<String, Object> properties) throws Exception {
-        TransportSettings next;
-        try {
-            next = TransportSettings.from(properties);
-        } catch (InvalidConfigurationException e) {
-            logger.error(e.getMessage());
-            EventAdmin events = eventAdmin;
-            if (events != null) {
-                events.postEvent(new Event(ResilienceEvents.CONFIGURATION_REFUSED, Map.of(ResilienceEvents.PID, e.pid(),
-                        ResilienceEvents.KEY, e.key(), ResilienceEvents.REASON, e.getMessage())));
-            }
-            return;
-        }
+    /** Settings the kit accepted and that differ from those in force (a bad value never gets here). */
+    @Override
+    protected void apply(TransportSettings previous, TransportSettings next) {
         NettyTransport current = engine;
-        if (next.sameEndpoint(current.settings())) {
+        if (next.sameEndpoint(previous)) {
             current.update(next);
         } else {
             // A new identity, address or TLS set-up needs new sockets; the inbound queue stays.
@@ -257,8 +256,8 @@ public final class TransportComponent implements DWCPTransport {
         syncPingables(next);
     }
 
-    @Deactivate
-    void deactivate() {
+    @Override
+    protected void stop() {
         synchronized (pingables) {
             pingables.values().forEach(ServiceRegistration::unregister);
             pingables.clear();
@@ -273,7 +272,7 @@ public final class TransportComponent implements DWCPTransport {
             e.close();
         }
         if (inbound != null) {
-            if (inbound.size() > 0) {
+            if (inbound.size() > 0 && e != null) {
                 logger.warn("node " + e.nodeId() + " stopped with " + inbound.size() + " received message(s) nobody took from its queue"
                         + " (never acknowledged: their senders resend them)");
             }
@@ -332,6 +331,12 @@ public final class TransportComponent implements DWCPTransport {
     @Override
     public Optional<InboundMessage> receive(long deadlineNanos) throws InterruptedException {
         return inbound.receive(deadlineNanos, this::ack);
+    }
+
+    /** The application is done with a message it took: its ACK goes out now, whichever thread says so. */
+    @Override
+    public boolean acknowledge(InboundMessage message) {
+        return inbound.acknowledgeForApplication(message, this::ack);
     }
 
     private void ack(String sender, long id, Object handle) {

@@ -49,8 +49,17 @@ record TransportSettings(String nodeId, String listenHost, int listenPort, Map<S
                 && tls.equals(other.tls);
     }
 
+    /** Reads a configuration as the component would (tests): the PID named in refusals is its own, or {@code dwcp.transport}. */
     static TransportSettings from(Map<String, ?> properties) {
-        ConfigReader c = new ConfigReader(DWCPTransport.PID, properties);
+        return from(ConfigReader.of(properties, DWCPTransport.PID));
+    }
+
+    /**
+     * Reads and validates every key through the stage kit's reader.
+     *
+     * @throws io.dwcp.resilience.api.InvalidConfigurationException for the first bad value, naming PID, key, value and reason
+     */
+    static TransportSettings from(ConfigReader c) {
         String nodeId = c.string("node.id", "node-1");
         if (!NODE_ID.matcher(nodeId).matches()) {
             throw c.refuse("node.id", nodeId, "must match " + NODE_ID.pattern());

@@ -58,10 +58,14 @@ class InboundQueueProperties {
         }
     }
 
-    /** One step: 0-11 a message (sender a or b, id 1-6) arrives, 12 take, 13 come back, 14 crash. */
+    /**
+     * One step: 0-11 a message (sender a or b, id 1-6) arrives, 12 take, 13 come back, 14 crash,
+     * 15 the application acknowledges what it holds ({@code acknowledge}) on its own thread, 16 on
+     * another thread (a worker it handed the message to).
+     */
     @Provide
     Arbitrary<List<Integer>> steps() {
-        return Arbitraries.integers().between(0, 14).list().ofMinSize(1).ofMaxSize(80);
+        return Arbitraries.integers().between(0, 16).list().ofMinSize(1).ofMaxSize(80);
     }
 
     private static String sender(int step) {
@@ -81,14 +85,14 @@ class InboundQueueProperties {
         Set<String> acked = new HashSet<>();
         Set<String> inDoubtAllowed = new HashSet<>();
         InboundMessage[] held = {null};
-        InboundQueue.Acknowledger acks = (s, id, handle) -> acked.add(s + id);
+        // the transport's own ACK on confirmation: once per id, however it was confirmed
+        InboundQueue.Acknowledger acks = (s, id, handle) -> assertTrue(acked.add(s + id), "confirmed twice: " + s + id);
         for (int step : steps) {
             if (step < IDS) {
                 String key = sender(step) + id(step);
                 Admission a = q.offer(sender(step), id(step), new byte[] {(byte) step}, "conn");
                 if (a == Admission.DUPLICATE) {
                     assertTrue(confirmedByApp.contains(key), "a duplicate acknowledged at once must have been confirmed: " + key);
-                    acked.add(key);
                 }
                 if (a == Admission.IN_DOUBT) {
                     assertTrue(inDoubtAllowed.contains(key), "in doubt without a crash between hand-over and confirmation: " + key);
@@ -111,12 +115,33 @@ class InboundQueueProperties {
                     held[0] = null;
                 }
                 q.confirmHeld(acks);
+            } else if (step == 15 || step == 16) {
+                if (held[0] == null) {
+                    continue;
+                }
+                InboundMessage m = held[0];
+                String key = m.sender() + m.messageId();
+                boolean before = confirmedByApp.contains(key);
+                confirmedByApp.add(key); // said before the call: the ACK may go out during it
+                InboundQueue.Acknowledged[] result = {null};
+                InboundQueue queue = q;
+                if (step == 15) {
+                    result[0] = queue.acknowledge(m, acks);
+                } else {
+                    Thread worker = new Thread(() -> result[0] = queue.acknowledge(m, acks));
+                    worker.start();
+                    worker.join();
+                }
+                assertEquals(before ? InboundQueue.Acknowledged.ALREADY : InboundQueue.Acknowledged.NOW, result[0], key);
+                if (step == 15) {
+                    held[0] = null; // its own thread said it is done: it holds nothing any more
+                }
             } else {
                 // the process dies: the queue and the held message are gone; the journal is what survives
-                if (held[0] != null) {
+                if (held[0] != null && !confirmedByApp.contains(held[0].sender() + held[0].messageId())) {
                     inDoubtAllowed.add(held[0].sender() + held[0].messageId());
-                    held[0] = null;
                 }
+                held[0] = null;
                 q.close();
                 q = InboundQueue.open(100, WINDOW, journal).queue();
             }

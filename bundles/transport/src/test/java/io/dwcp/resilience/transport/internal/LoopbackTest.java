@@ -187,6 +187,50 @@ class LoopbackTest {
     }
 
     @Test
+    void acknowledgeSaysTheApplicationIsDoneFromAnyThreadOnceAcrossARestart(@TempDir Path dir) throws Exception {
+        Path journal = dir.resolve("inbound.journal");
+        NettyTransport a = node("a", Map.of());
+        NettyTransport b = node("b", Map.of(), InboundQueue.open(100, 1000, journal).queue());
+        mesh(Map.of());
+        connected(a, "b");
+        long id = a.nextMessageId();
+        CompletableFuture<Void> sent = a.sendAsync("send", "b", id, bytes("done with it"), in(10_000));
+        InboundMessage m = b.receive(in(5000)).orElseThrow();
+        assertThrows(java.util.concurrent.TimeoutException.class, () -> sent.get(200, TimeUnit.MILLISECONDS),
+                "taken, not yet done: no ACK");
+        // a worker thread, not the taker, says it is done: the sender's send returns without the taker coming back
+        CompletableFuture<Boolean> worker = CompletableFuture.supplyAsync(() -> b.acknowledge(m));
+        assertTrue(worker.get(5, TimeUnit.SECONDS));
+        sent.get(5, TimeUnit.SECONDS);
+        assertFalse(b.acknowledge(m), "acknowledged once");
+        assertFalse(b.receive(in(0)).isPresent(), "the taker coming back acknowledges nothing more");
+        assertEquals(1, java.nio.file.Files.readAllLines(journal).stream().filter(l -> l.startsWith("C ")).count(),
+                "journaled once");
+        // not a message b handed over: refused, naming it
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> b.acknowledge(new InboundMessage("a", id + 1000, bytes("?"))));
+        assertTrue(unknown.getMessage().contains("was not handed over"), unknown.getMessage());
+        long queued = a.nextMessageId();
+        CompletableFuture<Void> waiting = a.sendAsync("send", "b", queued, bytes("queued"), in(10_000));
+        await(() -> b.metrics().inboundQueued() == 1, "queued at b");
+        assertThrows(IllegalArgumentException.class, () -> b.acknowledge(new InboundMessage("a", queued, bytes("queued"))),
+                "queued, not handed over: nothing to acknowledge yet");
+
+        // b restarts: the acknowledged message is confirmed in its journal, so a resend is acknowledged, not delivered
+        int port = b.localPort();
+        nodes.remove(b);
+        b.close();
+        NettyTransport b2 = node("b", Map.of("listen.port", Integer.toString(port)), InboundQueue.open(100, 1000, journal).queue());
+        mesh(Map.of());
+        connected(a, "b");
+        BlockingQueue<InboundMessage> got = application(b2);
+        a.send("b", id, bytes("done with it"), in(5000));
+        waiting.get(5, TimeUnit.SECONDS);
+        assertEquals(queued, next(got).messageId());
+        assertEquals(null, got.poll(200, TimeUnit.MILLISECONDS), "nothing delivered twice");
+    }
+
+    @Test
     void aCutStreamIsReconnectedAndItsMessagesStillArriveOnce() throws Exception {
         NettyTransport a = node("a", Map.of("streams", "3"));
         NettyTransport b = node("b", Map.of("streams", "3"));

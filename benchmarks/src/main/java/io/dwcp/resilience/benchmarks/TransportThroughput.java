@@ -1,0 +1,273 @@
+package io.dwcp.resilience.benchmarks;
+
+import io.dwcp.resilience.api.StageKind;
+import io.dwcp.resilience.api.transport.ConnectionState;
+import io.dwcp.resilience.api.transport.DWCPManager;
+import io.dwcp.resilience.api.transport.DWCPTransport;
+import io.dwcp.resilience.api.transport.PeerStatus;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Throughput from node A to node B on loopback, 1 KiB messages, 64 concurrent senders in node A,
+ * closed loop: the raw transport ({@link DWCPTransport#send} at A, {@link DWCPTransport#receive} at
+ * B, no chain) against the full default chain as the runtime wires it ({@link DWCPManager#send} at
+ * A, {@link DWCPManager#receive} at B: every stage bundle of the runtime jar, the shipped
+ * {@code runtime/conf}, chaos not allowed, so disarmed). Both nodes are real runtimes
+ * ({@link EmbeddedRuntime}: the runtime jar's bundles and a copy of the shipped configuration in an
+ * embedded Felix each), in this JVM.
+ *
+ * <p>Not JMH: a send that the chain refuses (a rate limiter, a load shedder) must be counted as a
+ * failure, apart, not as an operation, and the two paths are measured in alternating rounds on the
+ * same two nodes so that the ratio compares like with like on a noisy machine. Each round reports
+ * acknowledged msg/s, the P50/P99/P99.9 latency of acknowledged sends (HdrHistogram) and failures
+ * by exception class; the summary is the median round of each path and their ratio. A sender whose
+ * send failed backs off (1 ms doubling to 100 ms, reset by a success) as a real client would.
+ *
+ * <p>Run from the repository root, after {@code ./mvnw -B -o package -DskipTests -pl runtime,benchmarks -am}:
+ * {@code java -cp benchmarks/target/benchmarks.jar io.dwcp.resilience.benchmarks.TransportThroughput}.
+ * Options (system properties): {@code bench.rounds} (3), {@code bench.seconds} (5 per round),
+ * {@code bench.warmup.seconds} (5 per path), {@code bench.threads} (64), {@code bench.size} (1024),
+ * {@code bench.receivers} (4 application threads at B), {@code bench.limiter} ({@code shipped}, or
+ * {@code lifted}: the adaptive rate limiter's rates raised out of reach, to tell the chain's own cost
+ * from the shipped send rate limit).
+ */
+public final class TransportThroughput {
+
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+    private static final int SECONDS = Integer.getInteger("bench.seconds", 5);
+    private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup.seconds", 5);
+    private static final int THREADS = Integer.getInteger("bench.threads", 64);
+    private static final int SIZE = Integer.getInteger("bench.size", 1024);
+    private static final int RECEIVERS = Integer.getInteger("bench.receivers", 4);
+    private static final String LIMITER = System.getProperty("bench.limiter", "shipped");
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
+
+    private TransportThroughput() {
+    }
+
+    /** One round's figures. */
+    record Round(String path, long acked, long failed, double seconds, Histogram latency, Map<String, Long> failures) {
+        double perSecond() {
+            return acked / seconds;
+        }
+
+        double micros(double percentile) {
+            return latency.getTotalCount() == 0 ? Double.NaN : latency.getValueAtPercentile(percentile) / 1e3;
+        }
+
+        String line() {
+            return String.format(Locale.ROOT, "  %-5s %8.0f msg/s  p50 %8.1f µs  p99 %8.1f µs  p99.9 %8.1f µs  acked %d  failed %d %s",
+                    path, perSecond(), micros(50), micros(99), micros(99.9), acked, failed, failures.isEmpty() ? "" : failures);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (!LIMITER.equals("shipped") && !LIMITER.equals("lifted")) {
+            throw new IllegalArgumentException("bench.limiter must be shipped or lifted, not " + LIMITER);
+        }
+        String loadBefore = loadAverage();
+        String portA = freePort();
+        String portB = freePort();
+        EmbeddedRuntime.Builder a = node("nodeA", portA, "nodeB", portB);
+        EmbeddedRuntime.Builder b = node("nodeB", portB, "nodeA", portA);
+        try (EmbeddedRuntime nodeA = a.start(); EmbeddedRuntime nodeB = b.start()) {
+            nodeA.awaitChain("send", StageKind.RATE_LIMIT, StageKind.BULKHEAD, StageKind.CIRCUIT_BREAKER, StageKind.RETRY,
+                    StageKind.TIMEOUT);
+            // B's receive chain is whole by design without rate limit, bulkhead and retry (ChainView.missing lists them):
+            // awaitChain would wait for them; B's send chain is read from the same configuration folder, so once it is whole
+            // FileInstall has delivered B's configurations too
+            nodeB.awaitChain("send", StageKind.RATE_LIMIT, StageKind.BULKHEAD, StageKind.CIRCUIT_BREAKER, StageKind.RETRY,
+                    StageKind.TIMEOUT);
+            DWCPTransport rawA = nodeA.service(DWCPTransport.class);
+            DWCPManager chainA = nodeA.service(DWCPManager.class);
+            DWCPTransport rawB = nodeB.service(DWCPTransport.class);
+            DWCPManager chainB = nodeB.service(DWCPManager.class);
+            awaitConnected(chainA, "nodeB");
+            System.out.printf(Locale.ROOT, "%d senders at nodeA, %d B messages, %d receivers at nodeB, rate limiter %s; "
+                    + "nodeA send chain: %s%n", THREADS, SIZE, RECEIVERS, LIMITER, nodeA.manager().chain("send"));
+            System.out.println("warm-up");
+            System.out.println(round("raw", rawA, chainA, rawB, chainB, WARMUP_SECONDS).line());
+            System.out.println(round("chain", rawA, chainA, rawB, chainB, WARMUP_SECONDS).line());
+            System.out.println("measured");
+            List<Round> raw = new ArrayList<>();
+            List<Round> chain = new ArrayList<>();
+            for (int i = 0; i < ROUNDS; i++) {
+                Round r = round("raw", rawA, chainA, rawB, chainB, SECONDS);
+                System.out.println(r.line());
+                raw.add(r);
+                Round c = round("chain", rawA, chainA, rawB, chainB, SECONDS);
+                System.out.println(c.line());
+                chain.add(c);
+            }
+            Round r = median(raw);
+            Round c = median(chain);
+            System.out.printf(Locale.ROOT, "%n| path | msg/s | P50 µs | P99 µs | P99.9 µs | failed |%n|---|---:|---:|---:|---:|---:|%n");
+            System.out.printf(Locale.ROOT, "| raw transport | %.0f | %.0f | %.0f | %.0f | %d |%n", r.perSecond(), r.micros(50), r.micros(99),
+                    r.micros(99.9), r.failed());
+            System.out.printf(Locale.ROOT, "| full default chain | %.0f | %.0f | %.0f | %.0f | %d |%n", c.perSecond(), c.micros(50),
+                    c.micros(99), c.micros(99.9), c.failed());
+            System.out.printf(Locale.ROOT, "%nchain/raw throughput %.3f (the chain costs %.1f %%); median of %d alternating rounds of %d s; "
+                    + "load average before %s, after %s; %d cores%n", c.perSecond() / r.perSecond(), 100 * (1 - c.perSecond() / r.perSecond()),
+                    ROUNDS, SECONDS, loadBefore, loadAverage(), Runtime.getRuntime().availableProcessors());
+        }
+        // Felix and Netty leave non-daemon threads behind on some JDKs; the measurement is over
+        System.exit(0);
+    }
+
+    private static EmbeddedRuntime.Builder node(String id, String port, String peer, String peerPort) {
+        EmbeddedRuntime.Builder b = EmbeddedRuntime.builder()
+                .set("dwcp.transport.cfg", "node.id", id)
+                .set("dwcp.transport.cfg", "listen.port", port)
+                .set("dwcp.transport.cfg", "peers", peer + "=127.0.0.1:" + peerPort);
+        if (LIMITER.equals("lifted")) {
+            // as FullChainBenchmark lifts it: highest rate and burst
+            b.set("dwcp.ratelimiter.adaptive-send.cfg", "initial.rate", "1000000")
+                    .set("dwcp.ratelimiter.adaptive-send.cfg", "max.rate", "1000000")
+                    .set("dwcp.ratelimiter.adaptive-send.cfg", "burst.ms", "1000");
+        }
+        return b;
+    }
+
+    /** One round of one path: THREADS senders at A for {@code seconds}, RECEIVERS application threads at B. */
+    static Round round(String path, DWCPTransport rawA, DWCPManager chainA, DWCPTransport rawB, DWCPManager chainB, int seconds)
+            throws InterruptedException {
+        boolean viaChain = path.equals("chain");
+        AtomicBoolean receiving = new AtomicBoolean(true);
+        List<Thread> receivers = new ArrayList<>();
+        for (int i = 0; i < RECEIVERS; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    while (receiving.get()) {
+                        // coming back to receive acknowledges the message taken before
+                        if (viaChain) {
+                            chainB.receive(Duration.ofMillis(100));
+                        } else {
+                            rawB.receive(System.nanoTime() + 100_000_000L);
+                        }
+                    }
+                    if (viaChain) {
+                        chainB.receive(Duration.ZERO);
+                    } else {
+                        rawB.receive(System.nanoTime());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (Exception e) {
+                    System.err.println("receiver at nodeB failed: " + e);
+                }
+            }, "bench-receiver-" + i);
+            t.setDaemon(true);
+            receivers.add(t);
+            t.start();
+        }
+        Recorder latencies = new Recorder(SEND_TIMEOUT.toNanos(), 3);
+        AtomicLong acked = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
+        List<Thread> senders = new ArrayList<>();
+        for (int i = 0; i < THREADS; i++) {
+            byte[] payload = new byte[SIZE];
+            // not compressible into anything smaller than itself: the shipped threshold (4 KiB) skips it anyway
+            new java.util.Random(i).nextBytes(payload);
+            Thread t = new Thread(() -> {
+                long now = System.nanoTime();
+                long backoffMillis = 0;
+                while (now - end < 0) {
+                    try {
+                        if (viaChain) {
+                            chainA.send("nodeB", payload, SEND_TIMEOUT);
+                        } else {
+                            rawA.send("nodeB", rawA.nextMessageId(), payload, now + SEND_TIMEOUT.toNanos());
+                        }
+                        long after = System.nanoTime();
+                        latencies.recordValue(Math.min(after - now, SEND_TIMEOUT.toNanos()));
+                        acked.incrementAndGet();
+                        backoffMillis = 0;
+                        now = after;
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (Exception e) {
+                        failed.incrementAndGet();
+                        failures.computeIfAbsent(e.getClass().getSimpleName(), k -> new AtomicLong()).incrementAndGet();
+                        // a client backs off after a refusal (1 ms doubling to 100 ms, reset by a success), as
+                        // ClusterIT's senders do: a refused sender spinning would take the CPU from the ones sending
+                        backoffMillis = Math.min(100, Math.max(1, backoffMillis * 2));
+                        try {
+                            Thread.sleep(backoffMillis);
+                        } catch (InterruptedException ie) {
+                            return;
+                        }
+                        now = System.nanoTime();
+                    }
+                }
+            }, "bench-sender-" + i);
+            t.setDaemon(true);
+            senders.add(t);
+            t.start();
+        }
+        for (Thread t : senders) {
+            t.join();
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        receiving.set(false);
+        for (Thread t : receivers) {
+            t.join(5000);
+        }
+        Map<String, Long> byKind = new TreeMap<>();
+        failures.forEach((k, v) -> byKind.put(k, v.get()));
+        return new Round(path, acked.get(), failed.get(), elapsed, latencies.getIntervalHistogram(), byKind);
+    }
+
+    private static Round median(List<Round> rounds) {
+        List<Round> sorted = new ArrayList<>(rounds);
+        sorted.sort(Comparator.comparingDouble(Round::perSecond));
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static void awaitConnected(DWCPManager node, String peer) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            for (PeerStatus p : node.peers()) {
+                if (p.nodeId().equals(peer) && p.state() == ConnectionState.CONNECTED) {
+                    return;
+                }
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException(node.nodeId() + " not connected to " + peer + " within 60 s: " + node.peers());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static String freePort() throws java.io.IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return Integer.toString(s.getLocalPort());
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] w = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return w[0] + " " + w[1] + " " + w[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+}
