@@ -81,9 +81,7 @@ public class EveryPidRefusesMalformedIT extends DwcpTestSupport {
      */
     private static final Map<String, String> NOT_YET = Map.of(
             "dwcp.manager", "swaps (the manager component: SCR republishes a refused max.operations)",
-            "dwcp.transport", "transport (the transport component: SCR republishes a refused listen.port)",
-            "dwcp.health", "kitstages (the health monitor is registered by SCR: a refused default.interval.ms is republished)",
-            "dwcp.degradation", "kitstages (the degradation manager is registered by SCR: a refused recovery.hold.ms is republished)");
+            "dwcp.transport", "transport (the transport component: SCR republishes a refused listen.port)");
 
     @Inject
     private ServiceComponentRuntime scr;

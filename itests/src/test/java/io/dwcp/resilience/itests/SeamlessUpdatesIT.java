@@ -8,9 +8,8 @@ import io.dwcp.resilience.api.ChainView;
 import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.StageDescriptor;
 import io.dwcp.resilience.api.StageKind;
-import io.dwcp.resilience.api.metrics.MetricsSnapshot;
-import io.dwcp.resilience.api.metrics.MetricsSource;
 import io.dwcp.resilience.api.metrics.OperationMetrics;
+import io.dwcp.resilience.itests.fixtures.StageFigures;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -33,7 +32,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.ServiceReference;
 
 /**
  * The proof of issue 12 with the real bundles: steady load from four threads, a peer that always
@@ -190,27 +188,7 @@ public class SeamlessUpdatesIT extends DwcpTestSupport {
 
     /** @return a figure of the component serving {@code operation}, NaN when none reports it now */
     private double figure(String source, String operation, String name) {
-        try {
-            for (ServiceReference<MetricsSource> ref : context.getServiceReferences(MetricsSource.class, null)) {
-                MetricsSource s = context.getService(ref);
-                if (s == null) {
-                    continue;
-                }
-                try {
-                    for (MetricsSnapshot m : s.metrics()) {
-                        boolean from = m.source().equals(source) || m.source().startsWith(source + "."); // rate-limit.adaptive
-                        if (from && m.operation().equals(operation) && m.values().containsKey(name)) {
-                            return m.value(name);
-                        }
-                    }
-                } finally {
-                    context.ungetService(ref);
-                }
-            }
-        } catch (org.osgi.framework.InvalidSyntaxException | RuntimeException e) {
-            // a source going away while it is read: not there now
-        }
-        return Double.NaN;
+        return StageFigures.figure(context, source, operation, name);
     }
 
     private interface Action {

@@ -170,6 +170,15 @@ public abstract class ConfiguredComponent<S> {
         String operation();
     }
 
+    /**
+     * @return the keys of properties the {@code @Component} itself declares (DS merges them with the
+     *         configuration), so that they are not warned about as unknown configuration keys
+     * @since 1.2
+     */
+    protected String[] componentPropertyKeys() {
+        return new String[0];
+    }
+
     /** @return a short description of the settings for the log lines; {@code toString} by default */
     protected String describe(S settings) {
         return String.valueOf(settings);
@@ -276,6 +285,7 @@ public abstract class ConfiguredComponent<S> {
         if (registers()) {
             config.intValue(Constants.SERVICE_RANKING, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
         }
+        config.uses(componentPropertyKeys());
         return read(config);
     }
 

@@ -43,6 +43,12 @@ public abstract class ConfiguredInjector<S> extends ConfiguredComponent<S> imple
         return name;
     }
 
+    /** Its {@value FaultInjector#NAME} property comes from the {@code @Component}, not the configuration. */
+    @Override
+    protected String[] componentPropertyKeys() {
+        return new String[] { FaultInjector.NAME };
+    }
+
     @Override
     protected void start(S settings) {
     }

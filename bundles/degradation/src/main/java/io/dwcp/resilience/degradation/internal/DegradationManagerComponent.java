@@ -33,6 +33,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
@@ -57,8 +58,13 @@ import org.osgi.service.metatype.annotations.Designate;
  * configuration is refused: the manager always runs), a same-values reconfiguration does nothing,
  * and an unknown key is warned about.
  */
+// Registered by the kit, not by SCR: declared here so that resolvers see the services.
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"io.dwcp.resilience.api.degradation.DegradationManager,"
+        + "io.dwcp.resilience.api.CallObserver,io.dwcp.resilience.api.health.HealthListener,org.osgi.service.event.EventHandler,"
+        + "io.dwcp.resilience.api.metrics.MetricsSource\"",
+        uses = {DegradationManager.class, CallObserver.class, HealthListener.class, MetricsSource.class})
 @Component(configurationPid = DegradationSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        service = {DegradationManager.class, CallObserver.class, HealthListener.class, EventHandler.class, MetricsSource.class},
+        service = {}, // the kit registers the services below with the accepted properties (a refused value is never republished)
         property = {EventConstants.EVENT_TOPIC + "=" + ResilienceEvents.BUDGET_EXHAUSTED,
                 EventConstants.EVENT_TOPIC + "=" + ResilienceEvents.BUDGET_RECOVERED})
 @Designate(ocd = DegradationConfig.class)
@@ -82,7 +88,8 @@ public final class DegradationManagerComponent extends ConfiguredComponent<Degra
     private ScheduledFuture<?> ticking;
 
     public DegradationManagerComponent() {
-        super(DegradationSettings.PID);
+        super(DegradationSettings.PID, DegradationManager.class, CallObserver.class, HealthListener.class,
+                EventHandler.class, MetricsSource.class);
     }
 
     @Override

@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.Constants;
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
@@ -36,8 +37,12 @@ import org.osgi.service.metatype.annotations.Designate;
  * run by a {@link HealthRunner} on its own threads (one scheduler, a worker per running check, one
  * notifier), all stopped on deactivation.
  */
+// Registered by the kit, not by SCR: declared here so that resolvers see the services.
+@Capability(namespace = "osgi.service",
+        attribute = "objectClass:List<String>=\"io.dwcp.resilience.api.health.HealthMonitor,io.dwcp.resilience.api.metrics.MetricsSource\"",
+        uses = {HealthMonitor.class, MetricsSource.class})
 @Component(configurationPid = HealthSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        service = {HealthMonitor.class, MetricsSource.class})
+        service = {}) // the kit registers HealthMonitor and MetricsSource with the accepted properties
 @Designate(ocd = HealthConfig.class)
 public final class HealthMonitorComponent extends ConfiguredComponent<HealthSettings>
         implements HealthMonitor, MetricsSource, HealthEvents {
@@ -54,7 +59,7 @@ public final class HealthMonitorComponent extends ConfiguredComponent<HealthSett
     private ExecutorService notifier;
 
     public HealthMonitorComponent() {
-        super(HealthSettings.PID);
+        super(HealthSettings.PID, HealthMonitor.class, MetricsSource.class);
     }
 
     @Override

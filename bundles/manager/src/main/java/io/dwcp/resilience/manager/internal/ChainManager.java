@@ -48,6 +48,8 @@ final class ChainManager implements ResilienceManager {
     private final Map<Long, StageRegistration> stages = new LinkedHashMap<>();
     private final Map<Long, ObserverRegistration> observers = new LinkedHashMap<>();
     private MissingStagePolicies policies = MissingStagePolicies.ALL_BYPASS;
+    /** Set once the framework is stopping (guarded by lock). */
+    private boolean stopping;
     private int maxOperations = 256;
     private HoldSettings hold = HoldSettings.NONE;
     /**
@@ -266,6 +268,32 @@ final class ChainManager implements ResilienceManager {
         announce(changed);
     }
 
+    /**
+     * The framework is stopping: a provider that goes away now does not come back, so holding calls
+     * for it would only delay them and then run them without it. From now on a held kind that is
+     * missing rejects the call ({@code StageUnavailableException}), and calls already held are
+     * released to that verdict at once.
+     */
+    void frameworkStopping() {
+        Set<String> changed;
+        synchronized (lock) {
+            if (stopping) {
+                return;
+            }
+            stopping = true;
+            for (String key : awaited.keySet()) { // "operation|kind": what calls wait for now
+                int bar = key.lastIndexOf('|');
+                StageKind.fromId(key.substring(bar + 1)).ifPresent(
+                        kind -> policies = policies.rejecting(key.substring(0, bar), kind));
+            }
+            awaited.clear();
+            changed = rebuildChainsLocked();
+        }
+        log.info("the framework is stopping: a call that misses one of " + hold.kinds()
+                + " its chain had is rejected from now on, not held for a provider that will not come back");
+        announce(changed);
+    }
+
     void removeStage(long serviceId) {
         Set<String> changed;
         synchronized (lock) {
@@ -361,6 +389,10 @@ final class ChainManager implements ResilienceManager {
         for (StageDescriptor had : previous.view().stages()) {
             StageKind kind = had.kind();
             if (hold.holds(kind) && stages.values().stream().noneMatch(r -> r.kind() == kind && r.serves(op.name))) {
+                if (stopping) {
+                    policies = policies.rejecting(op.name, kind); // it will not come back: refuse, never bypass
+                    continue;
+                }
                 awaited.merge(op.name + "|" + kind.id(), now + hold.holdNanos(), Math::max);
             }
         }

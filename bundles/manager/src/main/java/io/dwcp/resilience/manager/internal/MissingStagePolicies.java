@@ -5,8 +5,10 @@ import io.dwcp.resilience.api.MissingStagePolicy;
 import io.dwcp.resilience.api.Operations;
 import io.dwcp.resilience.api.Stage;
 import io.dwcp.resilience.api.StageKind;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Which {@link MissingStagePolicy} applies when no stage of a kind serves an operation.
@@ -22,10 +24,25 @@ final class MissingStagePolicies {
     private final MissingStagePolicy defaultPolicy;
     /** Keyed "operation:kind" with '*' as wildcard. */
     private final Map<String, MissingStagePolicy> overrides;
+    /** "operation:kind" ('*' for any operation) rejected whatever the rules say (the framework is stopping). */
+    private final Set<String> rejected;
 
     private MissingStagePolicies(MissingStagePolicy defaultPolicy, Map<String, MissingStagePolicy> overrides) {
+        this(defaultPolicy, overrides, Set.of());
+    }
+
+    private MissingStagePolicies(MissingStagePolicy defaultPolicy, Map<String, MissingStagePolicy> overrides,
+            Set<String> rejected) {
         this.defaultPolicy = defaultPolicy;
         this.overrides = overrides;
+        this.rejected = rejected;
+    }
+
+    /** @return these policies, except that {@code operation} ({@code *}: any) missing {@code kind} rejects the call */
+    MissingStagePolicies rejecting(String operation, StageKind kind) {
+        Set<String> all = new HashSet<>(rejected);
+        all.add(operation + ":" + kind.id());
+        return new MissingStagePolicies(defaultPolicy, overrides, Set.copyOf(all));
     }
 
     /**
@@ -87,6 +104,10 @@ final class MissingStagePolicies {
     }
 
     MissingStagePolicy policyFor(String operation, StageKind kind) {
+        if (!rejected.isEmpty() && (rejected.contains(operation + ":" + kind.id())
+                || rejected.contains(Stage.ANY_OPERATION + ":" + kind.id()))) {
+            return MissingStagePolicy.REJECT;
+        }
         MissingStagePolicy p = overrides.get(operation + ":" + kind.id());
         if (p == null) {
             p = overrides.get(operation + ":*");
@@ -99,6 +120,7 @@ final class MissingStagePolicies {
 
     @Override
     public String toString() {
-        return "default " + defaultPolicy + ", overrides " + overrides;
+        return "default " + defaultPolicy + ", overrides " + overrides + (rejected.isEmpty() ? ""
+                : ", rejected while the framework stops " + rejected);
     }
 }

@@ -27,6 +27,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
@@ -257,7 +259,25 @@ public class ResilienceManagerComponent implements ResilienceManager, Configurat
     }
 
     void removeStage(Stage stage, ServiceReference<Stage> ref) {
+        if (frameworkStopping()) {
+            manager.frameworkStopping(); // before the removal: no call is held for a stage that will not return
+        }
         manager.removeStage(serviceId(ref));
+    }
+
+    /**
+     * @return whether the framework is shutting down ({@code stop 0}, SIGTERM): the system bundle is
+     *         STOPPING while it stops every bundle
+     */
+    private static boolean frameworkStopping() {
+        Bundle own = FrameworkUtil.getBundle(ResilienceManagerComponent.class);
+        BundleContext context = own == null ? null : own.getBundleContext();
+        try {
+            Bundle system = context == null ? null : context.getBundle(0);
+            return system != null && (system.getState() & (Bundle.STOPPING | Bundle.RESOLVED)) != 0;
+        } catch (IllegalStateException contextGone) {
+            return true; // the manager's bundle itself is stopping with the framework
+        }
     }
 
     private Optional<StageRegistration> registration(Stage stage, ServiceReference<Stage> ref) {

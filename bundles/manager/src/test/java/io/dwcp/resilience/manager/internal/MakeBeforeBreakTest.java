@@ -76,6 +76,39 @@ class MakeBeforeBreakTest {
         assertFalse(manager.chain("send").holding());
     }
 
+    /**
+     * {@code stop 0} stops the stage bundles one by one while clients still call: a held kind's
+     * provider will not come back, so a call held for it would wait out the hold and then run without
+     * it (bypass). Found by SwapsAndRestartIT: stopping the framework took the whole hold, then calls
+     * of an operation whose breaker was OPEN could reach the peer. Once the framework stops, a call
+     * missing a held kind is refused, and a call already held is released to that verdict at once.
+     */
+    @Test
+    void whileTheFrameworkStopsAMissingHeldKindRefusesTheCallInsteadOfHoldingIt() throws Exception {
+        manager.addStage(registration(new TracingStage("breaker"), StageKind.CIRCUIT_BREAKER, 0, 1L, "send"));
+        manager.removeStage(1L); // a held call, as during an update
+        CompletableFuture<List<String>> held = CompletableFuture.supplyAsync(() -> traceUnchecked("send"));
+        awaitHeld(held);
+
+        manager.frameworkStopping();
+        ExecutionException released = assertThrows(ExecutionException.class, () -> held.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(StageUnavailableException.class, rootCause(released));
+        assertFalse(manager.chain("send").holding());
+
+        manager.addStage(registration(new TracingStage("bulkhead"), StageKind.BULKHEAD, 0, 2L, "send"));
+        manager.removeStage(2L); // the next stage bundle stops: not held
+        assertFalse(manager.chain("send").holding());
+        assertThrows(StageUnavailableException.class, () -> trace(manager, "send"));
+        assertEquals(List.of("operation"), trace(manager, "consensus"), "a kind its chain never had is not refused");
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
     @Test
     void whenTheHoldExpiresTheMissingStagePolicyApplies() throws Exception {
         manager.configure(MissingStagePolicies.parse("dwcp.manager", "bypass",
