@@ -44,6 +44,8 @@ final class InboundJournal implements AutoCloseable {
     private final Path file;
     private FileChannel out;
     private long linesSinceCompaction;
+    /** Lines the last compaction wrote (0 until one ran): it writes two per confirmed id, more than the ids held. */
+    private long linesOfLastCompaction;
     private final ByteBuffer buffer = ByteBuffer.allocate(256);
 
     private InboundJournal(Path file, FileChannel out, long lines) {
@@ -150,7 +152,9 @@ final class InboundJournal implements AutoCloseable {
         for (DedupWindow w : windows.values()) {
             live += w.size();
         }
-        return linesSinceCompaction > COMPACT_FACTOR * Math.max(live, 1024);
+        // Measured against what a compaction would write, not only the ids held: otherwise, once a
+        // window is full, every confirmation rewrites the whole journal (found by TransportThroughput).
+        return linesSinceCompaction > COMPACT_FACTOR * Math.max(Math.max(live, linesOfLastCompaction), 1024);
     }
 
     /**
@@ -170,6 +174,7 @@ final class InboundJournal implements AutoCloseable {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         linesSinceCompaction = lines;
+        linesOfLastCompaction = lines;
     }
 
     @Override
