@@ -54,9 +54,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class RejectionBenchmark {
 
-    static final String OPERATION = "send";
-    static final String PEER = "peer-1";
-    static final Call<String> CALL = inv -> "ok";
+    // the same operation, peer and call as the permitted path's benchmark
+    static final String OPERATION = FullChainBenchmark.OPERATION;
+    static final String PEER = FullChainBenchmark.PEER;
+    static final Call<String> CALL = FullChainBenchmark.CALL;
 
     @Param({"open-breaker", "full-bulkhead", "rate-limited", "shed"})
     public String rejection;
