@@ -6,7 +6,6 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import io.dwcp.resilience.api.BulkheadFullException;
-import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.Stage;
 import io.dwcp.resilience.api.StageDescriptor;
 import io.dwcp.resilience.api.StageKind;
@@ -27,11 +26,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -56,14 +52,6 @@ public class BulkheadIT extends DwcpTestSupport {
     private static final String SEMAPHORE = "dwcp.bulkhead.semaphore";
     private static final String QUEUE = "dwcp.bulkhead.queue";
     private static final String THREAD_POOL = "dwcp.bulkhead.threadpool";
-
-    @Inject
-    private ResilienceManager manager;
-
-    @Configuration
-    public Option[] config() {
-        return baseOptions().toArray(new Option[0]);
-    }
 
     @Test
     public void aBulkheadIsResizedLiveWithoutRestartingIt() throws Exception {

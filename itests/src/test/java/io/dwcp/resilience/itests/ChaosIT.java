@@ -13,7 +13,6 @@ import io.dwcp.resilience.api.InjectedFaultException;
 import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.Next;
 import io.dwcp.resilience.api.Operations;
-import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.Stage;
 import io.dwcp.resilience.api.StageKind;
 import io.dwcp.resilience.api.chaos.ArmRequest;
@@ -33,7 +32,6 @@ import java.util.Collections;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.inject.Inject;
 import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -61,9 +59,6 @@ public class ChaosIT extends DwcpTestSupport {
 
     private static final String PLUGIN_JAR = "third-party-jitter-injector.jar";
     private static final long MIB = 1L << 20;
-
-    @Inject
-    private ResilienceManager manager;
 
     /** Looked up on every use: a test stops and restarts the engine bundle, which replaces the service. */
     private ChaosControl chaos() {

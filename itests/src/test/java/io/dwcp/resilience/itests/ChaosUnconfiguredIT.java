@@ -7,7 +7,6 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import io.dwcp.resilience.api.Operations;
-import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.chaos.ArmRequest;
 import io.dwcp.resilience.api.chaos.ChaosControl;
 import io.dwcp.resilience.api.chaos.ChaosNotAllowedException;
@@ -16,8 +15,6 @@ import java.time.Duration;
 import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -32,15 +29,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 public class ChaosUnconfiguredIT extends DwcpTestSupport {
 
     @Inject
-    private ResilienceManager manager;
-
-    @Inject
     private ChaosControl chaos;
-
-    @Configuration
-    public Option[] config() {
-        return baseOptions().toArray(new Option[0]);
-    }
 
     @Test
     public void withoutAnyConfigurationChaosIsNotAllowedAndTouchesNoCall() throws Exception {

@@ -5,7 +5,6 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import io.dwcp.resilience.api.CallNotPermittedException;
-import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.StageDescriptor;
 import io.dwcp.resilience.api.StageKind;
 import io.dwcp.resilience.api.circuitbreaker.CircuitBreakerControl;
@@ -31,7 +30,6 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
-import javax.inject.Inject;
 import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -60,9 +58,6 @@ public class CircuitBreakerIT extends DwcpTestSupport {
     private static final String BREAKER_BSN = "io.dwcp.resilience.circuitbreaker";
     private static final String REPLACEMENT_BSN = "io.dwcp.resilience.circuitbreaker.replacement";
     private static final String REPLACEMENT_JAR = "circuitbreaker-replacement.jar";
-
-    @Inject
-    private ResilienceManager manager;
 
     private final List<org.osgi.service.cm.Configuration> created = new ArrayList<>();
     private final List<ServiceRegistration<?>> registered = new ArrayList<>();

@@ -38,6 +38,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
+import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.ExamFactory;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.nat.internal.NativeTestContainerFactory;
@@ -66,6 +67,16 @@ public abstract class DwcpTestSupport {
 
     @Inject
     protected LogReaderService logReader;
+
+    /** The manager the calls of a test go through. */
+    @Inject
+    protected ResilienceManager manager;
+
+    /** Host side: the options of a class that needs no more than {@link #baseOptions()}; override to add. */
+    @Configuration
+    public Option[] config() {
+        return baseOptions().toArray(new Option[0]);
+    }
 
     /** Host side: the options every test class starts from. */
     protected static List<Option> baseOptions() {

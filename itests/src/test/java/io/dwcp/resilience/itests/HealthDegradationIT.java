@@ -7,7 +7,6 @@ import static org.ops4j.pax.exam.CoreOptions.bundle;
 
 import io.dwcp.resilience.api.LoadShedException;
 import io.dwcp.resilience.api.Operations;
-import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.StageKind;
 import io.dwcp.resilience.api.degradation.DegradationLevel;
 import io.dwcp.resilience.api.degradation.DegradationManager;
@@ -47,9 +46,6 @@ import org.osgi.service.event.EventHandler;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class HealthDegradationIT extends DwcpTestSupport {
-
-    @Inject
-    private ResilienceManager manager;
 
     @Inject
     private HealthMonitor health;

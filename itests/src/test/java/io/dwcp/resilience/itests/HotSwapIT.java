@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
-import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.StageDescriptor;
 import io.dwcp.resilience.api.StageKind;
 import io.dwcp.resilience.itests.fixtures.StageBundles;
@@ -16,7 +15,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -37,9 +35,6 @@ public class HotSwapIT extends DwcpTestSupport {
 
     private static final String V1 = "itest.stage.breaker.v1";
     private static final String V2 = "itest.stage.breaker.v2";
-
-    @Inject
-    private ResilienceManager manager;
 
     @Configuration
     public Option[] config() {

@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.dwcp.resilience.api.CallNotPermittedException;
-import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.StageDescriptor;
 import io.dwcp.resilience.api.StageKind;
 import io.dwcp.resilience.api.metrics.OperationMetrics;
@@ -19,11 +18,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -44,14 +40,6 @@ public class MakeBeforeBreakIT extends DwcpTestSupport {
     private static final String STATE_BSN = "io.dwcp.resilience.state";
     private static final String FAILING = "mbbfail";
     private static final String HEALTHY = "mbbok";
-
-    @Inject
-    private ResilienceManager manager;
-
-    @Configuration
-    public Option[] config() {
-        return baseOptions().toArray(new Option[0]);
-    }
 
     @Test
     public void noCallReachesAFailingPeerAndNoHealthyCallFailsWhileTheBreakerBundleIsUpdatedOrRestarted()

@@ -7,7 +7,6 @@ import static org.junit.Assert.assertTrue;
 
 import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.Next;
-import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.Stage;
 import io.dwcp.resilience.api.StageDescriptor;
 import io.dwcp.resilience.api.metrics.MetricsSnapshot;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.inject.Inject;
 import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -43,9 +41,6 @@ import org.osgi.service.cm.Configuration;
 public class OpenSlotsIT extends DwcpTestSupport {
 
     private static final String OP = "it-slots";
-
-    @Inject
-    private ResilienceManager manager;
 
     private final List<ServiceRegistration<?>> registered = new ArrayList<>();
 

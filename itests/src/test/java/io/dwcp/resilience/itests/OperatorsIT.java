@@ -5,7 +5,6 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
-import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.StageDescriptor;
 import io.dwcp.resilience.api.StageKind;
 import io.dwcp.resilience.api.view.ConfigurationView;
@@ -55,9 +54,6 @@ public class OperatorsIT extends DwcpTestSupport {
 
     private static final String V1 = "itest.ops.breaker.v1";
     private static final String V2 = "itest.ops.breaker.v2";
-
-    @Inject
-    private ResilienceManager manager;
 
     @Inject
     private ResilienceView view;

@@ -9,7 +9,6 @@ import static org.junit.Assert.fail;
 
 import io.dwcp.resilience.api.ChainView;
 import io.dwcp.resilience.api.Operations;
-import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.StageUnavailableException;
 import io.dwcp.resilience.api.state.StateStore;
 import java.util.ArrayList;
@@ -18,8 +17,6 @@ import java.util.Optional;
 import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -41,15 +38,7 @@ public class PlatformIT extends DwcpTestSupport {
     private ServiceComponentRuntime scr;
 
     @Inject
-    private ResilienceManager manager;
-
-    @Inject
     private StateStore stateStore;
-
-    @Configuration
-    public Option[] config() {
-        return baseOptions().toArray(new Option[0]);
-    }
 
     @Test
     public void everyBundleIsActive() {

@@ -5,7 +5,6 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import io.dwcp.resilience.api.RateLimitedException;
-import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.Stage;
 import io.dwcp.resilience.api.StageDescriptor;
 import io.dwcp.resilience.api.StageKind;
@@ -25,11 +24,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -53,14 +49,6 @@ public class RateLimiterIT extends DwcpTestSupport {
     private static final String ADAPTIVE = "dwcp.ratelimiter.adaptive";
     private static final String CONCURRENCY = "dwcp.ratelimiter.concurrency";
     private static final String BUNDLE = "io.dwcp.resilience.ratelimiter";
-
-    @Inject
-    private ResilienceManager manager;
-
-    @Configuration
-    public Option[] config() {
-        return baseOptions().toArray(new Option[0]);
-    }
 
     @Test
     public void theFixedLimitOfSendIsSwappedForTheAdaptiveOneUnderLoadWithoutAFailedCall() throws Exception {

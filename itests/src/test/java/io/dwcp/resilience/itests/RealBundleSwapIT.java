@@ -30,8 +30,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -75,11 +73,6 @@ public class RealBundleSwapIT extends DwcpTestSupport {
             "io.dwcp.resilience.retry",
             "io.dwcp.resilience.timeout",
             "io.dwcp.resilience.manager");
-
-    @Configuration
-    public Option[] config() {
-        return baseOptions().toArray(new Option[0]);
-    }
 
     /** The manager registered now, or {@code null} (during its own swap). */
     private ResilienceManager manager() {

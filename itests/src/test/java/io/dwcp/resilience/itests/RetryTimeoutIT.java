@@ -5,7 +5,6 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import io.dwcp.resilience.api.DeadlineExceededException;
-import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.StageDescriptor;
 import io.dwcp.resilience.api.StageKind;
 import io.dwcp.resilience.api.metrics.MetricsSnapshot;
@@ -19,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
-import javax.inject.Inject;
 import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -39,9 +37,6 @@ import org.osgi.service.cm.Configuration;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class RetryTimeoutIT extends DwcpTestSupport {
-
-    @Inject
-    private ResilienceManager manager;
 
     @org.ops4j.pax.exam.Configuration
     public Option[] config() {

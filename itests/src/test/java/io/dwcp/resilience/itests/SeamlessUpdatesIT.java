@@ -5,7 +5,6 @@ import static org.junit.Assert.assertTrue;
 
 import io.dwcp.resilience.api.CallNotPermittedException;
 import io.dwcp.resilience.api.ChainView;
-import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.StageDescriptor;
 import io.dwcp.resilience.api.StageKind;
 import io.dwcp.resilience.api.metrics.OperationMetrics;
@@ -23,11 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
-import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -58,14 +54,6 @@ public class SeamlessUpdatesIT extends DwcpTestSupport {
             StageKind.CIRCUIT_BREAKER);
     private static final double INITIAL_RATE = 5_000;
     private static final double INITIAL_TIMEOUT_MS = 30_000;
-
-    @Inject
-    private ResilienceManager manager;
-
-    @Configuration
-    public Option[] config() {
-        return baseOptions().toArray(new Option[0]);
-    }
 
     @Test
     public void everyStageBundleUpdatedAndRestartedUnderLoadKeepsProtectionAndWhatItLearnt() throws Exception {

@@ -22,8 +22,6 @@ import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -70,11 +68,6 @@ public class ShippedConfigurationIT extends DwcpTestSupport {
 
     @Inject
     private LoggerAdmin loggerAdmin;
-
-    @Configuration
-    public Option[] config() {
-        return baseOptions().toArray(new Option[0]);
-    }
 
     @Test
     public void everyShippedFileIsKnownAcceptedAndSaysWhatTheDocumentationSays() throws Exception {

@@ -5,7 +5,6 @@ import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
-import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.event.ResilienceEvents;
 import io.dwcp.resilience.api.metrics.MetricsSnapshot;
 import io.dwcp.resilience.api.metrics.MetricsSource;
@@ -19,11 +18,8 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -44,14 +40,6 @@ import org.osgi.service.event.EventHandler;
 public class SloIT extends DwcpTestSupport {
 
     private static final String SLO_BUNDLE = "io.dwcp.resilience.slo";
-
-    @Inject
-    private ResilienceManager manager;
-
-    @Configuration
-    public Option[] config() {
-        return baseOptions().toArray(new Option[0]);
-    }
 
     private void budget(String operation, Object... keyValues) throws IOException {
         org.osgi.service.cm.Configuration c = configurationAdmin.getFactoryConfiguration("dwcp.slo", operation, "?");

@@ -24,6 +24,16 @@ public record Isolation(Scope scope, int maxPeers) {
     /** Upper bound of {@value #MAX_PEERS}: each peer's instance costs memory (a breaker's window). */
     public static final int MAX_MAX_PEERS = 100_000;
 
+    /** Metatype description of {@value #SCOPE}: the one text of the key in every stage that offers it. */
+    public static final String SCOPE_DESCRIPTION = "operation: one instance (breaker, bulkhead) for every call of the "
+            + "operation; peer: one per peer the calls are addressed to, so that one dead or slow peer opens or fills "
+            + "only its own (at most max.peers peers, the least recently used evicted).";
+    /** Metatype description of {@value #MAX_PEERS}: the one text of the key in every stage that offers it. */
+    public static final String MAX_PEERS_DESCRIPTION = "With scope=peer: at most this many peers of one operation keep "
+            + "an instance of their own; past it the peer used least recently is evicted: calls in flight finish in "
+            + "its old instance (a thread-pool bulkhead's threads then stop), a breaker's last state stays in the "
+            + "state store and is restored when the peer comes back.";
+
     /** One instance per operation, the default. */
     public static final Isolation PER_OPERATION = new Isolation(Scope.OPERATION, DEFAULT_MAX_PEERS);
 

@@ -10,8 +10,7 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfi
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
-import io.dwcp.resilience.itests.fixtures.CountingStage;
-import io.dwcp.resilience.itests.fixtures.StageBundleActivator;
+import io.dwcp.resilience.itests.fixtures.StageBundles;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -50,10 +49,8 @@ import org.ops4j.pax.exam.karaf.container.internal.KarafTestContainerFactory;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.ops4j.pax.tinybundles.TinyBundles;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 
 /**
@@ -100,8 +97,8 @@ public class KarafIT {
                     + reactorRepo + " is missing: run the test through Maven (./mvnw verify), which prepares both");
         }
         File testBundles = new File(reactorRepo.getParentFile(), "karaf-test-bundles");
-        writeBundle(new File(testBundles, V1 + ".jar"), stageBundle(V1, 0));
-        writeBundle(new File(testBundles, V2 + ".jar"), stageBundle(V2, 10));
+        writeBundle(new File(testBundles, V1 + ".jar"), StageBundles.countingStage(V1, "circuit-breaker", OPERATION, 0));
+        writeBundle(new File(testBundles, V2 + ".jar"), StageBundles.countingStage(V2, "circuit-breaker", OPERATION, 10));
 
         // Karaf's system folder first, then the reactor's staged artifacts, then the local repository
         // (and the read-only tail CI may give it); nothing remote
@@ -335,22 +332,6 @@ public class KarafIT {
     }
 
     // ---------------------------------------------------------------- host side
-
-    private static InputStream stageBundle(String symbolicName, int ranking) {
-        return TinyBundles.bundle()
-                .addClass(CountingStage.class)
-                .addClass(StageBundleActivator.class)
-                .setHeader(Constants.BUNDLE_MANIFESTVERSION, "2")
-                .setHeader(Constants.BUNDLE_SYMBOLICNAME, symbolicName)
-                .setHeader(Constants.BUNDLE_VERSION, "1.0.0")
-                .setHeader(Constants.BUNDLE_ACTIVATOR, StageBundleActivator.class.getName())
-                .setHeader(Constants.IMPORT_PACKAGE, "io.dwcp.resilience.api;version=\"[1.0,2)\","
-                        + "org.osgi.framework;version=\"[1.8,2)\"")
-                .setHeader(StageBundleActivator.KIND, "circuit-breaker")
-                .setHeader(StageBundleActivator.OPERATION, OPERATION)
-                .setHeader(StageBundleActivator.RANKING, Integer.toString(ranking))
-                .build(TinyBundles.rawBuilder());
-    }
 
     private static void writeBundle(File target, InputStream bundle) throws IOException {
         try (InputStream in = bundle) {

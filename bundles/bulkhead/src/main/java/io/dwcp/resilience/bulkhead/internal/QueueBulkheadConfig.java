@@ -31,15 +31,11 @@ import org.osgi.service.metatype.annotations.Option;
                     + "A call's deadline cuts the wait shorter.")
     long max_wait_ms() default QueueBulkheadSettings.DEFAULT_MAX_WAIT_MS;
 
-    @AttributeDefinition(name = "Scope", description = "operation: one bulkhead for every call of the operation; "
-            + "peer: one per peer the calls are addressed to, so that calls to a slow peer fill only its own "
-            + "permits (at most max.peers peers, the least recently used evicted).",
-            options = { @Option(label = "Operation", value = "operation"), @Option(label = "Peer", value = "peer") })
+    @AttributeDefinition(name = "Scope", description = Isolation.SCOPE_DESCRIPTION, options = {
+            @Option(label = "Operation", value = "operation"), @Option(label = "Peer", value = "peer") })
     String scope() default "operation";
 
-    @AttributeDefinition(name = "Max peers", min = "1", max = "100000", description = "With scope=peer: at most "
-            + "this many peers of one operation keep a bulkhead; past it the peer used least recently is evicted "
-            + "(calls in flight finish in its old bulkhead).")
+    @AttributeDefinition(name = "Max peers", min = "1", max = "100000", description = Isolation.MAX_PEERS_DESCRIPTION)
     int max_peers() default Isolation.DEFAULT_MAX_PEERS;
 
     @AttributeDefinition(name = "Service ranking", description = "Decides which bulkhead an operation uses "

@@ -79,15 +79,11 @@ import org.osgi.service.metatype.annotations.Option;
             description = "Cap of the grown open time; at least the reset timeout.")
     long open_max_duration_ms() default CircuitBreakerSettings.DEFAULT_MAX_OPEN_MS;
 
-    @AttributeDefinition(name = "Scope", description = "operation: one breaker for every call of the operation;"
-            + " peer: one breaker per peer the calls are addressed to, so that one dead peer opens only its own"
-            + " breaker (at most max.peers peers, the least recently used evicted).",
-            options = { @Option(label = "Operation", value = "operation"), @Option(label = "Peer", value = "peer") })
+    @AttributeDefinition(name = "Scope", description = Isolation.SCOPE_DESCRIPTION, options = {
+            @Option(label = "Operation", value = "operation"), @Option(label = "Peer", value = "peer") })
     String scope() default "operation";
 
-    @AttributeDefinition(name = "Max peers", min = "1", max = "100000", description = "With scope=peer: at most"
-            + " this many peers of one operation keep a breaker; past it the peer used least recently is evicted"
-            + " (its last state stays in the state store and is restored when it comes back).")
+    @AttributeDefinition(name = "Max peers", min = "1", max = "100000", description = Isolation.MAX_PEERS_DESCRIPTION)
     int max_peers() default Isolation.DEFAULT_MAX_PEERS;
 
     @AttributeDefinition(name = "Recorded exceptions", type = AttributeType.STRING, required = false,

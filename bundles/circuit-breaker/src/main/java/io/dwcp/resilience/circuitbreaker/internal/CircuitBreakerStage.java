@@ -16,6 +16,7 @@ import io.dwcp.resilience.api.state.StateStore;
 import io.dwcp.resilience.kit.ConfigReader;
 import io.dwcp.resilience.kit.ConfiguredComponent;
 import io.dwcp.resilience.kit.Isolated;
+import io.dwcp.resilience.kit.LayerClock;
 import io.dwcp.resilience.kit.StateCodec;
 import java.io.IOException;
 import java.time.Duration;
@@ -80,19 +81,7 @@ public final class CircuitBreakerStage extends ConfiguredComponent<CircuitBreake
             policyOption = ReferencePolicyOption.GREEDY)
     volatile List<Map.Entry<Map<String, ?>, CircuitBreakerListener>> listeners = List.of();
 
-    private final TimeSource clock = new TimeSource() {
-        @Override
-        public long nanoTime() {
-            TimeSource t = timeSource;
-            return t != null ? t.nanoTime() : System.nanoTime();
-        }
-
-        @Override
-        public long currentTimeMillis() {
-            TimeSource t = timeSource;
-            return t != null ? t.currentTimeMillis() : System.currentTimeMillis();
-        }
-    };
+    private final TimeSource clock = new LayerClock(() -> timeSource);
 
     /** One breaker per operation (or operation and peer), restored from the store when it first shows up. */
     private volatile Isolated<BreakerStateMachine> machines;

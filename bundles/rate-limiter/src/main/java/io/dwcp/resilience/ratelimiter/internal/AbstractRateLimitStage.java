@@ -10,6 +10,7 @@ import io.dwcp.resilience.api.metrics.MetricsSnapshot;
 import io.dwcp.resilience.api.metrics.MetricsSource;
 import io.dwcp.resilience.api.state.StateStore;
 import io.dwcp.resilience.kit.ConfiguredComponent;
+import io.dwcp.resilience.kit.LayerClock;
 import io.dwcp.resilience.kit.PerKey;
 import io.dwcp.resilience.kit.StateCodec;
 import java.io.IOException;
@@ -69,19 +70,7 @@ abstract class AbstractRateLimitStage<S extends ConfiguredComponent.Scoped, A> e
             policyOption = ReferencePolicyOption.GREEDY)
     volatile TimeSource timeSource;
 
-    private final TimeSource clock = new TimeSource() {
-        @Override
-        public long nanoTime() {
-            TimeSource t = timeSource;
-            return t != null ? t.nanoTime() : System.nanoTime();
-        }
-
-        @Override
-        public long currentTimeMillis() {
-            TimeSource t = timeSource;
-            return t != null ? t.currentTimeMillis() : System.currentTimeMillis();
-        }
-    };
+    private final TimeSource clock = new LayerClock(() -> timeSource);
 
     volatile PerKey<OperationLimiter<A>> limiters;
     /** Where a caller waits for a reserved permit; tests replace it to advance a fake clock. */
