@@ -3,21 +3,15 @@ package io.dwcp.resilience.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import io.dwcp.resilience.api.CallNotPermittedException;
 import io.dwcp.resilience.api.StageDescriptor;
 import io.dwcp.resilience.api.StageKind;
 import io.dwcp.resilience.api.metrics.OperationMetrics;
+import io.dwcp.resilience.itests.fixtures.BreakerProofLoad;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -47,52 +41,10 @@ public class MakeBeforeBreakIT extends DwcpTestSupport {
         breaker(FAILING);
         breaker(HEALTHY);
         await("both breakers in their chains", () -> breakerOf(FAILING).isPresent() && breakerOf(HEALTHY).isPresent());
-        for (int i = 0; i < 2; i++) {
-            try {
-                manager.execute(FAILING, "peer-down", inv -> {
-                    throw new java.io.IOException("peer down");
-                });
-            } catch (java.io.IOException expected) {
-                // the breaker counts it
-            }
-        }
-
-        LongAdder reachedFailing = new LongAdder();
-        LongAdder rejected = new LongAdder();
-        LongAdder healthyOk = new LongAdder();
-        List<Throwable> unexpected = Collections.synchronizedList(new ArrayList<>());
-        AtomicBoolean running = new AtomicBoolean(true);
-        ExecutorService callers = Executors.newFixedThreadPool(4);
-        List<Future<?>> loops = new ArrayList<>();
-        for (int t = 0; t < 2; t++) {
-            loops.add(callers.submit(() -> {
-                while (running.get()) {
-                    try {
-                        manager.execute(FAILING, "peer-down", inv -> {
-                            reachedFailing.increment();
-                            throw new java.io.IOException("peer down");
-                        });
-                    } catch (CallNotPermittedException e) {
-                        rejected.increment();
-                    } catch (Exception e) {
-                        unexpected.add(e);
-                    }
-                }
-            }));
-            loops.add(callers.submit(() -> {
-                while (running.get()) {
-                    try {
-                        manager.execute(HEALTHY, "peer-up", inv -> "ok");
-                        healthyOk.increment();
-                    } catch (Exception e) {
-                        unexpected.add(e);
-                    }
-                }
-            }));
-        }
+        BreakerProofLoad load = new BreakerProofLoad(manager, FAILING, HEALTHY, 0);
         List<String> steps = new ArrayList<>();
         try {
-            await("load running", () -> rejected.sum() > 1_000 && healthyOk.sum() > 1_000);
+            await("load running", () -> load.rejected.sum() > 1_000 && load.healthyOk.sum() > 1_000);
 
             Bundle breaker = bundle(BREAKER_BSN);
             steps.add(step("update " + BREAKER_BSN, breaker::update));
@@ -102,14 +54,10 @@ public class MakeBeforeBreakIT extends DwcpTestSupport {
             }));
             steps.add(step("update " + STATE_BSN + " (the breaker's mandatory StateStore)", bundle(STATE_BSN)::update));
 
-            long before = rejected.sum();
-            await("calls rejected by the OPEN breaker after the last step", () -> rejected.sum() > before + 1_000);
+            long before = load.rejected.sum();
+            await("calls rejected by the OPEN breaker after the last step", () -> load.rejected.sum() > before + 1_000);
         } finally {
-            running.set(false);
-            for (Future<?> f : loops) {
-                f.get(20, TimeUnit.SECONDS);
-            }
-            callers.shutdownNow();
+            load.stop();
         }
 
         OperationMetrics failing = manager.metrics(FAILING);
@@ -118,10 +66,10 @@ public class MakeBeforeBreakIT extends DwcpTestSupport {
         System.out.println("make-before-break: " + FAILING + " calls held " + failing.held() + ", longest "
                 + TimeUnit.NANOSECONDS.toMillis(failing.heldMaxNanos()) + " ms; " + HEALTHY + " calls held "
                 + healthy.held() + ", longest " + TimeUnit.NANOSECONDS.toMillis(healthy.heldMaxNanos()) + " ms; "
-                + rejected.sum() + " rejected by the OPEN breaker, " + healthyOk.sum() + " healthy calls");
+                + load.rejected.sum() + " rejected by the OPEN breaker, " + load.healthyOk.sum() + " healthy calls");
 
-        assertEquals("unexpected failures: " + unexpected.stream().limit(3).toList(), 0, unexpected.size());
-        assertEquals("calls that reached the failing peer while its breaker was OPEN", 0, reachedFailing.sum());
+        assertEquals("unexpected failures: " + load.unexpected.stream().limit(3).toList(), 0, load.unexpected.size());
+        assertEquals("calls that reached the failing peer while its breaker was OPEN", 0, load.reachedFailing.sum());
         assertTrue("some calls were held while the breaker was away", failing.held() + healthy.held() > 0);
     }
 

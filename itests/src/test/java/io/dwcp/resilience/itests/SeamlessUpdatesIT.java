@@ -3,24 +3,18 @@ package io.dwcp.resilience.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import io.dwcp.resilience.api.CallNotPermittedException;
 import io.dwcp.resilience.api.ChainView;
 import io.dwcp.resilience.api.StageDescriptor;
 import io.dwcp.resilience.api.StageKind;
 import io.dwcp.resilience.api.metrics.OperationMetrics;
+import io.dwcp.resilience.itests.fixtures.BreakerProofLoad;
 import io.dwcp.resilience.itests.fixtures.StageFigures;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -71,54 +65,10 @@ public class SeamlessUpdatesIT extends DwcpTestSupport {
         factory("dwcp.timeout", HEALTHY, "mode", "adaptive", "timeout.ms", String.valueOf((long) INITIAL_TIMEOUT_MS),
                 "min.timeout.ms", "2000", "latency.basis", "last");
         await("both chains whole", () -> whole(HEALTHY, HEALTHY_KINDS) && whole(FAILING, FAILING_KINDS));
-        for (int i = 0; i < 2; i++) {
-            try {
-                manager.execute(FAILING, "peer-down", inv -> {
-                    throw new java.io.IOException("peer down");
-                });
-            } catch (java.io.IOException expected) {
-                // the breaker counts it
-            }
-        }
-
-        LongAdder reachedFailing = new LongAdder();
-        LongAdder rejected = new LongAdder();
-        LongAdder healthyOk = new LongAdder();
-        List<Throwable> unexpected = Collections.synchronizedList(new ArrayList<>());
-        AtomicBoolean running = new AtomicBoolean(true);
-        ExecutorService callers = Executors.newFixedThreadPool(4);
-        List<Future<?>> loops = new ArrayList<>();
-        for (int t = 0; t < 2; t++) {
-            loops.add(callers.submit(() -> {
-                while (running.get()) {
-                    try {
-                        manager.execute(FAILING, "peer-down", inv -> {
-                            reachedFailing.increment();
-                            throw new java.io.IOException("peer down");
-                        });
-                    } catch (CallNotPermittedException e) {
-                        rejected.increment();
-                    } catch (Exception e) {
-                        unexpected.add(e);
-                    }
-                    pause();
-                }
-            }));
-            loops.add(callers.submit(() -> {
-                while (running.get()) {
-                    try {
-                        manager.execute(HEALTHY, "peer-up", inv -> "ok");
-                        healthyOk.increment();
-                    } catch (Exception e) {
-                        unexpected.add(e);
-                    }
-                    pause();
-                }
-            }));
-        }
+        BreakerProofLoad load = new BreakerProofLoad(manager, FAILING, HEALTHY, 500);
         List<String> steps = new ArrayList<>();
         try {
-            await("load running and the stages learning", () -> rejected.sum() > 500 && healthyOk.sum() > 500
+            await("load running and the stages learning", () -> load.rejected.sum() > 500 && load.healthyOk.sum() > 500
                     && figure("rate-limit", HEALTHY, "rate") > INITIAL_RATE * 1.5
                     && figure("timeout", HEALTHY, "currentTimeoutMillis") < INITIAL_TIMEOUT_MS / 2
                     && figure("slo", FAILING, "failed") > 0);
@@ -140,14 +90,10 @@ public class SeamlessUpdatesIT extends DwcpTestSupport {
                     after.timeoutMs < INITIAL_TIMEOUT_MS / 2);
             assertTrue("the error budget's failures never go back: " + before + " -> " + after,
                     after.budgetFailed >= before.budgetFailed && after.budgetTotal >= before.budgetTotal);
-            long last = rejected.sum();
-            await("calls rejected by the OPEN breaker after the last step", () -> rejected.sum() > last + 200);
+            long last = load.rejected.sum();
+            await("calls rejected by the OPEN breaker after the last step", () -> load.rejected.sum() > last + 200);
         } finally {
-            running.set(false);
-            for (Future<?> f : loops) {
-                f.get(30, TimeUnit.SECONDS);
-            }
-            callers.shutdownNow();
+            load.stop();
         }
 
         OperationMetrics failing = manager.metrics(FAILING);
@@ -156,11 +102,11 @@ public class SeamlessUpdatesIT extends DwcpTestSupport {
         System.out.println("seamless updates: " + FAILING + " calls held " + failing.held() + " (" + ms(failing.heldNanos())
                 + " ms in all), longest " + ms(failing.heldMaxNanos()) + " ms; " + HEALTHY + " calls held "
                 + healthy.held() + " (" + ms(healthy.heldNanos()) + " ms in all), longest " + ms(healthy.heldMaxNanos())
-                + " ms; " + rejected.sum() + " rejected by the OPEN breaker, " + healthyOk.sum() + " healthy calls");
+                + " ms; " + load.rejected.sum() + " rejected by the OPEN breaker, " + load.healthyOk.sum() + " healthy calls");
 
-        assertEquals("unexpected failures: " + unexpected.stream().limit(3).collect(Collectors.toList()), 0,
-                unexpected.size());
-        assertEquals("calls that reached the failing peer while its breaker was OPEN", 0, reachedFailing.sum());
+        assertEquals("unexpected failures: " + load.unexpected.stream().limit(3).collect(Collectors.toList()), 0,
+                load.unexpected.size());
+        assertEquals("calls that reached the failing peer while its breaker was OPEN", 0, load.reachedFailing.sum());
         assertTrue("calls were held while a protecting stage was away", failing.held() + healthy.held() > 0);
     }
 
@@ -222,13 +168,6 @@ public class SeamlessUpdatesIT extends DwcpTestSupport {
     }
 
     /** Keeps the load steady (about a thousand calls a second per thread at most) rather than a busy loop. */
-    private static void pause() {
-        try {
-            TimeUnit.MICROSECONDS.sleep(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     private static long ms(long nanos) {
         return TimeUnit.NANOSECONDS.toMillis(nanos);

@@ -55,6 +55,17 @@ public final class ConfigReader {
      */
     public static final String NEW_OPERATION_SUFFIX = ".new";
 
+    /**
+     * Metatype description of a stage's {@value Stage#OPERATION} (default {@code *}): the key's one text,
+     * whichever stage it configures.
+     */
+    public static final String OPERATION_DESCRIPTION = "The operation protected (send, receive, sync, consensus; "
+            + "another name with dwcp.operation.new = true), or * for every operation, each with an instance of its own.";
+
+    /** Metatype description of a stage's {@code service.ranking}: the key's one text. */
+    public static final String RANKING_DESCRIPTION = "Of several stages of one kind configured for an operation, the "
+            + "manager uses the highest-ranked: raise it to swap strategies without a gap.";
+
     /** What FileInstall adds to a configuration read from a file: the file's URL. */
     public static final String FILE_KEY = "felix.fileinstall.filename";
 

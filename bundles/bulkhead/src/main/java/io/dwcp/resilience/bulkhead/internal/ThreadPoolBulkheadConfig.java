@@ -1,5 +1,6 @@
 package io.dwcp.resilience.bulkhead.internal;
 
+import io.dwcp.resilience.kit.ConfigReader;
 import io.dwcp.resilience.kit.Isolation;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -12,8 +13,7 @@ import org.osgi.service.metatype.annotations.Option;
                 + "configuration per operation, e.g. " + ThreadPoolBulkheadSettings.PID + "~sync.")
 @interface ThreadPoolBulkheadConfig {
 
-    @AttributeDefinition(name = "Operation", description = "The operation protected (send, receive, sync, "
-            + "consensus or another valid name), or * for a separate pool per operation.")
+    @AttributeDefinition(name = "Operation", description = ConfigReader.OPERATION_DESCRIPTION)
     String dwcp_operation() default "*";
 
     @AttributeDefinition(name = "Core threads", min = "1", max = "" + ThreadPoolBulkheadSettings.MAX_MAX_THREADS,
@@ -46,7 +46,6 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(name = "Max peers", min = "1", max = "100000", description = Isolation.MAX_PEERS_DESCRIPTION)
     int max_peers() default Isolation.DEFAULT_MAX_PEERS;
 
-    @AttributeDefinition(name = "Service ranking", description = "Decides which bulkhead an operation uses "
-            + "when several are configured for it: the highest wins.")
+    @AttributeDefinition(name = "Service ranking", description = ConfigReader.RANKING_DESCRIPTION, required = false)
     int service_ranking() default 0;
 }

@@ -1,5 +1,6 @@
 package io.dwcp.resilience.circuitbreaker.internal;
 
+import io.dwcp.resilience.kit.ConfigReader;
 import io.dwcp.resilience.kit.Isolation;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
@@ -17,9 +18,8 @@ import org.osgi.service.metatype.annotations.Option;
                 + " slow-call rate) combine: the first that fires opens the breaker; 0 turns a rule off.")
 @interface CircuitBreakerConfig {
 
-    @AttributeDefinition(name = "Operation", description = "The operation protected (send, receive, sync,"
-            + " consensus, ...), or * for every operation (one breaker per operation).")
-    String dwcp_operation() default CircuitBreakerSettings.DEFAULT_OPERATION;
+    @AttributeDefinition(name = "Operation", description = ConfigReader.OPERATION_DESCRIPTION)
+    String dwcp_operation() default "*";
 
     @AttributeDefinition(name = "Mode", description = "NORMAL lets the breaker trip and recover; the others force"
             + " a state until the mode changes: DISABLED (all calls pass, nothing measured), FORCED_OPEN (all calls"

@@ -61,7 +61,6 @@ public record CircuitBreakerSettings(String operation, Mode mode, int consecutiv
 
     // Defaults: the DWCP specification's values for `send` (5 consecutive failures, 60 s reset
     // timeout, 30 s slow-call duration) and Resilience4j-like values for what it leaves open.
-    static final String DEFAULT_OPERATION = Stage.ANY_OPERATION;
     static final String DEFAULT_MODE = "NORMAL";
     static final int DEFAULT_CONSECUTIVE = 5;
     static final double DEFAULT_FAILURE_RATE = 50.0;

@@ -1,5 +1,6 @@
 package io.dwcp.resilience.degradation.internal;
 
+import io.dwcp.resilience.kit.ConfigReader;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
@@ -9,7 +10,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public @interface LoadShedConfig {
 
     /** @return the operation(s) the stage serves */
-    @AttributeDefinition(name = "Operation", description = "The operation this stage protects, or * for all.")
+    @AttributeDefinition(name = "Operation", description = ConfigReader.OPERATION_DESCRIPTION)
     String dwcp_operation() default "*";
 
     /** @return the priority order */

@@ -1,5 +1,6 @@
 package io.dwcp.resilience.fallback.internal;
 
+import io.dwcp.resilience.kit.ConfigReader;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
@@ -13,7 +14,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
                 + " response, tried in the configured order.")
 @interface FallbackConfig {
 
-    @AttributeDefinition(name = "Operation", description = "The operation protected (send, sync, ...) or * for all.")
+    @AttributeDefinition(name = "Operation", description = ConfigReader.OPERATION_DESCRIPTION)
     String dwcp_operation() default "*";
 
     @AttributeDefinition(name = "Use", description = "The ways to answer a failed call, tried in this order:"

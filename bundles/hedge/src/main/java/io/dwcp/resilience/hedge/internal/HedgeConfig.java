@@ -1,5 +1,6 @@
 package io.dwcp.resilience.hedge.internal;
 
+import io.dwcp.resilience.kit.ConfigReader;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
@@ -13,7 +14,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
                 + " percentile, sends a second; the first success wins.")
 @interface HedgeConfig {
 
-    @AttributeDefinition(name = "Operation", description = "The operation protected (send, sync, ...) or * for all.")
+    @AttributeDefinition(name = "Operation", description = ConfigReader.OPERATION_DESCRIPTION)
     String dwcp_operation() default "*";
 
     @AttributeDefinition(name = "Idempotent", description = "Must be true: states that the operation is safe to run"

@@ -1,5 +1,6 @@
 package io.dwcp.resilience.ratelimiter.internal;
 
+import io.dwcp.resilience.kit.ConfigReader;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
@@ -10,8 +11,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
                 + "increase.step when the P95 is below increase.below x target.")
 @interface AdaptiveRateConfig {
 
-    @AttributeDefinition(name = "Operation", description = "The operation to protect, or * to give every "
-            + "operation its own limiter with these settings.")
+    @AttributeDefinition(name = "Operation", description = ConfigReader.OPERATION_DESCRIPTION)
     String dwcp_operation() default "*";
 
     @AttributeDefinition(name = "Initial rate", description = "Permits per second a fresh limiter starts with "
@@ -65,7 +65,6 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "stays bounded and latency with it. 0 = no cap.", min = "0", max = "100")
     double inflight_factor() default 0.3;
 
-    @AttributeDefinition(name = "Service ranking", description = "The manager uses the highest-ranked rate-limit "
-            + "stage of an operation: raise it to swap strategies without a gap.", required = false)
+    @AttributeDefinition(name = "Service ranking", description = ConfigReader.RANKING_DESCRIPTION, required = false)
     int service_ranking() default 0;
 }

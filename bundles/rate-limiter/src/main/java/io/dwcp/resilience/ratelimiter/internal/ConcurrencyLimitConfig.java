@@ -1,5 +1,6 @@
 package io.dwcp.resilience.ratelimiter.internal;
 
+import io.dwcp.resilience.kit.ConfigReader;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
@@ -9,8 +10,7 @@ import org.osgi.service.metatype.annotations.Option;
         description = "Limits the calls in flight and adapts the limit to latency (gradient2) or to drops (aimd).")
 @interface ConcurrencyLimitConfig {
 
-    @AttributeDefinition(name = "Operation", description = "The operation to protect, or * to give every "
-            + "operation its own limiter with these settings.")
+    @AttributeDefinition(name = "Operation", description = ConfigReader.OPERATION_DESCRIPTION)
     String dwcp_operation() default "*";
 
     @AttributeDefinition(name = "Algorithm", options = {
@@ -61,7 +61,6 @@ import org.osgi.service.metatype.annotations.Option;
             + "single drop.", min = "0", max = "1")
     double aimd_drop_share() default 0.05;
 
-    @AttributeDefinition(name = "Service ranking", description = "The manager uses the highest-ranked rate-limit "
-            + "stage of an operation: raise it to swap strategies without a gap.", required = false)
+    @AttributeDefinition(name = "Service ranking", description = ConfigReader.RANKING_DESCRIPTION, required = false)
     int service_ranking() default 0;
 }

@@ -1,5 +1,6 @@
 package io.dwcp.resilience.ratelimiter.internal;
 
+import io.dwcp.resilience.kit.ConfigReader;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
@@ -9,8 +10,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
                 + "and optional waiting for a permit.")
 @interface TokenBucketConfig {
 
-    @AttributeDefinition(name = "Operation", description = "The operation to protect (send, receive, sync, "
-            + "consensus, ...), or * to give every operation its own bucket with these settings.")
+    @AttributeDefinition(name = "Operation", description = ConfigReader.OPERATION_DESCRIPTION)
     String dwcp_operation() default "*";
 
     @AttributeDefinition(name = "Rate", description = "Permits per second; 0.001 to 1000000.", min = "0.001",
@@ -34,7 +34,6 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             min = "1")
     int permits_per_call() default 1;
 
-    @AttributeDefinition(name = "Service ranking", description = "The manager uses the highest-ranked rate-limit "
-            + "stage of an operation: raise it to swap strategies without a gap.", required = false)
+    @AttributeDefinition(name = "Service ranking", description = ConfigReader.RANKING_DESCRIPTION, required = false)
     int service_ranking() default 0;
 }

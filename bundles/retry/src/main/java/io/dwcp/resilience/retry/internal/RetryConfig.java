@@ -1,5 +1,6 @@
 package io.dwcp.resilience.retry.internal;
 
+import io.dwcp.resilience.kit.ConfigReader;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -15,9 +16,8 @@ import org.osgi.service.metatype.annotations.Option;
                 + " deadline and a retry budget.")
 @interface RetryConfig {
 
-    @AttributeDefinition(name = "Operation",
-            description = "The operation this stage protects (send, receive, sync, consensus, ...) or * for all.")
-    String dwcp_operation();
+    @AttributeDefinition(name = "Operation", description = ConfigReader.OPERATION_DESCRIPTION)
+    String dwcp_operation() default "*";
 
     @AttributeDefinition(name = "Maximum retries", min = "0", max = "100",
             description = "Retries after the first attempt; 0 disables retrying.")

@@ -1,5 +1,6 @@
 package io.dwcp.resilience.timeout.internal;
 
+import io.dwcp.resilience.kit.ConfigReader;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -15,9 +16,8 @@ import org.osgi.service.metatype.annotations.Option;
                 + " on the invocation.")
 @interface TimeoutConfig {
 
-    @AttributeDefinition(name = "Operation",
-            description = "The operation this stage protects (send, receive, sync, consensus, ...) or * for all.")
-    String dwcp_operation();
+    @AttributeDefinition(name = "Operation", description = ConfigReader.OPERATION_DESCRIPTION)
+    String dwcp_operation() default "*";
 
     @AttributeDefinition(name = "Mode", description = "Fixed timeout, or adaptive to the observed latency.",
             options = {
