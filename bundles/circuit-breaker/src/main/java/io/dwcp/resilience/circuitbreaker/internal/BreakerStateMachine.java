@@ -248,6 +248,22 @@ public final class BreakerStateMachine {
     }
 
     /**
+     * Records how an admitted call ended, at an end time the caller already has (in a chain the
+     * manager's {@link io.dwcp.resilience.api.Invocation#operationEndNanos()}): no clock read.
+     *
+     * @param admitted    what {@link #acquire} returned for the call
+     * @param failure     what the call threw, or {@code null} when it returned
+     * @param startNanos  when the call started
+     * @param endNanos    when it ended, on the same clock
+     */
+    public void completeAt(BreakerState admitted, Throwable failure, long startNanos, long endNanos) {
+        if (admitted.kind == DISABLED) {
+            return;
+        }
+        onResult(admitted, failure, endNanos - startNanos, endNanos);
+    }
+
+    /**
      * Records how an admitted call ended, with the duration already known.
      *
      * @param admitted       what {@link #acquire} returned for the call

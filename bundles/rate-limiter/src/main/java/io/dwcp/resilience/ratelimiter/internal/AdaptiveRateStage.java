@@ -76,7 +76,7 @@ public class AdaptiveRateStage extends AbstractRateLimitStage<AdaptiveRateSettin
                 throw e;
             } finally {
                 if (sample) {
-                    long end = inv.timeSource().nanoTime();
+                    long end = inv.operationEndNanos(); // the manager's reading: no clock read of our own
                     controller.record(end - admitted, end);
                 }
             }

@@ -67,7 +67,7 @@ public class ConcurrencyLimitStage extends AbstractRateLimitStage<ConcurrencyLim
             }
             throw e;
         } finally {
-            long end = inv.timeSource().nanoTime();
+            long end = inv.operationEndNanos(); // the manager's reading: no clock read of our own
             c.release(measured ? end - start : -1, dropped, end);
         }
     }

@@ -119,7 +119,7 @@ final class TimeoutController {
         try {
             result = next.proceed(inv);
         } catch (Exception failure) {
-            throw failed(failure, start, clock.nanoTime(), deadline, timeout, ownBinds);
+            throw failed(failure, start, inv.operationEndNanos(), deadline, timeout, ownBinds);
         } finally {
             inv.setDeadlineNanos(outer);
         }
@@ -127,7 +127,9 @@ final class TimeoutController {
             metrics.successes.increment();
             return result;
         }
-        return succeeded(result, start, clock.nanoTime(), deadline, timeout, ownBinds);
+        // The manager's reading of the operation's end (Invocation.operationEndNanos): no clock read
+        // of our own on the success path.
+        return succeeded(result, start, inv.operationEndNanos(), deadline, timeout, ownBinds);
     }
 
     /**
