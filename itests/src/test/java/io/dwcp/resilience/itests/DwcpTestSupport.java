@@ -38,7 +38,6 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
-import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.ExamFactory;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.nat.internal.NativeTestContainerFactory;
@@ -73,8 +72,8 @@ public abstract class DwcpTestSupport {
     protected ResilienceManager manager;
 
     /** Host side: the options of a class that needs no more than {@link #baseOptions()}; override to add. */
-    @Configuration
-    public Option[] config() {
+    @org.ops4j.pax.exam.Configuration
+    public Option[] config() throws Exception {
         return baseOptions().toArray(new Option[0]);
     }
 

@@ -2,6 +2,7 @@ package io.dwcp.resilience.degradation.internal;
 
 import io.dwcp.resilience.kit.ConfigReader;
 import io.dwcp.resilience.kit.ConfiguredComponent;
+import io.dwcp.resilience.kit.NamedThreads;
 import io.dwcp.resilience.api.CallObserver;
 import io.dwcp.resilience.api.CallOutcome;
 import io.dwcp.resilience.api.Invocation;

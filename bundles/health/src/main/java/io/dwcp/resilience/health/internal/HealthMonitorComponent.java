@@ -2,6 +2,7 @@ package io.dwcp.resilience.health.internal;
 
 import io.dwcp.resilience.kit.ConfigReader;
 import io.dwcp.resilience.kit.ConfiguredComponent;
+import io.dwcp.resilience.kit.NamedThreads;
 import io.dwcp.resilience.api.TimeSource;
 import io.dwcp.resilience.api.event.ResilienceEvents;
 import io.dwcp.resilience.api.health.HealthCheck;
