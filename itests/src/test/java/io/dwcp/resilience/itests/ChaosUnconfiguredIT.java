@@ -1,5 +1,6 @@
 package io.dwcp.resilience.itests;
 
+import io.dwcp.resilience.api.ResilienceManager;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
@@ -27,6 +28,9 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class ChaosUnconfiguredIT extends DwcpTestSupport {
+
+    @Inject
+    private ResilienceManager manager;
 
     @Inject
     private ChaosControl chaos;

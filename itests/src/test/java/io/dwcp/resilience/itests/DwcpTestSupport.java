@@ -67,10 +67,6 @@ public abstract class DwcpTestSupport {
     @Inject
     protected LogReaderService logReader;
 
-    /** The manager the calls of a test go through. */
-    @Inject
-    protected ResilienceManager manager;
-
     /** Host side: the options of a class that needs no more than {@link #baseOptions()}; override to add. */
     @org.ops4j.pax.exam.Configuration
     public Option[] config() throws Exception {

@@ -1,5 +1,6 @@
 package io.dwcp.resilience.itests;
 
+import io.dwcp.resilience.api.ResilienceManager;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
@@ -46,6 +47,9 @@ import org.osgi.service.event.EventHandler;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class HealthDegradationIT extends DwcpTestSupport {
+
+    @Inject
+    private ResilienceManager manager;
 
     @Inject
     private HealthMonitor health;

@@ -1,5 +1,7 @@
 package io.dwcp.resilience.itests;
 
+import io.dwcp.resilience.api.ResilienceManager;
+import javax.inject.Inject;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
@@ -32,6 +34,9 @@ import org.osgi.framework.Bundle;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class HotSwapIT extends DwcpTestSupport {
+
+    @Inject
+    private ResilienceManager manager;
 
     private static final String V1 = "itest.stage.breaker.v1";
     private static final String V2 = "itest.stage.breaker.v2";

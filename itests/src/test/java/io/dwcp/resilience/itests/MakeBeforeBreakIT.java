@@ -1,5 +1,7 @@
 package io.dwcp.resilience.itests;
 
+import io.dwcp.resilience.api.ResilienceManager;
+import javax.inject.Inject;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
@@ -29,6 +31,9 @@ import org.osgi.framework.Bundle;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class MakeBeforeBreakIT extends DwcpTestSupport {
+
+    @Inject
+    private ResilienceManager manager;
 
     private static final String BREAKER_BSN = "io.dwcp.resilience.circuitbreaker";
     private static final String STATE_BSN = "io.dwcp.resilience.state";

@@ -1,5 +1,6 @@
 package io.dwcp.resilience.itests;
 
+import io.dwcp.resilience.api.ResilienceManager;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -51,6 +52,9 @@ import org.osgi.framework.ServiceReference;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class OperatorsIT extends DwcpTestSupport {
+
+    @Inject
+    private ResilienceManager manager;
 
     private static final String V1 = "itest.ops.breaker.v1";
     private static final String V2 = "itest.ops.breaker.v2";

@@ -1,5 +1,6 @@
 package io.dwcp.resilience.itests;
 
+import io.dwcp.resilience.api.ResilienceManager;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
@@ -33,6 +34,9 @@ import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class PlatformIT extends DwcpTestSupport {
+
+    @Inject
+    private ResilienceManager manager;
 
     @Inject
     private ServiceComponentRuntime scr;

@@ -1,5 +1,7 @@
 package io.dwcp.resilience.itests;
 
+import io.dwcp.resilience.api.ResilienceManager;
+import javax.inject.Inject;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
@@ -44,6 +46,9 @@ import org.osgi.service.event.EventHandler;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class RateLimiterIT extends DwcpTestSupport {
+
+    @Inject
+    private ResilienceManager manager;
 
     private static final String TOKEN_BUCKET = "dwcp.ratelimiter.tokenbucket";
     private static final String ADAPTIVE = "dwcp.ratelimiter.adaptive";

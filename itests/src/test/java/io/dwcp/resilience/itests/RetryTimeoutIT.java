@@ -1,5 +1,7 @@
 package io.dwcp.resilience.itests;
 
+import io.dwcp.resilience.api.ResilienceManager;
+import javax.inject.Inject;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
@@ -37,6 +39,9 @@ import org.osgi.service.cm.Configuration;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class RetryTimeoutIT extends DwcpTestSupport {
+
+    @Inject
+    private ResilienceManager manager;
 
     @org.ops4j.pax.exam.Configuration
     public Option[] config() {

@@ -1,5 +1,7 @@
 package io.dwcp.resilience.itests;
 
+import io.dwcp.resilience.api.ResilienceManager;
+import javax.inject.Inject;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
@@ -34,6 +36,9 @@ import org.osgi.framework.Bundle;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class SeamlessUpdatesIT extends DwcpTestSupport {
+
+    @Inject
+    private ResilienceManager manager;
 
     private static final String FAILING = "seamfail";
     private static final String HEALTHY = "seamok";
