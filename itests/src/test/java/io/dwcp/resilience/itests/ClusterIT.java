@@ -39,8 +39,18 @@ public class ClusterIT {
     private static final int SENDERS = 16;
     private static final int SIZE = 256;
     private static final long SEND_TIMEOUT_MS = 10_000;
-    /** Generous bounds on waits for a run to end; a healthy run ends long before. */
-    private static final long RUN_DEADLINE_MS = 240_000;
+    /**
+     * Generous bounds on each wait within a run: at least 240 s, and 10 ms per message of the run (a
+     * run slower than 100 messages/s is stuck, not slow: under faults on a loaded two-core host runs
+     * went at 200-3 000 messages/s), so a run of 100 000 is not cut at a bound sized for 10 000. A
+     * healthy run ends long before.
+     */
+    private static final long MIN_RUN_DEADLINE_MS = 240_000;
+    private static final long RUN_DEADLINE_MS_PER_MESSAGE = 10;
+
+    static long runDeadlineMillis(int count) {
+        return Math.max(MIN_RUN_DEADLINE_MS, count * RUN_DEADLINE_MS_PER_MESSAGE);
+    }
 
     /** The stage bundles (and the manager) case (d) updates one after the other under load. */
     private static final List<String> UPDATED_BUNDLES = List.of(
@@ -180,10 +190,12 @@ public class ClusterIT {
     static final class Progress {
         private final ClusterNode sender;
         private final String run;
+        private final long deadlineMillis;
 
-        Progress(ClusterNode sender, String run) {
+        Progress(ClusterNode sender, String run, int count) {
             this.sender = sender;
             this.run = run;
+            this.deadlineMillis = runDeadlineMillis(count);
         }
 
         /** @return acked, failed, done (1 or 0) */
@@ -209,11 +221,12 @@ public class ClusterIT {
         }
 
         private void await(java.util.function.Predicate<long[]> condition, String what) throws Exception {
-            long deadline = System.nanoTime() + RUN_DEADLINE_MS * 1_000_000L;
+            long deadline = System.nanoTime() + deadlineMillis * 1_000_000L;
             long[] p;
             while (!condition.test(p = now())) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("run " + run + " did not reach " + what + " in time: acked " + p[0] + ", failed " + p[1]);
+                    throw new AssertionError("run " + run + " did not reach " + what + " within " + deadlineMillis / 1000 + " s: acked "
+                            + p[0] + ", failed " + p[1]);
                 }
                 Thread.sleep(20); // polling the agent, not timing anything
             }
@@ -224,7 +237,7 @@ public class ClusterIT {
         settle(from);
         long start = System.nanoTime();
         from.command("SEND " + to.id() + " " + name + " " + count + " " + SENDERS + " " + SIZE + " " + SEND_TIMEOUT_MS);
-        Progress progress = new Progress(from, name);
+        Progress progress = new Progress(from, name, count);
         try {
             during.act(progress);
             progress.awaitDone();
