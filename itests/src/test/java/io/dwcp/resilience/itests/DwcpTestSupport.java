@@ -107,11 +107,12 @@ public abstract class DwcpTestSupport {
         return new File(System.getProperty("dwcp.itests.dir"), "test-bundles/" + fileName).toURI().toString();
     }
 
+    /** Polls until the condition holds; the limit is generous because CI runs on a loaded 2-core machine. */
     protected static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after 20 s waiting for " + what);
+                throw new AssertionError("timed out after 60 s waiting for " + what);
             }
             Thread.sleep(20);
         }

@@ -173,9 +173,11 @@ public class ShippedConfigurationIT extends DwcpTestSupport {
             expect(active, "dwcp.circuitbreaker~send", "failure.consecutive.threshold", "5", "reset.timeout.ms", "60000");
             expect(active, "dwcp.manager", "missing.stage.policy", "bypass", "max.operations", "256");
 
-            // the log levels: DWCP at INFO, everything else at the R7 default
-            assertEquals(LogLevel.INFO, loggerAdmin.getLoggerContext(null)
-                    .getEffectiveLogLevel("io.dwcp.resilience.manager.internal.ResilienceManagerComponent"));
+            // the log levels: DWCP at INFO, everything else at the R7 default. The log service applies its
+            // configuration on Configuration Admin's thread, after the components above may already be active.
+            await("io.dwcp at INFO from the shipped org.osgi.service.log.admin.cfg", () -> LogLevel.INFO.equals(
+                    loggerAdmin.getLoggerContext(null)
+                            .getEffectiveLogLevel("io.dwcp.resilience.manager.internal.ResilienceManagerComponent")));
         } finally {
             registration.unregister();
         }

@@ -7,7 +7,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * until when.
  *
  * <p>The manager creates it when a call enters and reads the clock once for
- * {@link #startNanos()}. It is mutable in two controlled ways: the retry stage sets the
+ * {@link #startNanos()}, and once more when the operation ends ({@link #operationEndNanos()}). It is mutable in two controlled ways: the retry stage sets the
  * {@linkplain #setAttempt(int) attempt}, the timeout stage narrows the
  * {@linkplain #setDeadlineNanos(long) deadline} (and restores the outer one afterwards).
  *
@@ -74,6 +74,32 @@ public interface Invocation {
 
     /** @return the clock of the whole chain; stages use it instead of {@link System#nanoTime()} */
     TimeSource timeSource();
+
+    /**
+     * When the operation itself (the caller's {@link Call}, with any
+     * {@linkplain #interceptOperation operation interceptor}) last returned or threw, in
+     * {@link #timeSource()} nanoseconds: the manager reads the clock once there, at the innermost
+     * end of the chain, and uses that reading as the call's end for its own latency and for the
+     * {@link CallObserver}s.
+     *
+     * <p>A stage that times the call after {@link Next#proceed} returned (or threw) uses this instead
+     * of reading the clock again, so that a successful call reads the clock twice in all: once
+     * at {@link #startNanos()}, once here. Together with {@link #startNanos()} (the time before the
+     * first stage ran) a stage needs no clock read of its own on the success path.
+     *
+     * <p>The reading belongs to the proceed the stage just made: the manager forgets it each time a
+     * stage proceeds, so when nothing inside reached the operation (an inner stage refused, or the
+     * rest of the chain ran on a {@linkplain #detach() detached copy} on another thread) this method
+     * reads the clock instead, and the value is never stale. Before the stage has proceeded it
+     * also reads the clock. The default implementation (fakes written against earlier versions)
+     * always reads the clock.
+     *
+     * @return the instant the operation last ended within the stage's proceed, or the current time
+     * @since 1.4
+     */
+    default long operationEndNanos() {
+        return timeSource().nanoTime();
+    }
 
     /**
      * @param key an attribute name

@@ -107,7 +107,10 @@ final class ChainManager implements ResilienceManager {
             failure = t;
             throw t;
         } finally {
-            op.completed(inv, time.nanoTime() - start, failure, observerFailures);
+            // the operation's end when it ran (no third clock read; the stages' work after it is
+            // not counted), the clock otherwise (refused, or finished on a detached copy)
+            long end = inv.operationEnded() ? inv.operationEndNanos() : time.nanoTime();
+            op.completed(inv, end - start, failure, observerFailures);
             pool.release(inv);
         }
     }

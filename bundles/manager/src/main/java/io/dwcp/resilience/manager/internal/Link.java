@@ -23,6 +23,8 @@ abstract class Link implements Next<Object> {
 
         @Override
         public Object proceed(Invocation inv) throws Exception {
+            // the stage around this link proceeded: an end the operation had before is not this proceed's
+            pooled(inv).forgetOperationEnd();
             return stage.execute(inv, next);
         }
     }
@@ -30,7 +32,8 @@ abstract class Link implements Next<Object> {
     /**
      * The end of every chain: the caller's operation itself, wrapped in the invocation's
      * {@linkplain Invocation#interceptOperation operation interceptor} when one is set. The normal
-     * path costs one extra field read and allocates nothing.
+     * path costs one extra field read, one clock read (the operation's end, see
+     * {@link Invocation#operationEndNanos()}) and allocates nothing.
      */
     static final class OperationLink extends Link {
         static final OperationLink INSTANCE = new OperationLink();
@@ -38,11 +41,18 @@ abstract class Link implements Next<Object> {
         @Override
         public Object proceed(Invocation inv) throws Exception {
             PooledInvocation pooled = pooled(inv);
+            pooled.forgetOperationEnd();
             Stage interceptor = pooled.operationInterceptor();
-            if (interceptor == null) {
-                return pooled.call().call(inv);
+            try {
+                if (interceptor == null) {
+                    return pooled.call().call(inv);
+                }
+                return interceptor.execute(inv, CallOnly.INSTANCE);
+            } finally {
+                // the chain's second and last clock read on the success path: stages, the manager
+                // and the observers take the call's end from here (Invocation.operationEndNanos)
+                pooled.operationEndedAt(pooled.timeSource().nanoTime());
             }
-            return interceptor.execute(inv, CallOnly.INSTANCE);
         }
     }
 

@@ -21,6 +21,9 @@ final class PooledInvocation implements Invocation {
     private TimeSource timeSource;
     private long startNanos;
     private long deadlineNanos;
+    /** When the operation last ended, valid while {@link #operationEnded}; see {@link #operationEndNanos()}. */
+    private long operationEndNanos;
+    private boolean operationEnded;
     private int attempt;
     private Object[] attributes; // key, value, key, value, ...
     private int attributeCount;
@@ -33,6 +36,23 @@ final class PooledInvocation implements Invocation {
         this.startNanos = startNanos;
         this.deadlineNanos = NO_DEADLINE;
         this.attempt = 1;
+        this.operationEnded = false;
+    }
+
+    /** A stage is about to proceed: what ends inside is its own to read, nothing before. */
+    void forgetOperationEnd() {
+        operationEnded = false;
+    }
+
+    /** The operation just returned or threw; {@code nanos} is the chain's one reading of the clock there. */
+    void operationEndedAt(long nanos) {
+        operationEndNanos = nanos;
+        operationEnded = true;
+    }
+
+    /** @return whether the operation ended since the last stage proceeded (then {@link #operationEndNanos()} read no clock) */
+    boolean operationEnded() {
+        return operationEnded;
     }
 
     /**
@@ -111,6 +131,11 @@ final class PooledInvocation implements Invocation {
     @Override
     public TimeSource timeSource() {
         return timeSource;
+    }
+
+    @Override
+    public long operationEndNanos() {
+        return operationEnded ? operationEndNanos : timeSource.nanoTime();
     }
 
     @Override
