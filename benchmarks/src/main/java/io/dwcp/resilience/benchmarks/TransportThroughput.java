@@ -42,9 +42,13 @@ import org.HdrHistogram.Recorder;
  * {@code java -cp benchmarks/target/benchmarks.jar io.dwcp.resilience.benchmarks.TransportThroughput}.
  * Options (system properties): {@code bench.rounds} (3), {@code bench.seconds} (5 per round),
  * {@code bench.warmup.seconds} (5 per path), {@code bench.threads} (64), {@code bench.size} (1024),
- * {@code bench.receivers} (4 application threads at B), {@code bench.limiter} ({@code shipped}, or
- * {@code lifted}: the adaptive rate limiter's rates raised out of reach, to tell the chain's own cost
- * from the shipped send rate limit).
+ * {@code bench.receivers} (4 application threads at B), {@code bench.limiter} ({@code lifted}, the
+ * default: the adaptive send rate limiter's rates raised out of reach in both nodes' configuration, as
+ * {@link FullChainBenchmark} does, so the figure is the chain's own cost and not the shipped
+ * {@code max.rate} of 10 000 sends/s; or {@code shipped}), {@code bench.set}
+ * ({@code file:key=value;...}: other changes to the copied configuration, for experiments to be stated
+ * with their figures). A chain round also lists the send attempts the timeout stage cut and the retry
+ * stage retried (the caller saw neither: its send succeeded), which is where a long chain tail comes from.
  */
 public final class TransportThroughput {
 
