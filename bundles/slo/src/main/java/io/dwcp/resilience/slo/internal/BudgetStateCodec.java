@@ -15,7 +15,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.DataFormatException;
-import org.HdrHistogram.AtomicHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -118,7 +117,7 @@ final class BudgetStateCodec {
         }
         List<Integer> slots = new ArrayList<>();
         for (int i = 0; i < latency.size(); i++) {
-            if (latency.stamp(i) >= 0 && latency.histogram(i).getTotalCount() > 0) {
+            if (latency.stamp(i) >= 0 && latency.totalCount(i) > 0) {
                 slots.add(i);
             }
         }
@@ -127,7 +126,7 @@ final class BudgetStateCodec {
         List<Long> starts = new ArrayList<>();
         long room = maxBytes - bytes.size() - 4;
         for (int i : slots) {
-            AtomicHistogram h = latency.histogram(i);
+            Histogram h = latency.copy(i);
             ByteBuffer buf = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
             int len = h.encodeIntoCompressedByteBuffer(buf);
             if (len + 12 > room) {
