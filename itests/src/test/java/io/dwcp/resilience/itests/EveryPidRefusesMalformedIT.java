@@ -79,9 +79,7 @@ public class EveryPidRefusesMalformedIT extends DwcpTestSupport {
      * migration lands, so that this test guards every other PID meanwhile. A listed PID that passes is
      * reported in the output: take it off the list.
      */
-    private static final Map<String, String> NOT_YET = Map.of(
-            "dwcp.manager", "swaps (the manager component: SCR republishes a refused max.operations)",
-            "dwcp.transport", "transport (the transport component: SCR republishes a refused listen.port)");
+    private static final Map<String, String> NOT_YET = Map.of();
 
     @Inject
     private ServiceComponentRuntime scr;

@@ -1,5 +1,7 @@
 package io.dwcp.resilience.api;
 
+import java.util.function.Supplier;
+
 /** A bulkhead had no room for the call (all permits taken and the queue full, or the wait ran out). */
 public class BulkheadFullException extends ResilienceException {
 
@@ -11,6 +13,22 @@ public class BulkheadFullException extends ResilienceException {
      */
     public BulkheadFullException(String operation, String detail) {
         super(operation, "bulkhead full: " + detail, null, false);
+    }
+
+    /**
+     * A rejection whose detail is built only if the message is read.
+     *
+     * @param operation the operation
+     * @param detail    builds the detail; capture values, not live state
+     * @since 1.4
+     */
+    public BulkheadFullException(String operation, Supplier<String> detail) {
+        super(operation, detail, null, false);
+    }
+
+    @Override
+    protected String reasonOf(String detail) {
+        return "bulkhead full: " + detail;
     }
 
     @Override

@@ -57,7 +57,7 @@ final class ExecutionTimer {
      */
     void end(Invocation inv, long begin) {
         if (begin != NOT_SAMPLED) {
-            record(inv.timeSource().nanoTime() - begin);
+            record(inv.operationEndNanos() - begin);
         }
     }
 

@@ -85,7 +85,8 @@ final class QueueBulkhead implements Bulkhead<QueueBulkheadSettings> {
         if (queued.incrementAndGet() > capacity) {
             queued.decrementAndGet();
             rejected.increment();
-            throw new BulkheadFullException(operation, "all " + maxConcurrentCalls
+            int concurrent = maxConcurrentCalls;
+            throw new BulkheadFullException(operation, () -> "all " + concurrent
                     + " permits in use and the queue is full (" + capacity + " waiting)");
         }
         try {
@@ -102,8 +103,9 @@ final class QueueBulkhead implements Bulkhead<QueueBulkheadSettings> {
                         : "deadline had passed when the call reached the full bulkhead");
             }
             rejected.increment();
-            throw new BulkheadFullException(operation, "no permit within the max wait of "
-                    + TimeUnit.NANOSECONDS.toMillis(maxWait) + " ms (" + maxConcurrentCalls + " concurrent calls)");
+            int concurrent = maxConcurrentCalls;
+            throw new BulkheadFullException(operation, () -> "no permit within the max wait of "
+                    + TimeUnit.NANOSECONDS.toMillis(maxWait) + " ms (" + concurrent + " concurrent calls)");
         } catch (InterruptedException e) {
             throw new InterruptedException(operation + ": interrupted while waiting in the bulkhead queue");
         } finally {

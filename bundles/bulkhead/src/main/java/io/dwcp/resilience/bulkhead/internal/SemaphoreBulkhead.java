@@ -72,7 +72,9 @@ final class SemaphoreBulkhead implements Bulkhead<SemaphoreBulkheadSettings> {
     }
 
     private BulkheadFullException full() {
-        return new BulkheadFullException(operation, active.get() + " of " + maxConcurrentCalls
+        int inUse = active.get();
+        int concurrent = maxConcurrentCalls;
+        return new BulkheadFullException(operation, () -> inUse + " of " + concurrent
                 + " concurrent calls in use (semaphore bulkhead)");
     }
 

@@ -203,21 +203,31 @@ public final class BreakerStateMachine {
         }
     }
 
+    /**
+     * The rejection; its text is built only if someone reads it (an open breaker refuses calls at
+     * their arrival rate), from the values of now.
+     */
     private CallNotPermittedException reject(BreakerState s, long nowNanos) {
         rejected.increment();
-        String detail;
-        switch (s.kind) {
-            case OPEN:
-                detail = "opens again to probes in " + format(Math.max(0, s.openUntilNanos - nowNanos));
-                break;
-            case HALF_OPEN:
-                detail = "all " + s.probes + " probe call(s) are in flight";
-                break;
-            default:
-                detail = "set by an operator";
-                break;
-        }
-        return new CallNotPermittedException(operation, s.kind.name(), peer.isEmpty() ? detail : "peer " + peer + ": " + detail);
+        CircuitBreakerState kind = s.kind;
+        long opensIn = Math.max(0, s.openUntilNanos - nowNanos);
+        int probes = s.probes;
+        String who = peer;
+        return new CallNotPermittedException(operation, kind.name(), () -> {
+            String detail;
+            switch (kind) {
+                case OPEN:
+                    detail = "opens again to probes in " + format(opensIn);
+                    break;
+                case HALF_OPEN:
+                    detail = "all " + probes + " probe call(s) are in flight";
+                    break;
+                default:
+                    detail = "set by an operator";
+                    break;
+            }
+            return who.isEmpty() ? detail : "peer " + who + ": " + detail;
+        });
     }
 
     /**
@@ -235,6 +245,22 @@ public final class BreakerStateMachine {
         }
         long now = time.nanoTime();
         onResult(admitted, failure, now - startNanos, now);
+    }
+
+    /**
+     * Records how an admitted call ended, at an end time the caller already has (in a chain the
+     * manager's {@link io.dwcp.resilience.api.Invocation#operationEndNanos()}): no clock read.
+     *
+     * @param admitted    what {@link #acquire} returned for the call
+     * @param failure     what the call threw, or {@code null} when it returned
+     * @param startNanos  when the call started
+     * @param endNanos    when it ended, on the same clock
+     */
+    public void completeAt(BreakerState admitted, Throwable failure, long startNanos, long endNanos) {
+        if (admitted.kind == DISABLED) {
+            return;
+        }
+        onResult(admitted, failure, endNanos - startNanos, endNanos);
     }
 
     /**

@@ -226,10 +226,11 @@ public final class CircuitBreakerStage extends ConfiguredComponent<CircuitBreake
         try {
             result = next.proceed(inv);
         } catch (Throwable failure) {
-            m.complete(admitted, failure, inv.timeSource(), start);
+            m.completeAt(admitted, failure, start, inv.operationEndNanos());
             throw failure;
         }
-        m.complete(admitted, null, inv.timeSource(), start);
+        // The manager's reading of the operation's end: the breaker reads no clock of its own.
+        m.completeAt(admitted, null, start, inv.operationEndNanos());
         return result;
     }
 

@@ -33,8 +33,10 @@ final class LoadShedder {
         }
         double p = table.probability(operation, level);
         if (p > 0 && (p >= 1 || random.next() < p)) {
-            throw new LoadShedException(operation, level.name(), String.format(Locale.ROOT,
-                    "%s%% of calls at priority %d of %d are shed", percent(p), table.rank(operation), table.priorities().size()));
+            // The text is built only if someone reads it: a shedder refuses calls at their arrival rate.
+            ShedTable t = table;
+            throw new LoadShedException(operation, level.name(), () -> String.format(Locale.ROOT,
+                    "%s%% of calls at priority %d of %d are shed", percent(p), t.rank(operation), t.priorities().size()));
         }
     }
 

@@ -20,12 +20,15 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Collection;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
@@ -37,6 +40,7 @@ import org.osgi.service.cm.ConfigurationEvent;
 import org.osgi.service.cm.ConfigurationListener;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
@@ -55,9 +59,12 @@ import org.osgi.service.metatype.annotations.Designate;
  * {@link TimeSource} service, applies the {@value ManagerConfig#PID} configuration, and logs and
  * publishes what changes.
  */
+// Registered by the component itself (see register()), declared here so that resolvers see the services.
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"io.dwcp.resilience.api.ResilienceManager,"
+        + "org.osgi.service.cm.ConfigurationListener\"", uses = ResilienceManager.class)
 @Designate(ocd = ManagerConfig.class)
-@Component(service = { ResilienceManager.class, ConfigurationListener.class }, configurationPid = ManagerConfig.PID,
-        immediate = true)
+@Component(service = {}, // not SCR's: SCR would republish a refused configuration as service properties
+        configurationPid = ManagerConfig.PID, immediate = true)
 public class ResilienceManagerComponent implements ResilienceManager, ConfigurationListener, ManagerLog {
 
     private static final long OBSERVER_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -82,6 +89,16 @@ public class ResilienceManagerComponent implements ResilienceManager, Configurat
 
     private volatile boolean active;
 
+    /** The manager's own services, registered by {@link #register}; guarded by {@code this}. */
+    private ServiceRegistration<?> registration;
+
+    /** Service properties only the framework sets. */
+    private static final Set<String> FRAMEWORK_KEYS = Set.of(Constants.OBJECTCLASS, Constants.SERVICE_ID,
+            Constants.SERVICE_BUNDLEID, Constants.SERVICE_SCOPE);
+
+    /** Keys that are the component's, not the configuration's values: published even when no configuration was accepted. */
+    private static final Set<String> OWN_KEYS = Set.of("component.name", "component.id", Constants.SERVICE_PID);
+
     @Activate
     public ResilienceManagerComponent(@Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
         this.logger = logger;
@@ -96,7 +113,7 @@ public class ResilienceManagerComponent implements ResilienceManager, Configurat
      * {@code max.operations = lots}, and the manager would not start at all.
      */
     @Activate
-    void activate(Map<String, Object> properties) {
+    void activate(BundleContext context, Map<String, Object> properties) {
         manager.started();
         try {
             apply(properties);
@@ -114,10 +131,12 @@ public class ResilienceManagerComponent implements ResilienceManager, Configurat
         }
         active = true;
         expectConfiguredStages();
+        register(context, properties);
     }
 
     @Deactivate
     void deactivate() {
+        unregister();
         active = false;
     }
 
@@ -130,7 +149,61 @@ public class ResilienceManagerComponent implements ResilienceManager, Configurat
             apply(properties);
         } catch (InvalidConfigurationException e) {
             refused(e); // the previous configuration stays in force: nothing was applied
+            return;
         }
+        republish(properties);
+    }
+
+    // ---------------------------------------------------------------- the services
+
+    /**
+     * The component registers its services itself ({@code service = {}} in {@code @Component}), with
+     * the properties of the configuration it accepted: SCR would republish every new configuration
+     * as service properties, a refused {@code max.operations = lots} included. Registered last, once
+     * the manager is configured and active, as SCR would for an immediate component.
+     */
+    private synchronized void register(BundleContext context, Map<String, Object> properties) {
+        if (context == null) {
+            return; // a unit test outside a framework
+        }
+        registration = context.registerService(new String[] { ResilienceManager.class.getName(),
+                ConfigurationListener.class.getName() }, this, serviceProperties(properties));
+    }
+
+    /** After an accepted reconfiguration: its public keys become the service properties, as SCR would publish them. */
+    private synchronized void republish(Map<String, Object> properties) {
+        if (registration != null) {
+            registration.setProperties(serviceProperties(properties));
+        }
+    }
+
+    /** Unregistered first on deactivation, so that no call arrives at a manager that is stopping. */
+    private synchronized void unregister() {
+        if (registration != null) {
+            try {
+                registration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping and the framework unregistered it
+            }
+            registration = null;
+        }
+    }
+
+    /**
+     * @return what SCR would publish (component.name and id, service.pid, the configuration's public
+     *         keys), but from the configuration last accepted; with none accepted (a refused first
+     *         configuration: the defaults run), the component's own keys only
+     */
+    private Dictionary<String, Object> serviceProperties(Map<String, Object> properties) {
+        Hashtable<String, Object> p = new Hashtable<>();
+        boolean acceptedThese = accepted.isSame(properties);
+        properties.forEach((key, value) -> {
+            if (value != null && !key.startsWith(".") && !FRAMEWORK_KEYS.contains(key)
+                    && (acceptedThese || OWN_KEYS.contains(key))) {
+                p.put(key, value);
+            }
+        });
+        return p;
     }
 
     private void apply(Map<String, Object> properties) {

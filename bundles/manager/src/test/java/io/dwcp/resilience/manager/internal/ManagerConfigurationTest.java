@@ -7,8 +7,15 @@ import io.dwcp.resilience.api.event.ResilienceEvents;
 import io.dwcp.resilience.testkit.RecordingEventAdmin;
 import io.dwcp.resilience.testkit.RecordingLogger;
 import java.lang.reflect.Field;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Dictionary;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.junit.jupiter.api.Test;
 import org.osgi.service.event.Event;
 
@@ -33,7 +40,7 @@ class ManagerConfigurationTest {
     @Test
     void aNonNumericMaxOperationsIsRefusedAndTheManagerStartsWithItsDefaults() throws Exception {
         ResilienceManagerComponent m = manager();
-        m.activate(Map.of("service.pid", "dwcp.manager", "max.operations", "lots"));
+        m.activate(null, Map.of("service.pid", "dwcp.manager", "max.operations", "lots"));
         assertEquals(1, refusals().size());
         Event refusal = refusals().get(0);
         assertEquals("dwcp.manager", refusal.getProperty(ResilienceEvents.PID));
@@ -47,7 +54,7 @@ class ManagerConfigurationTest {
     @Test
     void aMalformedChangeKeepsThePreviousConfigurationAndAnEqualOneIsANoOp() throws Exception {
         ResilienceManagerComponent m = manager();
-        m.activate(Map.of("max.operations", "100", "missing.stage.policy", "bypass"));
+        m.activate(null, Map.of("max.operations", "100", "missing.stage.policy", "bypass"));
         assertEquals(1, log.at("info").stream().filter(l -> l.startsWith("configuration")).count());
         m.modified(Map.of("max.operations", "100 ", "missing.stage.policy", "bypass",
                 "felix.fileinstall.filename", "file:/karaf/etc/dwcp.manager.cfg"));
@@ -60,5 +67,66 @@ class ManagerConfigurationTest {
                 refusals().stream().map(e -> e.getProperty(ResilienceEvents.KEY)).toList());
         assertEquals(1, log.at("info").stream().filter(l -> l.startsWith("configuration")).count(),
                 "refused: nothing applied");
+    }
+
+    @Test
+    void theServicePropertiesAreThoseOfTheAcceptedConfigurationOnly() throws Exception {
+        List<Map<String, Object>> published = new ArrayList<>();
+        List<String> calls = new ArrayList<>();
+        ServiceRegistration<?> registration = (ServiceRegistration<?>) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] { ServiceRegistration.class }, (proxy, method, args) -> {
+                    calls.add(method.getName());
+                    if (method.getName().equals("setProperties")) {
+                        published.add(map((Dictionary<?, ?>) args[0]));
+                    }
+                    return null;
+                });
+        BundleContext context = (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] { BundleContext.class }, (proxy, method, args) -> {
+                    if (method.getName().equals("registerService")) {
+                        calls.add("registerService " + String.join(",", (String[]) args[0]));
+                        published.add(map((Dictionary<?, ?>) args[2]));
+                        return registration;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        ResilienceManagerComponent m = manager();
+        m.activate(context, Map.of("service.pid", "dwcp.manager", "component.name", "manager", "max.operations", "100",
+                ".private", "x"));
+        assertEquals(List.of("registerService io.dwcp.resilience.api.ResilienceManager,"
+                + "org.osgi.service.cm.ConfigurationListener"), calls);
+        assertEquals(Map.of("service.pid", "dwcp.manager", "component.name", "manager", "max.operations", "100"),
+                published.get(0));
+
+        m.modified(Map.of("service.pid", "dwcp.manager", "component.name", "manager", "max.operations", "lots"));
+        assertEquals(1, refusals().size());
+        assertEquals(1, published.size(), "a refused configuration is not published: " + published);
+
+        m.modified(Map.of("service.pid", "dwcp.manager", "component.name", "manager", "max.operations", "200"));
+        assertEquals(Map.of("service.pid", "dwcp.manager", "component.name", "manager", "max.operations", "200"),
+                published.get(1));
+
+        m.deactivate();
+        assertEquals("unregister", calls.get(calls.size() - 1));
+    }
+
+    @Test
+    void aRefusedFirstConfigurationPublishesOnlyTheComponentsOwnKeys() throws Exception {
+        List<Map<String, Object>> published = new ArrayList<>();
+        BundleContext context = (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] { BundleContext.class }, (proxy, method, args) -> {
+                    published.add(map((Dictionary<?, ?>) args[2]));
+                    return null;
+                });
+        manager().activate(context, Map.of("service.pid", "dwcp.manager", "component.id", 7L, "max.operations", "lots"));
+        assertEquals(List.of(Map.of("service.pid", "dwcp.manager", "component.id", 7L)), published);
+    }
+
+    private static Map<String, Object> map(Dictionary<?, ?> d) {
+        Map<String, Object> m = new TreeMap<>();
+        for (Object k : Collections.list(d.keys())) {
+            m.put((String) k, d.get(k));
+        }
+        return m;
     }
 }

@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -261,12 +262,18 @@ abstract class AbstractRateLimitStage<S extends ConfiguredComponent.Scoped, A> e
         }
     }
 
-    /** The rejection of a call that found no permit in a bucket within its allowed wait. */
+    /**
+     * The rejection of a call that found no permit in a bucket within its allowed wait. Its text is
+     * built only if someone reads it: a limiter refuses calls at their arrival rate.
+     *
+     * @param limit describes the limit in force, e.g. {@code adaptive rate 950/s}; called only
+     *              when the message is read, so it must capture values, not live state
+     */
     static RateLimitedException noPermit(Invocation inv, TokenBucket bucket, int permits, long now, long allowedWait,
-            String limit) {
+            Supplier<String> limit) {
         long retryAfter = bucket.nanosUntilAvailable(permits, now);
-        String waited = allowedWait > 0 ? " within " + Rates.millis(allowedWait) : "";
-        return new RateLimitedException(inv.operation(), limit + ": no permit" + waited + ", next in "
+        return new RateLimitedException(inv.operation(), () -> limit.get() + ": no permit"
+                + (allowedWait > 0 ? " within " + Rates.millis(allowedWait) : "") + ", next in "
                 + Rates.millis(retryAfter), retryAfter);
     }
 

@@ -5,7 +5,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.HdrHistogram.AtomicHistogram;
+import org.HdrHistogram.Histogram;
 
 /**
  * The specified adaptive rate limiter: a {@link TokenBucket} whose rate follows the P95 latency of
@@ -32,12 +32,15 @@ import org.HdrHistogram.AtomicHistogram;
  * ({@link #raiseFactor(int, AdaptiveRateSettings)}); a cut waits while the queue already drains
  * ({@link #draining(double, double, long, AdaptiveRateSettings)}).
  *
- * <p><b>Off the critical path.</b> Recording is wait-free (an HdrHistogram {@link AtomicHistogram}
- * increment and a counter). The caller whose sample completes a window does the adjustment, at
+ * <p><b>Off the critical path, and striped.</b> Recording is wait-free and touches only the
+ * caller's own stripe ({@link StripedLatencyWindow}: one HdrHistogram per stripe, whose totals are
+ * also the window's sample count), and so is the in-flight count ({@link StripedCounter}): with two
+ * threads, one shared histogram, sample counter and in-flight counter made this stage the largest
+ * cost of the chain (issue 15). The caller whose sample completes a window does the adjustment, at
  * most one at a time: whoever fails to take the adjusting flag just leaves, so no caller ever
- * waits for another. Two histograms alternate: the window being evaluated is no longer written
- * to, a sample that raced with the swap lands in one window or the next. The adjustment reads
- * one percentile and clears one histogram (a few microseconds, once per window) and allocates
+ * waits for another. Two sets of stripes alternate: the window being evaluated is no longer written
+ * to, a sample that raced with the swap lands in one window or the next. The adjustment merges the
+ * stripes, reads one percentile and clears them (microseconds, once per window) and allocates
  * only when the rate changes (a new bucket generation). Publishing the change (events, saved
  * state) is the {@link LimitListener}'s business and must not block either.
  */
@@ -50,22 +53,18 @@ public final class AdaptiveRateController {
 
     private final TokenBucket bucket;
     private final LimitListener listener;
-    private final AtomicHistogram[] windows = {
-        new AtomicHistogram(HIGHEST_MICROS, 2), new AtomicHistogram(HIGHEST_MICROS, 2)
-    };
-    private final AtomicInteger samples = new AtomicInteger();
+    private final StripedLatencyWindow window = new StripedLatencyWindow(HIGHEST_MICROS);
     private final AtomicInteger staleSamples = new AtomicInteger();
     private final AtomicBoolean adjusting = new AtomicBoolean();
     private final AtomicLong raised = new AtomicLong();
     private final AtomicLong lowered = new AtomicLong();
     private final AtomicLong windowsClosed = new AtomicLong();
     /** Calls admitted and not yet finished. */
-    private final AtomicInteger inflight = new AtomicInteger();
+    private final StripedCounter inflight = new StripedCounter();
     /** The most calls that may be in flight at the current rate. */
     private volatile int inflightLimit;
 
     private volatile AdaptiveRateSettings settings;
-    private volatile int active;
     private volatile double rate;
     private volatile long lastP95Nanos = -1;
     /** When the rate last changed; samples of calls admitted before it are not counted. */
@@ -115,25 +114,17 @@ public final class AdaptiveRateController {
      * @return whether the call may start
      */
     public boolean tryStart() {
-        for (;;) {
-            int now = inflight.get();
-            if (now >= inflightLimit) {
-                return false;
-            }
-            if (inflight.compareAndSet(now, now + 1)) {
-                return true;
-            }
-        }
+        return inflight.tryIncrement(inflightLimit);
     }
 
     /** Gives back the place a successful {@link #tryStart()} took. */
     public void finished() {
-        inflight.decrementAndGet();
+        inflight.decrement();
     }
 
     /** @return calls admitted and not yet finished */
     public int inflight() {
-        return inflight.get();
+        return (int) inflight.sum();
     }
 
     /** @return the most calls that may be in flight at the current rate */
@@ -149,12 +140,13 @@ public final class AdaptiveRateController {
      */
     public void record(long latencyNanos, long nowNanos) {
         long micros = latencyNanos <= 0 ? 0 : Math.min(HIGHEST_MICROS, latencyNanos / 1_000L);
-        windows[active].recordValue(micros);
+        window.record(micros);
         if (nowNanos - latencyNanos - lastChangeNanos < 0) {
             staleSamples.incrementAndGet(); // admitted before the last change
         }
         AdaptiveRateSettings s = settings;
-        if (samples.incrementAndGet() >= s.windowSamples() && nowNanos - windowStartNanos >= s.windowMinNanos()) {
+        // Time first: one volatile read; the stripes are summed only once the window may close.
+        if (nowNanos - windowStartNanos >= s.windowMinNanos() && window.count() >= s.windowSamples()) {
             closeWindow(nowNanos);
         }
     }
@@ -165,22 +157,18 @@ public final class AdaptiveRateController {
         }
         try {
             AdaptiveRateSettings s = settings;
-            if (samples.get() < s.windowSamples() || nowNanos - windowStartNanos < s.windowMinNanos()) {
+            if (nowNanos - windowStartNanos < s.windowMinNanos() || window.count() < s.windowSamples()) {
                 return; // closed by the previous holder of the flag
             }
             long windowNanos = nowNanos - windowStartNanos;
             windowStartNanos = nowNanos;
-            int index = active;
-            AtomicHistogram window = windows[index];
-            active = index ^ 1;
-            samples.set(0);
+            Histogram closed = window.closeAndMerge();
             boolean stale = staleSamples.getAndSet(0) > 0;
-            long count = window.getTotalCount();
+            long count = closed.getTotalCount();
             if (count == 0) {
                 return;
             }
-            long p95Nanos = window.getValueAtPercentile(95.0) * 1_000L;
-            window.reset();
+            long p95Nanos = closed.getValueAtPercentile(95.0) * 1_000L;
             lastP95Nanos = p95Nanos;
             windowsClosed.incrementAndGet();
             double completed = windowNanos <= 0 ? 0 : count * 1e9 / windowNanos; // unknown: never hold a cut
@@ -291,8 +279,7 @@ public final class AdaptiveRateController {
             double next = clamp(current, newSettings);
             apply(next, newSettings, nowNanos);
             if (next != current) {
-                windows[active].reset(); // samples of the old rate
-                samples.set(0);
+                window.clearOpen(); // samples of the old rate
                 listener.limitChanged(current, next, LimitListener.Reason.CONFIGURED, -1, nowNanos);
             }
         } finally {
@@ -347,7 +334,7 @@ public final class AdaptiveRateController {
 
     /** @return samples in the window being filled */
     public int windowFill() {
-        return samples.get();
+        return (int) window.count();
     }
 
     private static double clamp(double value, AdaptiveRateSettings s) {

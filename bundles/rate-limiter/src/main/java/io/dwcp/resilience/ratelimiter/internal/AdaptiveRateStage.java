@@ -47,8 +47,10 @@ public class AdaptiveRateStage extends AbstractRateLimitStage<AdaptiveRateSettin
         long now = inv.startNanos();
         if (!controller.tryStart()) {
             limiter.rejected.increment();
-            throw new RateLimitedException(inv.operation(), "adaptive rate " + Rates.format(controller.rate())
-                    + "/s: " + controller.inflightLimit() + " calls in flight (rate x " + s.inflightFactor()
+            double rate = controller.rate();
+            int inflightLimit = controller.inflightLimit();
+            throw new RateLimitedException(inv.operation(), () -> "adaptive rate " + Rates.format(rate)
+                    + "/s: " + inflightLimit + " calls in flight (rate x " + s.inflightFactor()
                     + " x target P95 " + Rates.millis(s.targetP95Nanos()) + ")", -1);
         }
         try {
@@ -56,8 +58,9 @@ public class AdaptiveRateStage extends AbstractRateLimitStage<AdaptiveRateSettin
             long wait = bucket.tryAcquire(s.permitsPerCall(), now, allowedWait);
             if (wait == TokenBucket.REFUSED) {
                 limiter.rejected.increment();
+                double rate = controller.rate();
                 throw noPermit(inv, bucket, s.permitsPerCall(), now, allowedWait,
-                        "adaptive rate " + Rates.format(controller.rate()) + "/s");
+                        () -> "adaptive rate " + Rates.format(rate) + "/s");
             }
             long admitted = now;
             if (wait > 0) {
@@ -73,7 +76,7 @@ public class AdaptiveRateStage extends AbstractRateLimitStage<AdaptiveRateSettin
                 throw e;
             } finally {
                 if (sample) {
-                    long end = inv.timeSource().nanoTime();
+                    long end = inv.operationEndNanos(); // the manager's reading: no clock read of our own
                     controller.record(end - admitted, end);
                 }
             }

@@ -45,8 +45,10 @@ public class ConcurrencyLimitStage extends AbstractRateLimitStage<ConcurrencyLim
         ConcurrencyLimiter c = limiter.algorithm;
         if (!c.tryAcquire()) {
             limiter.rejected.increment();
-            throw new RateLimitedException(inv.operation(), "concurrency limit " + c.limit() + " reached ("
-                    + c.settings().algorithm() + ")", -1);
+            int limit = c.limit();
+            String algorithm = c.settings().algorithm();
+            throw new RateLimitedException(inv.operation(), () -> "concurrency limit " + limit + " reached ("
+                    + algorithm + ")", -1);
         }
         limiter.granted.increment();
         long start = inv.startNanos();
@@ -65,7 +67,7 @@ public class ConcurrencyLimitStage extends AbstractRateLimitStage<ConcurrencyLim
             }
             throw e;
         } finally {
-            long end = inv.timeSource().nanoTime();
+            long end = inv.operationEndNanos(); // the manager's reading: no clock read of our own
             c.release(measured ? end - start : -1, dropped, end);
         }
     }

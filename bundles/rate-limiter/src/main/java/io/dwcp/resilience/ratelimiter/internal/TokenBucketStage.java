@@ -34,7 +34,7 @@ public class TokenBucketStage extends AbstractRateLimitStage<TokenBucketSettings
         long wait = limiter.algorithm.tryAcquire(s.permitsPerCall(), now, allowedWait);
         if (wait == TokenBucket.REFUSED) {
             limiter.rejected.increment();
-            throw noPermit(inv, limiter.algorithm, s.permitsPerCall(), now, allowedWait, s.describe());
+            throw noPermit(inv, limiter.algorithm, s.permitsPerCall(), now, allowedWait, s::describe);
         }
         if (wait > 0) {
             awaitPermit(limiter, limiter.algorithm, s.permitsPerCall(), inv, now + wait);

@@ -1,5 +1,6 @@
 package io.dwcp.resilience.retry.internal;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -14,13 +15,27 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * bucket.
  *
  * <p>Recording a call is on every call's path: lock-free and allocation-free (one CAS on a packed
- * bucket counter). Granting a retry happens only after a failure and is serialised, so the budget
- * is never exceeded, even when many failing calls ask at once.
+ * bucket counter), and striped: each thread counts in its own row of buckets ({@link #STRIPES} rows,
+ * 128 bytes apart, taken round robin by threads on their first call), so two threads calling at
+ * once do not fight over one cache line (issue 15: every call of every thread used to CAS the same
+ * bucket). The count of the window is the sum over all rows; only granting a retry reads it,
+ * which happens only after a failure and is serialised, so the budget is never exceeded, even when
+ * many failing calls ask at once.
  */
 final class RetryBudget {
 
     /** Buckets in the window. */
     static final int BUCKETS = 10;
+
+    /** Rows of call buckets: a power of two, twice the processors, at most 8. */
+    static final int STRIPES = Math.min(8,
+            Integer.highestOneBit(Math.max(1, 2 * Runtime.getRuntime().availableProcessors()) * 2 - 1));
+    /** Longs from one row to the next: 16 (128 bytes) holds the 10 buckets and keeps rows off each other's lines. */
+    private static final int ROW = 16;
+    private static final AtomicInteger NEXT_STRIPE = new AtomicInteger();
+    /** The row of the current thread, taken round robin on its first call. */
+    private static final ThreadLocal<Integer> STRIPE =
+            ThreadLocal.withInitial(() -> NEXT_STRIPE.getAndIncrement() & (STRIPES - 1));
 
     private static final int EPOCH_SHIFT = 32;
     private static final long COUNT_MASK = 0xFFFF_FFFFL;
@@ -28,8 +43,12 @@ final class RetryBudget {
     private final double ratio;
     private final double reserve;
     private final long bucketNanos;
-    /** Per bucket: (epoch << 32) | count of calls. The epoch says which bucket period the count is for. */
-    private final AtomicLongArray calls = new AtomicLongArray(BUCKETS);
+    /**
+     * Per row and bucket, at {@code (row + 1) * ROW + bucket} (the first row is left empty, next to
+     * the array's header): (epoch << 32) | count of calls. The epoch says which bucket period the
+     * count is for.
+     */
+    private final AtomicLongArray calls = new AtomicLongArray((STRIPES + 1) * ROW);
     /** Per bucket: (epoch << 32) | count of granted retries. Written only under {@code this}. */
     private final AtomicLongArray retries = new AtomicLongArray(BUCKETS);
 
@@ -52,7 +71,12 @@ final class RetryBudget {
 
     /** Counts one call (not a retry) made at {@code nowNanos}. */
     void recordCall(long nowNanos) {
-        increment(calls, epoch(nowNanos));
+        recordCallOn(STRIPE.get(), nowNanos);
+    }
+
+    /** Counts one call on row {@code stripe} (tests model several threads with it). */
+    void recordCallOn(int stripe, long nowNanos) {
+        increment(calls, (stripe + 1) * ROW, epoch(nowNanos));
     }
 
     /**
@@ -62,21 +86,29 @@ final class RetryBudget {
      */
     synchronized boolean tryAcquireRetry(long nowNanos) {
         long epoch = epoch(nowNanos);
-        if (sum(retries, epoch) + 1 > allowance(sum(calls, epoch))) {
+        if (sum(retries, 0, epoch) + 1 > allowance(callsIn(epoch))) {
             return false;
         }
-        increment(retries, epoch);
+        increment(retries, 0, epoch);
         return true;
     }
 
     /** @return calls counted in the window that ends at {@code nowNanos} */
     long callsInWindow(long nowNanos) {
-        return sum(calls, epoch(nowNanos));
+        return callsIn(epoch(nowNanos));
+    }
+
+    private long callsIn(long epoch) {
+        long total = 0;
+        for (int row = 1; row <= STRIPES; row++) {
+            total += sum(calls, row * ROW, epoch);
+        }
+        return total;
     }
 
     /** @return retries granted in the window that ends at {@code nowNanos} */
     long retriesInWindow(long nowNanos) {
-        return sum(retries, epoch(nowNanos));
+        return sum(retries, 0, epoch(nowNanos));
     }
 
     /** @return retries that a window with {@code calls} calls allows */
@@ -97,11 +129,11 @@ final class RetryBudget {
         return Math.floorDiv(nowNanos, bucketNanos);
     }
 
-    private static long sum(AtomicLongArray counters, long epoch) {
+    private static long sum(AtomicLongArray counters, int offset, long epoch) {
         long total = 0;
         int currentEpoch = (int) epoch;
         for (int i = 0; i < BUCKETS; i++) {
-            long packed = counters.get(i);
+            long packed = counters.get(offset + i);
             int age = currentEpoch - epochOf(packed);
             // age < 0: a thread with a later clock reading already moved this bucket on; count it,
             // it is at most one bucket period ahead.
@@ -112,8 +144,8 @@ final class RetryBudget {
         return total;
     }
 
-    private void increment(AtomicLongArray counters, long epoch) {
-        int index = (int) Math.floorMod(epoch, (long) BUCKETS);
+    private void increment(AtomicLongArray counters, int offset, long epoch) {
+        int index = offset + (int) Math.floorMod(epoch, (long) BUCKETS);
         int currentEpoch = (int) epoch;
         while (true) {
             long packed = counters.get(index);

@@ -73,4 +73,29 @@ class RetryBudgetProperties {
         long current = Math.floorDiv(now, bucket);
         return times.stream().filter(t -> current - Math.floorDiv(t, bucket) < RetryBudget.BUCKETS).count();
     }
+
+    /**
+     * Calls counted on any of the striped rows (each thread has its own) sum to what one row
+     * counting every call in order holds, at every step, and grant the same retries.
+     */
+    @Property
+    void stripedRowsSumToTheSequentialCount(@ForAll("steps") List<Step> steps,
+            @ForAll @Size(min = 1, max = 400) List<@net.jqwik.api.constraints.IntRange(min = 0, max = 1_000) Integer> rows,
+            @ForAll @LongRange(min = 1_000_000_000L, max = 60_000_000_000L) long window,
+            @ForAll @LongRange(min = -1_000_000_000_000L, max = 1_000_000_000_000L) long start) {
+        RetryBudget striped = new RetryBudget(0.2, 1, window);
+        RetryBudget sequential = new RetryBudget(0.2, 1, window);
+        long now = start;
+        int i = 0;
+        for (Step step : steps) {
+            now += step.advance();
+            if (step.call()) {
+                striped.recordCallOn(rows.get(i++ % rows.size()) % RetryBudget.STRIPES, now);
+                sequential.recordCallOn(0, now);
+            } else {
+                assertEquals(sequential.tryAcquireRetry(now), striped.tryAcquireRetry(now), "retry granted at " + now);
+            }
+            assertEquals(sequential.callsInWindow(now), striped.callsInWindow(now), "calls in the window at " + now);
+        }
+    }
 }

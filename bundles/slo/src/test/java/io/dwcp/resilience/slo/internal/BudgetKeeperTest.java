@@ -11,7 +11,7 @@ import io.dwcp.resilience.api.CallOutcome;
 import io.dwcp.resilience.api.ManualTimeSource;
 import io.dwcp.resilience.api.event.ResilienceEvents;
 import io.dwcp.resilience.api.slo.SloEvents;
-import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -116,14 +116,14 @@ class BudgetKeeperTest {
         BudgetKeeper k = keeper(settings("send"));
         calls(k, 10, SUCCESS);
         k.save();
-        byte[] record = store.records.get("slo/send");
-        ByteBuffer.wrap(record).putInt(4, 99); // written by a future provider
+        byte[] record = new String(store.records.get("slo/send"), StandardCharsets.UTF_8)
+                .replace("\nversion=2\n", "\nversion=99\n").getBytes(StandardCharsets.UTF_8); // written by a future provider
         store.records.put("slo/send", record);
 
         RecordingSink fresh = new RecordingSink();
         BudgetKeeper restarted = new BudgetKeeper(settings("send"), clock, store, fresh, () -> { });
         assertEquals(0, restarted.budget().figures().error().total());
-        assertTrue(fresh.log.stream().anyMatch(l -> l.startsWith("WARN budget state slo/send cannot be used: payload version 99")
+        assertTrue(fresh.log.stream().anyMatch(l -> l.startsWith("WARN budget state slo/send cannot be used: a record of version 99, expected 2")
                 && l.contains("slo/send.unreadable")), fresh.log.toString());
         assertArrayEquals(record, store.records.get("slo/send.unreadable"));
         assertEquals("slo/send", fresh.events(ResilienceEvents.STATE_CORRUPT).get(0).properties().get(ResilienceEvents.KEY));

@@ -10,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dwcp.resilience.api.CallOutcome;
 import io.dwcp.resilience.api.ManualTimeSource;
 import io.dwcp.resilience.api.state.StateStore;
-import java.nio.ByteBuffer;
+import io.dwcp.resilience.kit.StateCodec;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -100,11 +102,38 @@ class BudgetStateCodecTest {
 
     @Test
     void refusesAnotherPayloadVersion() {
-        byte[] record = BudgetStateCodec.encode(busy("send"), clock.currentTimeMillis());
-        ByteBuffer.wrap(record).putInt(4, 2);
+        String record = new String(BudgetStateCodec.encode(busy("send"), clock.currentTimeMillis()), StandardCharsets.UTF_8);
+        byte[] next = record.replace("\nversion=2\n", "\nversion=3\n").getBytes(StandardCharsets.UTF_8);
         UndecodableStateException e = assertThrows(UndecodableStateException.class,
-                () -> BudgetStateCodec.restore(budget("send"), record));
-        assertTrue(e.getMessage().contains("payload version 2"), e.getMessage());
+                () -> BudgetStateCodec.restore(budget("send"), next));
+        assertTrue(e.getMessage().contains("version 3"), e.getMessage());
+    }
+
+    @Test
+    void writesTheKitsVersionedRecord() throws Exception {
+        byte[] record = BudgetStateCodec.encode(busy("send"), clock.currentTimeMillis());
+        Map<String, String> fields = StateCodec.decode("slo", 2, record);
+        assertEquals("send", fields.get("operation"));
+        assertTrue(Integer.parseInt(fields.get("latency.count")) > 0, fields.toString());
+    }
+
+    @Test
+    void readsTheOldBinaryRecordOnce() throws Exception {
+        // Written by the bundle's first codec (magic DSLO, payload version 1) from busy("send") at this clock.
+        byte[] old;
+        try (InputStream in = getClass().getResourceAsStream("/budget-send-binary-v1.bin")) {
+            old = in.readAllBytes();
+        }
+        OperationBudget expected = busy("send");
+        OperationBudget after = budget("send");
+        BudgetStateCodec.restore(after, old);
+        assertEquals(expected.figures(), after.figures());
+        byte[] next = BudgetStateCodec.encode(after, clock.currentTimeMillis());
+        assertEquals("dwcp-state=1", new String(next, StandardCharsets.UTF_8).lines().findFirst().orElseThrow(),
+                "the next save writes the kit's record");
+        assertArrayEquals(BudgetStateCodec.encode(expected, clock.currentTimeMillis()), next);
+        assertThrows(UndecodableStateException.class,
+                () -> BudgetStateCodec.restore(budget("send"), Arrays.copyOf(old, old.length / 2)));
     }
 
     @Test

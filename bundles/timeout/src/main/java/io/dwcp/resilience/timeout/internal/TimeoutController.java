@@ -26,7 +26,8 @@ import java.util.concurrent.TimeoutException;
  * (no clock read) and a clock read for a retry. A fixed timeout reads no clock on the success path:
  * the deadline is enforced where the call blocks. The adaptive timeout reads it once at the end,
  * for the latency, and so does {@code fail.late.results}, to tell a late result from a timely one.
- * No lock, no allocation on the success path.
+ * No lock, no allocation, no event on the success path: the stage publishes notable moves of an
+ * adaptive timeout from its own thread ({@link #publishIfNotable()}).
  */
 final class TimeoutController {
 
@@ -44,7 +45,7 @@ final class TimeoutController {
     private final TimeoutListener listener;
     /** Whether the success path reads the clock at the end: for the latency, or to catch late results. */
     private final boolean timesSuccesses;
-    /** The timeout at the last report; a benign race may report a move twice. */
+    /** The timeout at the last report; only the stage's control path reads and writes it. */
     private long reportedNanos;
 
     /**
@@ -118,7 +119,7 @@ final class TimeoutController {
         try {
             result = next.proceed(inv);
         } catch (Exception failure) {
-            throw failed(failure, start, clock.nanoTime(), deadline, timeout, ownBinds);
+            throw failed(failure, start, inv.operationEndNanos(), deadline, timeout, ownBinds);
         } finally {
             inv.setDeadlineNanos(outer);
         }
@@ -126,7 +127,9 @@ final class TimeoutController {
             metrics.successes.increment();
             return result;
         }
-        return succeeded(result, start, clock.nanoTime(), deadline, timeout, ownBinds);
+        // The manager's reading of the operation's end (Invocation.operationEndNanos): no clock read
+        // of our own on the success path.
+        return succeeded(result, start, inv.operationEndNanos(), deadline, timeout, ownBinds);
     }
 
     /**
@@ -204,7 +207,6 @@ final class TimeoutController {
                 }
             }
             a.onSuccess(observed);
-            reportIfNotable();
         }
         return result;
     }
@@ -219,7 +221,6 @@ final class TimeoutController {
         AdaptiveTimeout a = adaptive;
         if (a != null && settings.growOn() == GrowOn.FAILURE) {
             a.onFailure();
-            reportIfNotable();
         }
         return failure;
     }
@@ -236,7 +237,6 @@ final class TimeoutController {
                 window.record(elapsedNanos, nowNanos);
             }
             a.onFailure();
-            reportIfNotable();
         }
         DeadlineExceededException e = ownBinds
                 ? new DeadlineExceededException(operation, timeout, detail)
@@ -248,7 +248,15 @@ final class TimeoutController {
         return e;
     }
 
-    private void reportIfNotable() {
+    /**
+     * Tells the listener if the adaptive timeout moved notably since the last report. The stage's
+     * control path (its publisher thread, and deactivation) calls this, never a call: a caller's
+     * thread posts no events and takes no lock.
+     */
+    void publishIfNotable() {
+        if (adaptive == null) {
+            return;
+        }
         long reported = reportedNanos;
         long current = adaptive.currentNanos();
         if (Math.abs(current - reported) >= reported * NOTABLE_CHANGE) {

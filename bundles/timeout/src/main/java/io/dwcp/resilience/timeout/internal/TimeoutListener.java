@@ -1,6 +1,9 @@
 package io.dwcp.resilience.timeout.internal;
 
-/** Learns when an adaptive timeout has moved noticeably. Called on the caller's thread, rarely. */
+/**
+ * Learns when an adaptive timeout has moved noticeably. Called from the stage's control path (its
+ * publisher thread, at most every {@link TimeoutStage#PUBLISH_PERIOD_MS} ms), never from a call.
+ */
 interface TimeoutListener {
 
     /** Hears nothing. */

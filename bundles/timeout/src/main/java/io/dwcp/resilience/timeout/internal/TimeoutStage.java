@@ -18,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
@@ -34,6 +37,12 @@ import org.osgi.service.metatype.annotations.Designate;
  * per operation, owns the forced mode's executor (shut down on deactivate), posts an event when an
  * adaptive timeout moves notably, and keeps adaptive timeouts in the {@link StateStore} across
  * swaps and restarts.
+ *
+ * <p>The events are posted by the stage's own publisher thread (adaptive mode only), which looks at
+ * every adaptive timeout every {@value #PUBLISH_PERIOD_MS} ms: a caller never builds or posts an
+ * event (issue 15: the callers whose success moved the timeout used to post them). Reports are as
+ * before, one per move of at least {@link TimeoutController#NOTABLE_CHANGE} since the last report,
+ * at most {@value #PUBLISH_PERIOD_MS} ms late, and a last look on deactivation.
  */
 @Component(configurationPid = TimeoutStage.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
 @Designate(ocd = TimeoutConfig.class, factory = true)
@@ -44,6 +53,8 @@ public final class TimeoutStage extends ConfiguredComponent<TimeoutSettings>
     public static final String PID = "dwcp.timeout";
     /** The stage kind id. */
     public static final String KIND = "timeout";
+    /** How often the publisher thread looks for notable moves of the adaptive timeouts. */
+    static final long PUBLISH_PERIOD_MS = 100;
     /** State record format: {@code 1:<adaptive timeout in ns>}. */
     private static final String STATE_VERSION = "1:";
 
@@ -80,6 +91,13 @@ public final class TimeoutStage extends ConfiguredComponent<TimeoutSettings>
     /** The one controller when the stage serves one operation; {@code null} when it serves all. */
     private volatile TimeoutController single;
     private volatile ForcedRunner runner;
+    /** Posts notable moves of adaptive timeouts; started with the first adaptive configuration. */
+    private ScheduledExecutorService publisher;
+    /**
+     * Serialises reports (publisher thread, reconfiguration, deactivation). Not the component's
+     * monitor: deactivation holds that while it waits for the publisher thread to stop.
+     */
+    private final Object publishLock = new Object();
 
     /** For DS. */
     public TimeoutStage() {
@@ -105,6 +123,19 @@ public final class TimeoutStage extends ConfiguredComponent<TimeoutSettings>
 
     @Override
     protected synchronized void stop() {
+        ScheduledExecutorService p = publisher;
+        publisher = null;
+        if (p != null) {
+            p.shutdownNow();
+            try {
+                if (!p.awaitTermination(5, TimeUnit.SECONDS)) {
+                    logger.warn("timeout stage: event publisher thread did not stop within 5 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            publishChanges();
+        }
         saveState();
         ForcedRunner r = runner;
         runner = null;
@@ -122,6 +153,7 @@ public final class TimeoutStage extends ConfiguredComponent<TimeoutSettings>
 
     @Override
     protected synchronized void apply(TimeoutSettings previous, TimeoutSettings next) {
+        publishChanges(); // the moves of the controllers about to be replaced
         boolean sameScope = previous != null && previous.operation().equals(next.operation());
         Map<String, TimeoutController> old = new LinkedHashMap<>(controllers);
         controllers.clear();
@@ -139,6 +171,16 @@ public final class TimeoutStage extends ConfiguredComponent<TimeoutSettings>
             runner = null;
         }
         single = ANY_OPERATION.equals(next.operation()) ? null : controllers.get(next.operation());
+        if (next.mode() == TimeoutMode.ADAPTIVE && publisher == null) {
+            String name = "dwcp-timeout-events-" + next.operation().replace("*", "all");
+            publisher = Executors.newSingleThreadScheduledExecutor(task -> {
+                Thread thread = new Thread(task, name);
+                thread.setDaemon(true);
+                return thread;
+            });
+            publisher.scheduleWithFixedDelay(this::publishChanges, PUBLISH_PERIOD_MS, PUBLISH_PERIOD_MS,
+                    TimeUnit.MILLISECONDS);
+        }
         if (oldRunner != null && oldRunner != runner) {
             // Calls in flight on the old runner are interrupted: they belong to a configuration
             // that is no longer in force, and their threads must not outlive it.
@@ -200,6 +242,22 @@ public final class TimeoutStage extends ConfiguredComponent<TimeoutSettings>
             snapshots.add(new MetricsSnapshot(KIND, c.operation(), values, clock.currentTimeMillis()));
         }
         return snapshots;
+    }
+
+    /**
+     * The control path: posts an event for every adaptive timeout that moved notably since its last
+     * report. Publisher thread (and deactivation, after that thread stopped); never a call.
+     */
+    void publishChanges() {
+        synchronized (publishLock) {
+            try {
+                for (TimeoutController c : controllers.values()) {
+                    c.publishIfNotable();
+                }
+            } catch (RuntimeException e) {
+                logger.error("timeout stage: publishing adaptive timeout changes failed", e);
+            }
+        }
     }
 
     @Override

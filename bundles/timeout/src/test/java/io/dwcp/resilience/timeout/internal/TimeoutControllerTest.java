@@ -271,16 +271,23 @@ class TimeoutControllerTest {
     }
 
     @Test
-    void notableMovesOfTheAdaptiveTimeoutAreReported() throws Exception {
+    void notableMovesOfTheAdaptiveTimeoutAreReportedByTheControlPathNeverByACall() throws Exception {
         TimeoutController c = controller("mode", "adaptive", "timeout.ms", "1000");
         c.execute(new TestInvocation("send", clock), i -> "ok"); // 950: a 5% move, not reported
+        c.publishIfNotable();
         assertEquals(0, changes.size());
         c.execute(new TestInvocation("send", clock), i -> "ok"); // 902.5: 9.75%
+        c.publishIfNotable();
         assertEquals(0, changes.size());
         c.execute(new TestInvocation("send", clock), i -> "ok"); // 857.4: 14%
-        assertEquals(1, changes.size());
+        c.execute(new TestInvocation("send", clock), i -> "ok"); // 814.5: 18.5%
+        assertEquals(0, changes.size(), "a call reports nothing itself");
+        c.publishIfNotable();
+        assertEquals(1, changes.size(), "one report for the moves since the last one");
         assertEquals(1_000 * MS, changes.get(0)[0]);
-        assertEquals(857_375_000L, changes.get(0)[1]);
+        assertEquals(814_506_250L, changes.get(0)[1]);
+        c.publishIfNotable();
+        assertEquals(1, changes.size(), "no move since: nothing more to report");
     }
 
     // --- forced mode: real threads, a real wait of the (short) timeout, no timing assertions ---

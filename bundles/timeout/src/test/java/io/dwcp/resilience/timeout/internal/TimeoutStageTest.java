@@ -190,12 +190,13 @@ class TimeoutStageTest {
     }
 
     @Test
-    void aNotableChangeIsPostedAsAnEvent() throws Exception {
+    void aNotableChangeIsPostedAsAnEventFromTheControlPathNotByTheCaller() throws Exception {
         TimeoutStage stage = newStage();
         stage.activate(null, config("send", "mode", "adaptive", "timeout.ms", "1000"));
         for (int i = 0; i < 3; i++) {
             timeoutSeenBy(stage, "send");
         }
+        stage.publishChanges(); // what the publisher thread does every 100 ms
         Event changed = events.events().stream().filter(e -> e.getTopic().equals(ResilienceEvents.TIMEOUT_CHANGED)).findFirst()
                 .orElseThrow();
         assertEquals("send", changed.getProperty(ResilienceEvents.OPERATION));

@@ -53,7 +53,11 @@ import org.osgi.service.metatype.annotations.Designate;
         uses = DWCPManager.class)
 @Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=io.dwcp.resilience.api.health.Pingable",
         uses = Pingable.class)
-@Component(configurationPid = DWCPTransport.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = DWCPTransport.class,
+// Registered by the kit with the accepted configuration's properties (SCR would republish a refused
+// listen.port = lots), declared here so resolvers see it.
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=io.dwcp.resilience.api.transport.DWCPTransport",
+        uses = DWCPTransport.class)
+@Component(configurationPid = DWCPTransport.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {},
         immediate = true)
 @Designate(ocd = TransportConfig.class)
 public final class TransportComponent extends ConfiguredComponent<TransportSettings> implements DWCPTransport {
@@ -141,7 +145,7 @@ public final class TransportComponent extends ConfiguredComponent<TransportSetti
     // ---- life cycle: reading, refusing and no-op reconfigurations are the kit's (ConfiguredComponent)
 
     public TransportComponent() {
-        super(DWCPTransport.PID);
+        super(DWCPTransport.PID, DWCPTransport.class);
     }
 
     /** Keeps the context for the services registered by hand (the manager, the Pingables), then the kit's activation. */

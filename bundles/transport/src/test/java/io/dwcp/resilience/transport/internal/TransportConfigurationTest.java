@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.event.ResilienceEvents;
+import io.dwcp.resilience.api.transport.DWCPTransport;
 import io.dwcp.resilience.api.transport.PeerStatus;
 import io.dwcp.resilience.testkit.RecordingEventAdmin;
 import io.dwcp.resilience.testkit.RecordingLogger;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,16 +40,37 @@ class TransportConfigurationTest {
     private final RecordingEventAdmin events = new RecordingEventAdmin();
     /** Services the component registered by hand, by interface name. */
     private final List<String> registered = new ArrayList<>();
+    /** The DWCPTransport service's properties as registered, then as each setProperties changed them. */
+    private final List<String> transportProperties = new ArrayList<>();
     private TransportComponent component;
+
+    private static Map<String, Object> mapOf(Object dictionary) {
+        Map<String, Object> m = new HashMap<>();
+        java.util.Dictionary<?, ?> d = (java.util.Dictionary<?, ?>) dictionary;
+        for (Object k : java.util.Collections.list(d.keys())) {
+            m.put((String) k, d.get(k));
+        }
+        return m;
+    }
 
     private BundleContext context() {
         return (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {BundleContext.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "getDataFile" -> dataArea.resolve((String) args[0]).toFile();
                     case "registerService" -> {
-                        registered.add(args[0] instanceof Class<?> c ? c.getName() : String.valueOf(args[0]));
+                        String name = args[0] instanceof Class<?> c ? c.getName()
+                                : args[0] instanceof String[] names ? String.join(",", names) : String.valueOf(args[0]);
+                        registered.add(name);
+                        if (name.equals(DWCPTransport.class.getName())) {
+                            transportProperties.add(String.valueOf(new TreeMap<>(mapOf(args[2]))));
+                        }
                         yield Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ServiceRegistration.class},
-                                (p, m, a) -> null);
+                                (p, m, a) -> {
+                                    if (m.getName().equals("setProperties") && name.equals(DWCPTransport.class.getName())) {
+                                        transportProperties.add(String.valueOf(new TreeMap<>(mapOf(a[0]))));
+                                    }
+                                    return null;
+                                });
                     }
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
@@ -97,8 +120,10 @@ class TransportConfigurationTest {
         int port = c.localPort();
         NettyTransport engine = c.engine();
         assertTrue(port > 0, "listening on a free port");
-        assertEquals(List.of("DWCPManager", "Pingable"),
+        assertEquals(List.of("DWCPManager", "Pingable", "DWCPTransport"),
                 registered.stream().map(n -> n.substring(n.lastIndexOf('.') + 1)).toList());
+        assertEquals(1, transportProperties.size());
+        assertTrue(transportProperties.get(0).contains("listen.port=0"), transportProperties.toString());
 
         c.modified(config("listen.port", "lots"));
         c.modified(config("peers", "garbage"));
@@ -116,6 +141,8 @@ class TransportConfigurationTest {
         assertEquals(port, c.localPort());
         assertEquals(List.of("node-2"), peerIds());
         assertEquals("node-2=127.0.0.1:1", c.settings().peers().get("node-2").toString());
+        // and the service properties: registered by the kit, never republished with a refused value (SCR would)
+        assertEquals(1, transportProperties.size(), transportProperties.toString());
     }
 
     @Test
