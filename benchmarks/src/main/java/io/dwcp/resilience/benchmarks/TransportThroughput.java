@@ -42,9 +42,13 @@ import org.HdrHistogram.Recorder;
  * {@code java -cp benchmarks/target/benchmarks.jar io.dwcp.resilience.benchmarks.TransportThroughput}.
  * Options (system properties): {@code bench.rounds} (3), {@code bench.seconds} (5 per round),
  * {@code bench.warmup.seconds} (5 per path), {@code bench.threads} (64), {@code bench.size} (1024),
- * {@code bench.receivers} (4 application threads at B), {@code bench.limiter} ({@code shipped}, or
- * {@code lifted}: the adaptive rate limiter's rates raised out of reach, to tell the chain's own cost
- * from the shipped send rate limit).
+ * {@code bench.receivers} (4 application threads at B), {@code bench.limiter} ({@code lifted}, the
+ * default: the adaptive send rate limiter's rates raised out of reach in both nodes' configuration, as
+ * {@link FullChainBenchmark} does, so the figure is the chain's own cost and not the shipped
+ * {@code max.rate} of 10 000 sends/s; or {@code shipped}), {@code bench.set}
+ * ({@code file:key=value;...}: other changes to the copied configuration, for experiments to be stated
+ * with their figures). A chain round also lists the send attempts the timeout stage cut and the retry
+ * stage retried (the caller saw neither: its send succeeded), which is where a long chain tail comes from.
  */
 public final class TransportThroughput {
 
@@ -54,7 +58,7 @@ public final class TransportThroughput {
     private static final int THREADS = Integer.getInteger("bench.threads", 64);
     private static final int SIZE = Integer.getInteger("bench.size", 1024);
     private static final int RECEIVERS = Integer.getInteger("bench.receivers", 4);
-    private static final String LIMITER = System.getProperty("bench.limiter", "shipped");
+    private static final String LIMITER = System.getProperty("bench.limiter", "lifted");
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
 
     private TransportThroughput() {
@@ -139,6 +143,18 @@ public final class TransportThroughput {
             b.set("dwcp.ratelimiter.adaptive-send.cfg", "initial.rate", "1000000")
                     .set("dwcp.ratelimiter.adaptive-send.cfg", "max.rate", "1000000")
                     .set("dwcp.ratelimiter.adaptive-send.cfg", "burst.ms", "1000");
+        }
+        // -Dbench.set=file:key=value;file:key=value changes the copied configuration (experiments, stated with the figures)
+        for (String entry : System.getProperty("bench.set", "").split(";")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int colon = entry.indexOf(':');
+            int eq = entry.indexOf('=', colon + 1);
+            if (colon < 1 || eq < colon + 2) {
+                throw new IllegalArgumentException("bench.set entries are file:key=value, not " + entry);
+            }
+            b.set(entry.substring(0, colon), entry.substring(colon + 1, eq), entry.substring(eq + 1));
         }
         return b;
     }
@@ -232,7 +248,40 @@ public final class TransportThroughput {
         }
         Map<String, Long> byKind = new TreeMap<>();
         failures.forEach((k, v) -> byKind.put(k, v.get()));
+        if (viaChain) {
+            Map<String, Long> now = sendCounters(chainA);
+            now.forEach((k, v) -> {
+                long delta = v - LAST_COUNTERS.getOrDefault(k, 0L);
+                if (delta != 0) {
+                    byKind.put(k, delta);
+                }
+            });
+            LAST_COUNTERS.clear();
+            LAST_COUNTERS.putAll(now);
+        }
         return new Round(path, acked.get(), failed.get(), elapsed, latencies.getIntervalHistogram(), byKind);
+    }
+
+    /** The send chain's counters at the end of the previous chain round. */
+    private static final Map<String, Long> LAST_COUNTERS = new TreeMap<>();
+
+    /**
+     * The send chain's own events that a caller does not see as a failure: attempts cut by the timeout stage
+     * and retried, so a round can say why its tail is long.
+     */
+    private static Map<String, Long> sendCounters(DWCPManager chain) {
+        Map<String, Long> out = new TreeMap<>();
+        for (io.dwcp.resilience.api.metrics.MetricsSnapshot s : chain.resilienceMetrics().stages()) {
+            if (!s.operation().equals("send")) {
+                continue;
+            }
+            if (s.source().equals("timeout")) {
+                out.put("send attempts timed out", (long) s.value("timeouts"));
+            } else if (s.source().equals("retry") && s.values().containsKey("retryAttempts")) {
+                out.put("send retries", (long) s.value("retryAttempts"));
+            }
+        }
+        return out;
     }
 
     private static Round median(List<Round> rounds) {

@@ -24,23 +24,34 @@ import org.junit.runners.MethodSorters;
  * acknowledged message delivered exactly once, none twice, every other one failed visibly at its
  * sender. The totals are printed per case.
  *
- * <p>Counts: {@code dwcp.cluster.messages} (default 20 000) for the plain case,
- * {@code dwcp.cluster.fault.messages} (default 10 000) for each fault case, to keep the class within
- * a few minutes on two cores shared with other builds. The issue's 100 000 for the plain case
- * ({@code -Ddwcp.cluster.messages=100000}) take 20-35 s on a quiet machine, but 80 s to over 4
- * minutes at a load average of 25-35 (measured: 1 208 and ~125-400 messages/s), which is what
- * {@code ./mvnw verify} meets while other builds run.
+ * <p>Counts: {@code dwcp.cluster.messages} (default 100 000, the issue's figure) for the plain case,
+ * {@code dwcp.cluster.fault.messages} (default 100 000) for each fault case. All six cases took
+ * 293 s together (the class, three JVMs included) at a load average of 15-21 on two cores, against
+ * 83 s at the former 20 000 / 10 000 (docs/cluster.md); each wait is bounded in proportion to the
+ * count ({@link #runDeadlineMillis}).
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class ClusterIT {
 
-    private static final int MESSAGES = Integer.getInteger("dwcp.cluster.messages", 20_000);
-    private static final int FAULT_MESSAGES = Integer.getInteger("dwcp.cluster.fault.messages", 10_000);
+    private static final int MESSAGES = Integer.getInteger("dwcp.cluster.messages", 100_000);
+    private static final int FAULT_MESSAGES = Integer.getInteger("dwcp.cluster.fault.messages", 100_000);
+    /** Sent node1 -> node2 before the cases, so the plain case does not meet a cold JVM (see startCluster). */
+    private static final int WARM_UP_MESSAGES = 5_000;
     private static final int SENDERS = 16;
     private static final int SIZE = 256;
     private static final long SEND_TIMEOUT_MS = 10_000;
-    /** Generous bounds on waits for a run to end; a healthy run ends long before. */
-    private static final long RUN_DEADLINE_MS = 240_000;
+    /**
+     * Generous bounds on each wait within a run: at least 240 s, and 10 ms per message of the run (a
+     * run slower than 100 messages/s is stuck, not slow: under faults on a loaded two-core host runs
+     * went at 200-3 000 messages/s), so a run of 100 000 is not cut at a bound sized for 10 000. A
+     * healthy run ends long before.
+     */
+    private static final long MIN_RUN_DEADLINE_MS = 240_000;
+    private static final long RUN_DEADLINE_MS_PER_MESSAGE = 10;
+
+    static long runDeadlineMillis(int count) {
+        return Math.max(MIN_RUN_DEADLINE_MS, count * RUN_DEADLINE_MS_PER_MESSAGE);
+    }
 
     /** The stage bundles (and the manager) case (d) updates one after the other under load. */
     private static final List<String> UPDATED_BUNDLES = List.of(
@@ -92,6 +103,11 @@ public class ClusterIT {
         awaitConnected(node1, "node2", "node3");
         awaitConnected(node2, "node1", "node3");
         awaitConnected(node3, "node1", "node2");
+        // A cold cluster's first sends: three JVMs still compiling on a starved two-core host answered
+        // the first ~150 sends of the plain case with a p95 above 1.5 s (load average 18), and the
+        // degradation table rightly shed 30 % of sends at EMERGENCY; the plain case is about a run
+        // without faults, not about a cold start. The warm-up's ledgers are checked like any case's.
+        run("warm-up", node1, node2, WARM_UP_MESSAGES, progress -> { });
     }
 
     @AfterClass
@@ -180,10 +196,12 @@ public class ClusterIT {
     static final class Progress {
         private final ClusterNode sender;
         private final String run;
+        private final long deadlineMillis;
 
-        Progress(ClusterNode sender, String run) {
+        Progress(ClusterNode sender, String run, int count) {
             this.sender = sender;
             this.run = run;
+            this.deadlineMillis = runDeadlineMillis(count);
         }
 
         /** @return acked, failed, done (1 or 0) */
@@ -209,11 +227,12 @@ public class ClusterIT {
         }
 
         private void await(java.util.function.Predicate<long[]> condition, String what) throws Exception {
-            long deadline = System.nanoTime() + RUN_DEADLINE_MS * 1_000_000L;
+            long deadline = System.nanoTime() + deadlineMillis * 1_000_000L;
             long[] p;
             while (!condition.test(p = now())) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("run " + run + " did not reach " + what + " in time: acked " + p[0] + ", failed " + p[1]);
+                    throw new AssertionError("run " + run + " did not reach " + what + " within " + deadlineMillis / 1000 + " s: acked "
+                            + p[0] + ", failed " + p[1]);
                 }
                 Thread.sleep(20); // polling the agent, not timing anything
             }
@@ -224,7 +243,7 @@ public class ClusterIT {
         settle(from);
         long start = System.nanoTime();
         from.command("SEND " + to.id() + " " + name + " " + count + " " + SENDERS + " " + SIZE + " " + SEND_TIMEOUT_MS);
-        Progress progress = new Progress(from, name);
+        Progress progress = new Progress(from, name, count);
         try {
             during.act(progress);
             progress.awaitDone();

@@ -212,14 +212,14 @@ public class EveryPidRefusesMalformedIT extends DwcpTestSupport {
         List<String> wrong = new ArrayList<>();
         String logged = "configuration " + pid + " refused: " + key + "=" + MALFORMED + ":";
         if (refusal == null) {
-            wrong.add("no config/REFUSED event naming " + key + " within 10 s");
+            wrong.add("no config/REFUSED event naming " + key + " within 30 s");
         } else {
             String reason = String.valueOf(refusal.getProperty(ResilienceEvents.REASON));
             if (reason.isBlank() || reason.equals("null")) {
                 wrong.add("the event gives no reason");
             }
             // the log reader delivers asynchronously: the line may follow the event
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (log.find(logged) == null && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
@@ -248,7 +248,8 @@ public class EveryPidRefusesMalformedIT extends DwcpTestSupport {
     }
 
     private static Event awaitRefusal(BlockingQueue<Event> refusals, String pid, String key) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        // generous: returns as soon as the event arrives; a loaded 2-core CI machine may deliver it late
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             Event e = refusals.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (e == null) {

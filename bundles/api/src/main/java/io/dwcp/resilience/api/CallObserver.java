@@ -19,7 +19,9 @@ public interface CallObserver {
     /**
      * @param inv          the finished call (operation, peer, attempt, start time)
      * @param outcome      how it ended
-     * @param latencyNanos how long it took, from entering to leaving the chain
+     * @param latencyNanos how long it took, from entering the chain to the operation's end
+     *                     ({@link Invocation#operationEndNanos()}), or to leaving the chain when the
+     *                     operation did not run (a refusal)
      * @param failure      what it threw, or {@code null} on success
      */
     void onCall(Invocation inv, CallOutcome outcome, long latencyNanos, Throwable failure);

@@ -277,8 +277,10 @@ final class ThreadPoolBulkhead implements Bulkhead<ThreadPoolBulkheadSettings> {
             if (pool.isShutdown()) {
                 throw new BulkheadFullException(operation, "the thread pool has stopped");
             }
-            throw new BulkheadFullException(operation, "all " + pool.getMaximumPoolSize()
-                    + " threads busy and the queue is full (" + queue.capacity() + " waiting)");
+            int threads = pool.getMaximumPoolSize();
+            int waiting = queue.capacity();
+            throw new BulkheadFullException(operation, () -> "all " + threads
+                    + " threads busy and the queue is full (" + waiting + " waiting)");
         }
     }
 }

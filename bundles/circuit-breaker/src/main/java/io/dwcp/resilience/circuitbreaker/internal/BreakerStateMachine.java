@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import io.dwcp.resilience.kit.StripedAdder;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -62,7 +63,8 @@ public final class BreakerStateMachine {
     private volatile BreakerState state;
     private volatile long stateChanges;
 
-    private final LongAdder successes = new LongAdder();
+    /** Striped per thread: on every successful call (a LongAdder's one word bounced between threads). */
+    private final StripedAdder successes = new StripedAdder();
     private final LongAdder failures = new LongAdder();
     private final LongAdder ignored = new LongAdder();
     private final LongAdder rejected = new LongAdder();
@@ -286,7 +288,11 @@ public final class BreakerStateMachine {
         }
         boolean failed = verdict == ExceptionClassifier.FAILURE;
         boolean slow = durationNanos >= s.slowCallDurationNanos();
-        (failed ? failures : successes).increment();
+        if (failed) {
+            failures.increment();
+        } else {
+            successes.increment();
+        }
         if (slow) {
             slowCalls.increment();
         }

@@ -686,8 +686,24 @@ public class DwcpCommands {
                 out.println("interrupted before " + peer + " acknowledged");
             } catch (Exception e) {
                 out.println("not acknowledged by " + peer + " (" + LoadRun.reason(e) + "): " + e.getMessage());
+                if (timedOut(e)) {
+                    // Seen by a user: the peer printed the message although the send had failed. A send is
+                    // acknowledged only once the peer's application has taken it, and the send chain's
+                    // adaptive timeout, learnt from earlier fast sends, can end the wait long before --timeout.
+                    out.println("  it may still be delivered: it stays queued at " + peer + " until an application there receives it"
+                            + " (a send is acknowledged only then); this send gave up after " + Units.millis(clock.nanoTime() - t0)
+                            + " ms of its " + Durations.format(timeout) + (clock.nanoTime() - t0 < timeout.toNanos()
+                                    ? ", at the send chain's timeout (adaptive: it follows the latency of earlier sends)" : ""));
+                }
             }
         });
+    }
+
+    /** @return whether a send failed for want of an acknowledgement in time (the message may have arrived) */
+    private static boolean timedOut(Exception e) {
+        return e instanceof io.dwcp.resilience.api.DeadlineExceededException
+                || e instanceof io.dwcp.resilience.api.transport.TransportException t
+                        && t.kind() == io.dwcp.resilience.api.transport.TransportException.Kind.TIMEOUT;
     }
 
     public void receive(String... args) {

@@ -173,6 +173,24 @@ class TransportCommandsTest {
         c.send("node-2", "again");
         s = printed();
         assertTrue(s.startsWith("not acknowledged by node-2 (not-connected): "), s);
+        assertFalse(s.contains("may still be delivered"), s);
+    }
+
+    @Test
+    void aSendThatTimedOutSaysTheMessageMayStillBeDelivered() {
+        DwcpCommands c = commands(true);
+        // the send chain's adaptive timeout ended the wait long before --timeout; the peer still holds the message
+        failure = n -> new io.dwcp.resilience.api.DeadlineExceededException("send", 100_000_000L, "");
+        c.send("node-2", "late", "reader");
+        String s = printed();
+        assertTrue(s.startsWith("not acknowledged by node-2 (deadline-exceeded): "), s);
+        assertTrue(s.contains("\n  it may still be delivered: it stays queued at node-2 until an application there receives it"), s);
+        assertTrue(s.contains("at the send chain's timeout (adaptive"), s);
+        failure = n -> new TransportException("send", "node-2", TransportException.Kind.TIMEOUT, "no ack", null);
+        c.send("node-2", "again");
+        s = printed();
+        assertTrue(s.startsWith("not acknowledged by node-2 (timeout): "), s);
+        assertTrue(s.contains("it may still be delivered"), s);
     }
 
     @Test

@@ -100,7 +100,7 @@ record Chain(Link head, ChainView view, long holdUntil) {
         }
         Link head = Link.OperationLink.INSTANCE;
         for (int i = chosen.size() - 1; i >= 0; i--) {
-            head = new Link.StageLink(chosen.get(i).stage(), head);
+            head = Link.StageLink.of(chosen.get(i).kind(), chosen.get(i).stage(), head);
         }
         return new Chain(head, view, 0);
     }

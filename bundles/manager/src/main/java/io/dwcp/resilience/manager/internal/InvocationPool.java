@@ -11,6 +11,17 @@ final class InvocationPool {
 
     private final PooledInvocation[] free = new PooledInvocation[CAPACITY];
     private int size;
+    private final int stripe;
+
+    /** @param stripe this thread's number among the manager's calling threads, in turn */
+    InvocationPool(int stripe) {
+        this.stripe = stripe;
+    }
+
+    /** @return where this thread records into striped figures (the latency histogram) */
+    int stripe() {
+        return stripe;
+    }
 
     PooledInvocation acquire() {
         return size == 0 ? new PooledInvocation() : free[--size];

@@ -8,7 +8,6 @@ import io.dwcp.resilience.api.metrics.OperationMetrics;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import org.HdrHistogram.AtomicHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -27,16 +26,19 @@ final class OperationRuntime {
     volatile Chain chain;
     volatile CallObserver[] observers = NO_OBSERVERS;
 
-    private final LongAdder successes = new LongAdder();
+    // no success counter: successes are the latency histogram's count less the others (one write
+    // fewer on the success path)
     private final LongAdder failures = new LongAdder();
     private final LongAdder rejections = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
     /**
-     * Cumulative, so no interval swapping is needed: an AtomicHistogram records with two atomic
-     * increments and no phaser, the cheapest concurrent recording HdrHistogram offers. A snapshot
-     * copies it; a copy taken while calls record may be a few counts behind, never wrong.
+     * Cumulative, so no interval swapping is needed; striped per calling thread so that two callers
+     * never increment the same counts (an AtomicHistogram per stripe: two uncontended atomic
+     * increments and no phaser). A snapshot adds the stripes up; taken while calls record it may be
+     * a few counts behind, never wrong. Every call is recorded here, whatever its outcome.
      */
-    private final AtomicHistogram latencies = new AtomicHistogram(1, MAX_RECORDED_NANOS, SIGNIFICANT_DIGITS);
+    private final StripedHistogram latencies = new StripedHistogram(MAX_RECORDED_NANOS, SIGNIFICANT_DIGITS,
+            StripedHistogram.defaultStripes());
 
     /** Calls that waited for their chain, how long in total, the longest: rare, so plain atomics. */
     private final LongAdder held = new LongAdder();
@@ -63,12 +65,16 @@ final class OperationRuntime {
         return heldMaxNanos.get();
     }
 
-    /** Counts a finished call and tells the observers; on the caller's thread. */
-    void completed(Invocation inv, long latencyNanos, Throwable failure, ObserverFailureHandler onObserverFailure) {
+    /**
+     * Counts a finished call and tells the observers; on the caller's thread.
+     *
+     * @param stripe the calling thread's stripe (see {@link InvocationPool#stripe()})
+     */
+    void completed(Invocation inv, long latencyNanos, Throwable failure, ObserverFailureHandler onObserverFailure,
+            int stripe) {
         CallOutcome outcome = CallOutcome.of(failure);
         switch (outcome) {
             case SUCCESS:
-                successes.increment();
                 break;
             case REJECTED:
                 rejections.increment();
@@ -80,7 +86,9 @@ final class OperationRuntime {
                 failures.increment();
                 break;
         }
-        latencies.recordValue(Math.max(1, Math.min(latencyNanos, MAX_RECORDED_NANOS)));
+        // after the outcome counter: a snapshot that reads the histogram first never takes a
+        // failure for a success
+        latencies.recordValue(stripe, Math.max(1, Math.min(latencyNanos, MAX_RECORDED_NANOS)));
         for (CallObserver observer : observers) {
             try {
                 observer.onCall(inv, outcome, latencyNanos, failure);
@@ -92,11 +100,11 @@ final class OperationRuntime {
     }
 
     OperationMetrics snapshot() {
-        Histogram total = latencies.copy();
-        long s = successes.sum();
+        Histogram total = latencies.copy(); // first: every call in it has its outcome counted already
         long f = failures.sum();
         long r = rejections.sum();
         long t = timeouts.sum();
+        long s = Math.max(0, total.getTotalCount() - f - r - t);
         LatencySnapshot latency = total.getTotalCount() == 0 ? LatencySnapshot.EMPTY
                 : new LatencySnapshot(total.getTotalCount(), total.getMinValue(), total.getMaxValue(),
                         total.getMean(), total.getValueAtPercentile(50), total.getValueAtPercentile(90),

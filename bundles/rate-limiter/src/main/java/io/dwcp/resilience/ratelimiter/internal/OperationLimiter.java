@@ -2,6 +2,7 @@ package io.dwcp.resilience.ratelimiter.internal;
 
 import io.dwcp.resilience.api.TimeSource;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.dwcp.resilience.kit.StripedAdder;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -20,7 +21,8 @@ final class OperationLimiter<A> {
     final TimeSource clock;
     /** Changes of an adaptive limit waiting to be published; {@code null} for a fixed limit. */
     final LimitChangeLog changes;
-    final LongAdder granted = new LongAdder();
+    /** Striped per thread: on every admitted call (a LongAdder's one word bounced between threads). */
+    final StripedAdder granted = new StripedAdder();
     final LongAdder rejected = new LongAdder();
     final AtomicInteger waiting = new AtomicInteger();
     /** Set by the publisher when a change has not been saved yet. */

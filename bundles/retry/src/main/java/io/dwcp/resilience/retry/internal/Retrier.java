@@ -114,7 +114,11 @@ final class Retrier {
             }
             if (failure == null) {
                 if (!retryOnResult(p.settings, result)) {
-                    (retries == 0 ? metrics.successfulCallsWithoutRetryAttempt : metrics.successfulCallsWithRetryAttempt).increment();
+                    if (retries == 0) {
+                        metrics.successfulCallsWithoutRetryAttempt.increment();
+                    } else {
+                        metrics.successfulCallsWithRetryAttempt.increment();
+                    }
                     return result;
                 }
             } else if (!p.settings.exceptionRules().isRetryable(failure)) {

@@ -2,6 +2,7 @@ package io.dwcp.resilience.retry.internal;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import io.dwcp.resilience.kit.StripedAdder;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -10,7 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class RetryMetrics {
 
-    final LongAdder successfulCallsWithoutRetryAttempt = new LongAdder();
+    /** Striped per thread: on every successful call (a LongAdder's one word bounced between threads). */
+    final StripedAdder successfulCallsWithoutRetryAttempt = new StripedAdder();
     final LongAdder successfulCallsWithRetryAttempt = new LongAdder();
     final LongAdder failedCallsWithoutRetryAttempt = new LongAdder();
     final LongAdder failedCallsWithRetryAttempt = new LongAdder();

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.DataFormatException;
-import org.HdrHistogram.AtomicHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -110,7 +109,7 @@ final class BudgetStateCodec {
     private static byte[] withLatency(Map<String, String> f, LatencyRing latency, int maxBytes) {
         List<Integer> slots = new ArrayList<>();
         for (int i = 0; latency != null && i < latency.size(); i++) {
-            if (latency.stamp(i) >= 0 && latency.histogram(i).getTotalCount() > 0) {
+            if (latency.stamp(i) >= 0 && latency.totalCount(i) > 0) {
                 slots.add(i);
             }
         }
@@ -122,7 +121,7 @@ final class BudgetStateCodec {
         long room = maxBytes - StateCodec.encode(KIND, VERSION, f).length - 16;
         int n = 0;
         for (int i : slots) {
-            AtomicHistogram h = latency.histogram(i);
+            Histogram h = latency.copy(i);
             ByteBuffer buf = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
             int len = h.encodeIntoCompressedByteBuffer(buf);
             byte[] b = new byte[len];

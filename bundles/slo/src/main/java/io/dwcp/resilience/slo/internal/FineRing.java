@@ -11,6 +11,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * it and stamps it; writers meeting a slot mid-recycle spin for those few stores. Recording then
  * costs one or two atomic increments. A bucket is recycled only when time has moved a whole ring
  * further, long after the evaluation thread has folded it into the coarse ring.
+ *
+ * <p>The counts are striped by the calling thread ({@link Stripes}): each stripe has its own arrays,
+ * so two callers recording into the same bucket increment different cache lines instead of
+ * bouncing one between the cores on every call (issue 15). A read adds the stripes up.
  */
 final class FineRing {
 
@@ -19,12 +23,18 @@ final class FineRing {
     /** Stamp of a slot being recycled. */
     private static final long ROLLING = Long.MIN_VALUE;
 
+    /** Longs before and after a stripe's counts: no two stripes' counts share a cache line. */
+    private static final int PAD = 8;
+    private static final int TOTAL = 0;
+    private static final int BAD = 1;
+    private static final int SLOW = 2;
+
     private final long widthNanos;
     private final int mask;
     private final AtomicLongArray stamps;
-    private final AtomicLongArray total;
-    private final AtomicLongArray bad;
-    private final AtomicLongArray slow;
+    /** Per stripe: total, bad and slow of slot {@code i} at {@code PAD + 3i + TOTAL/BAD/SLOW}. */
+    private final AtomicLongArray[] counts;
+    private final int stripeMask;
     /** The latest epoch a writer saw: lets the common case skip a division. */
     private volatile long currentEpoch = Long.MIN_VALUE / 2;
 
@@ -40,9 +50,11 @@ final class FineRing {
         for (int i = 0; i < size; i++) {
             stamps.set(i, EMPTY);
         }
-        this.total = new AtomicLongArray(size);
-        this.bad = new AtomicLongArray(size);
-        this.slow = new AtomicLongArray(size);
+        this.counts = new AtomicLongArray[Stripes.count()];
+        for (int k = 0; k < counts.length; k++) {
+            counts[k] = new AtomicLongArray(PAD + 3 * size + PAD);
+        }
+        this.stripeMask = counts.length - 1;
     }
 
     /**
@@ -53,13 +65,19 @@ final class FineRing {
      * @param isSlow    whether it spent the latency budget
      */
     void record(long wallNanos, boolean isBad, boolean isSlow) {
-        int i = slotFor(wallNanos);
-        total.getAndIncrement(i);
+        record(Stripes.ofCurrentThread(), wallNanos, isBad, isSlow);
+    }
+
+    /** {@link #record(long, boolean, boolean)} into a given stripe (any int, masked): for tests that choose it. */
+    void record(int stripe, long wallNanos, boolean isBad, boolean isSlow) {
+        int at = PAD + 3 * slotFor(wallNanos);
+        AtomicLongArray c = counts[stripe & stripeMask];
+        c.getAndIncrement(at + TOTAL);
         if (isBad) {
-            bad.getAndIncrement(i);
+            c.getAndIncrement(at + BAD);
         }
         if (isSlow) {
-            slow.getAndIncrement(i);
+            c.getAndIncrement(at + SLOW);
         }
     }
 
@@ -77,9 +95,10 @@ final class FineRing {
         if (stamp < epoch) {
             recycle(i, stamp, epoch);
         }
-        total.addAndGet(i, t);
-        bad.addAndGet(i, b);
-        slow.addAndGet(i, s);
+        int at = PAD + 3 * i;
+        counts[0].addAndGet(at + TOTAL, t);
+        counts[0].addAndGet(at + BAD, b);
+        counts[0].addAndGet(at + SLOW, s);
         return true;
     }
 
@@ -108,9 +127,12 @@ final class FineRing {
             } else if (s >= epoch) {
                 return;
             } else if (stamps.compareAndSet(i, s, ROLLING)) {
-                total.set(i, 0);
-                bad.set(i, 0);
-                slow.set(i, 0);
+                int at = PAD + 3 * i;
+                for (AtomicLongArray c : counts) {
+                    c.set(at + TOTAL, 0);
+                    c.set(at + BAD, 0);
+                    c.set(at + SLOW, 0);
+                }
                 stamps.set(i, epoch);
                 return;
             }
@@ -132,14 +154,23 @@ final class FineRing {
     }
 
     long total(int i) {
-        return total.get(i);
+        return sum(i, TOTAL);
     }
 
     long bad(int i) {
-        return bad.get(i);
+        return sum(i, BAD);
     }
 
     long slow(int i) {
-        return slow.get(i);
+        return sum(i, SLOW);
+    }
+
+    private long sum(int i, int which) {
+        int at = PAD + 3 * i + which;
+        long sum = 0;
+        for (AtomicLongArray c : counts) {
+            sum += c.get(at);
+        }
+        return sum;
     }
 }

@@ -1,16 +1,22 @@
 package io.dwcp.resilience.slo.internal;
 
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.HdrHistogram.AbstractHistogram;
 import org.HdrHistogram.AtomicHistogram;
+import org.HdrHistogram.Histogram;
 
 /**
  * Latency histograms (HdrHistogram) per time bucket, recorded lock-free by caller threads into
- * preallocated {@link AtomicHistogram}s, stamped and recycled like {@link FineRing}'s buckets.
+ * {@link AtomicHistogram}s, stamped and recycled like {@link FineRing}'s buckets.
+ *
+ * <p>Each bucket has one histogram per stripe ({@link Stripes}, by calling thread), made on the
+ * stripe's first record in that slot, so that concurrent callers do not increment one histogram's
+ * counts (issue 15); a read adds a bucket's stripes up.
  */
 final class LatencyRing {
 
-    /** Latencies are tracked from 1 microsecond; shorter ones land in the first bucket. */
+    /** Latencies are tracked from 1 microsecond; shorter ones are recorded as 1 microsecond. */
     static final long LOWEST_DISCERNIBLE_NANOS = 1_000L;
 
     private static final long ROLLING = Long.MIN_VALUE;
@@ -19,7 +25,10 @@ final class LatencyRing {
     private final long highestNanos;
     private final int mask;
     private final AtomicLongArray stamps;
-    private final AtomicHistogram[] histograms;
+    private final int precision;
+    private final int stripes;
+    /** Slot {@code i}, stripe {@code k} at {@code i * stripes + k}; null until that stripe records there. */
+    private final AtomicReferenceArray<AtomicHistogram> histograms;
     private volatile long currentEpoch = Long.MIN_VALUE / 2;
 
     /**
@@ -34,10 +43,11 @@ final class LatencyRing {
         int size = Integer.highestOneBit(Math.max(2, minBuckets) - 1) << 1;
         this.mask = size - 1;
         this.stamps = new AtomicLongArray(size);
-        this.histograms = new AtomicHistogram[size];
+        this.precision = precision;
+        this.stripes = Stripes.count();
+        this.histograms = new AtomicReferenceArray<>(size * stripes);
         for (int i = 0; i < size; i++) {
             stamps.set(i, FineRing.EMPTY);
-            histograms[i] = new AtomicHistogram(LOWEST_DISCERNIBLE_NANOS, highestNanos, precision);
         }
     }
 
@@ -46,7 +56,24 @@ final class LatencyRing {
      * @param latencyNanos how long it took
      */
     void record(long wallNanos, long latencyNanos) {
-        histograms[slotFor(wallNanos)].recordValue(latencyNanos < 0 ? 0 : Math.min(latencyNanos, highestNanos));
+        record(Stripes.ofCurrentThread(), wallNanos, latencyNanos);
+    }
+
+    /** {@link #record(long, long)} into a given stripe (any int, masked): for tests that choose it. */
+    void record(int stripe, long wallNanos, long latencyNanos) {
+        int at = slotFor(wallNanos) * stripes + (stripe & (stripes - 1));
+        AtomicHistogram h = histograms.get(at);
+        if (h == null) {
+            h = made(at);
+        }
+        // at least the lowest discernible value: below it HdrHistogram cannot keep a minimum and
+        // re-tries on every record (issue 15: 8 % of a call's samples for sub-microsecond calls)
+        h.recordValue(Math.max(LOWEST_DISCERNIBLE_NANOS, Math.min(latencyNanos, highestNanos)));
+    }
+
+    private AtomicHistogram made(int at) {
+        AtomicHistogram h = new AtomicHistogram(LOWEST_DISCERNIBLE_NANOS, highestNanos, precision);
+        return histograms.compareAndSet(at, null, h) ? h : histograms.get(at);
     }
 
     /**
@@ -63,7 +90,8 @@ final class LatencyRing {
         if (stamp < epoch) {
             recycle(i, stamp, epoch);
         }
-        histograms[i].add(histogram);
+        AtomicHistogram h = histograms.get(i * stripes);
+        (h == null ? made(i * stripes) : h).add(histogram);
         return true;
     }
 
@@ -92,7 +120,12 @@ final class LatencyRing {
             } else if (s >= epoch) {
                 return;
             } else if (stamps.compareAndSet(i, s, ROLLING)) {
-                histograms[i].reset();
+                for (int k = 0; k < stripes; k++) {
+                    AtomicHistogram h = histograms.get(i * stripes + k);
+                    if (h != null) {
+                        h.reset();
+                    }
+                }
                 stamps.set(i, epoch);
                 return;
             }
@@ -116,8 +149,32 @@ final class LatencyRing {
         return stamps.get(i);
     }
 
-    /** @return slot {@code i}'s histogram: read it, do not record into it */
-    AtomicHistogram histogram(int i) {
-        return histograms[i];
+    /** @return how many latencies slot {@code i} holds */
+    long totalCount(int i) {
+        long n = 0;
+        for (int k = 0; k < stripes; k++) {
+            AtomicHistogram h = histograms.get(i * stripes + k);
+            if (h != null) {
+                n += h.getTotalCount();
+            }
+        }
+        return n;
+    }
+
+    /** Adds slot {@code i}'s latencies (every stripe) to {@code target}. */
+    void addTo(int i, AbstractHistogram target) {
+        for (int k = 0; k < stripes; k++) {
+            AtomicHistogram h = histograms.get(i * stripes + k);
+            if (h != null) {
+                target.add(h);
+            }
+        }
+    }
+
+    /** @return a copy of slot {@code i}'s latencies, every stripe added up */
+    Histogram copy(int i) {
+        Histogram copy = new Histogram(LOWEST_DISCERNIBLE_NANOS, highestNanos, precision);
+        addTo(i, copy);
+        return copy;
     }
 }

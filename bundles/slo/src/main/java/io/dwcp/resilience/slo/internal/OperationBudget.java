@@ -287,7 +287,7 @@ final class OperationBudget {
         windowHistogram.reset();
         for (int i = 0, n = latency.size(); i < n; i++) {
             if (latency.stamp(i) > from) {
-                windowHistogram.add(latency.histogram(i));
+                latency.addTo(i, windowHistogram);
             }
         }
         Histogram h = windowHistogram;

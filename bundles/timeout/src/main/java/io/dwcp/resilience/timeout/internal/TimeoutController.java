@@ -155,7 +155,8 @@ final class TimeoutController {
         try {
             future = runner.submit(() -> next.proceed(detached));
         } catch (RejectedExecutionException e) {
-            throw new BulkheadFullException(operation, "all " + runner.maxThreads()
+            int threads = runner.maxThreads();
+            throw new BulkheadFullException(operation, () -> "all " + threads
                     + " threads of the forced timeout are busy with calls that have not returned");
         }
         T result;

@@ -1,0 +1,55 @@
+package io.dwcp.resilience.kit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+/** Additions spread over stripes sum to what one sequential counter holds. */
+class StripedAdderProperties {
+
+    @Property(tries = 300)
+    void mergedSumIsTheSequentialSum(@ForAll @Size(max = 300) List<@IntRange(min = -1_000, max = 1_000) Integer> stripes,
+            @ForAll @Size(max = 300) List<@IntRange(min = -5, max = 5) Integer> amounts) {
+        StripedAdder adder = new StripedAdder();
+        long sequential = 0;
+        for (int i = 0; i < Math.min(stripes.size(), amounts.size()); i++) {
+            adder.addOn(stripes.get(i), amounts.get(i));
+            sequential += amounts.get(i);
+            assertEquals(sequential, adder.sum());
+        }
+    }
+
+    @Example
+    void threadsCountingAtOnceLoseNothing() throws Exception {
+        StripedAdder adder = new StripedAdder();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            Thread thread = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < 50_000; i++) {
+                    adder.increment();
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        go.countDown();
+        for (Thread thread : threads) {
+            thread.join(TimeUnit.MINUTES.toMillis(5));
+        }
+        assertEquals(200_000, adder.sum());
+    }
+}

@@ -1,0 +1,133 @@
+package io.dwcp.resilience.slo.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rings stripe their counts by calling thread: whatever stripe each call lands in, a read (the
+ * stripes added up) equals the same calls recorded into one unstriped model, bucket by bucket, and
+ * recycling a bucket forgets every stripe's counts.
+ */
+class StripedRingsProperties {
+
+    private static final long WIDTH = 1_000L;
+    private static final long HIGHEST = 3_600_000_000_000L;
+    /** Calls end after this (real wall-clock instants are far from 0; the rings start at no bucket). */
+    private static final long BASE = 1_000_000L * WIDTH;
+
+    /** One call: when it ended (bucket offset within the ring's span), which stripe, bad, slow, latency. */
+    record Rec(long wall, int stripe, boolean bad, boolean slow, long latency) {
+    }
+
+    @Provide
+    Arbitrary<List<Rec>> calls() {
+        Arbitrary<Rec> rec = Combinators.combine(
+                Arbitraries.longs().between(0, 40 * WIDTH), // 40 buckets over a ring of 16: recycling happens
+                Arbitraries.integers().between(0, 63),
+                Arbitraries.of(true, false), Arbitraries.of(true, false),
+                Arbitraries.longs().between(0, HIGHEST)).as(Rec::new);
+        return rec.list().ofMaxSize(300);
+    }
+
+    @Property(tries = 200)
+    void fineRingReadsEqualAnUnstripedModel(@ForAll("calls") List<Rec> calls) {
+        FineRing ring = new FineRing(WIDTH, 16);
+        long[][] model = new long[16][3];
+        long[] modelEpoch = new long[16];
+        java.util.Arrays.fill(modelEpoch, FineRing.EMPTY);
+        long now = BASE;
+        for (Rec r : calls) {
+            now = Math.max(now, BASE + r.wall()); // time moves forward: a call ends at or after the last one
+            ring.record(r.stripe(), now, r.bad(), r.slow());
+            long e = now / WIDTH;
+            int i = (int) e & 15;
+            if (modelEpoch[i] != e) {
+                modelEpoch[i] = e;
+                model[i] = new long[3];
+            }
+            model[i][0]++;
+            model[i][1] += r.bad() ? 1 : 0;
+            model[i][2] += r.slow() ? 1 : 0;
+        }
+        for (int i = 0; i < 16; i++) {
+            assertEquals(modelEpoch[i], ring.stamp(i), "stamp of slot " + i);
+            assertEquals(model[i][0], ring.total(i), "total of slot " + i);
+            assertEquals(model[i][1], ring.bad(i), "bad of slot " + i);
+            assertEquals(model[i][2], ring.slow(i), "slow of slot " + i);
+        }
+    }
+
+    @Property(tries = 100)
+    void latencyRingReadsEqualAnUnstripedModel(@ForAll("calls") List<Rec> calls) {
+        LatencyRing ring = new LatencyRing(WIDTH, 16, HIGHEST, 2);
+        Histogram[] model = new Histogram[16];
+        long[] modelEpoch = new long[16];
+        java.util.Arrays.fill(modelEpoch, FineRing.EMPTY);
+        long now = BASE;
+        for (Rec r : calls) {
+            now = Math.max(now, BASE + r.wall());
+            ring.record(r.stripe(), now, r.latency());
+            long e = now / WIDTH;
+            int i = (int) e & 15;
+            if (modelEpoch[i] != e) {
+                modelEpoch[i] = e;
+                model[i] = new Histogram(LatencyRing.LOWEST_DISCERNIBLE_NANOS, HIGHEST, 2);
+            }
+            model[i].recordValue(Math.max(LatencyRing.LOWEST_DISCERNIBLE_NANOS, r.latency())); // the ring's floor
+        }
+        for (int i = 0; i < 16; i++) {
+            assertEquals(modelEpoch[i], ring.stamp(i), "stamp of slot " + i);
+            Histogram expected = model[i] == null ? new Histogram(LatencyRing.LOWEST_DISCERNIBLE_NANOS, HIGHEST, 2)
+                    : model[i];
+            assertEquals(expected.getTotalCount(), ring.totalCount(i), "count of slot " + i);
+            // bucket by bucket (Histogram.equals and getMaxValue also compare extremes that add()
+            // rounds to the unit magnitude for values below the lowest discernible one, striped or not)
+            assertEquals(counts(expected), counts(ring.copy(i)), "every latency bucket of slot " + i);
+            assertEquals(expected.getValueAtPercentile(95), ring.copy(i).getValueAtPercentile(95), "P95 of slot " + i);
+        }
+    }
+
+    private static List<String> counts(Histogram h) {
+        List<String> out = new java.util.ArrayList<>();
+        h.recordedValues().forEach(v -> out.add(v.getValueIteratedTo() + "x" + v.getCountAtValueIteratedTo()));
+        return out;
+    }
+
+    @Test
+    void concurrentRecordersLoseNoCount() throws InterruptedException {
+        FineRing fine = new FineRing(WIDTH, 4); // one bucket for the whole test: every call ends at BASE
+        LatencyRing latency = new LatencyRing(WIDTH, 4, HIGHEST, 2);
+        Thread[] threads = new Thread[2 * Stripes.count() + 1]; // more threads than stripes: some share
+        for (int t = 0; t < threads.length; t++) {
+            long value = 10_000L * (t + 1);
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < 5_000; i++) {
+                    fine.record(BASE, i % 2 == 0, i % 5 == 0);
+                    latency.record(BASE, value);
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        int slot = (int) (BASE / WIDTH) & 3;
+        assertEquals(5_000L * threads.length, fine.total(slot));
+        assertEquals(2_500L * threads.length, fine.bad(slot));
+        assertEquals(1_000L * threads.length, fine.slow(slot));
+        Histogram merged = latency.copy(slot);
+        assertEquals(5_000L * threads.length, merged.getTotalCount());
+        for (int t = 0; t < threads.length; t++) {
+            assertEquals(5_000L, merged.getCountAtValue(10_000L * (t + 1)), "thread " + t + "'s latencies");
+        }
+    }
+}
