@@ -69,6 +69,10 @@ class TlsTest {
         nodes.mesh();
         TestNodes.await(() -> status(a, "b").state() == ConnectionState.CONNECTED
                 && status(b, "a").state() == ConnectionState.CONNECTED, "a and b connected over TLS");
+        // A HELLO that crossed mesh()'s peer-list update may have been refused (unknown-peer) and retried
+        // before the nodes connected (seen once on a loaded machine): only refusals from here on count.
+        long refusedAtA = a.metrics().framesRefusedTotal();
+        long refusedAtB = b.metrics().framesRefusedTotal();
         byte[] big = "mutual TLS ".repeat(1000).getBytes(StandardCharsets.UTF_8); // compressed, then encrypted
         // a send is acknowledged once the peer's application is done with the message: send, take, come back
         CompletableFuture<Void> toB = a.sendAsync("send", "b", a.nextMessageId(), big, TestNodes.in(5000));
@@ -83,8 +87,8 @@ class TlsTest {
         toB.get(5, TimeUnit.SECONDS);
         toA.get(5, TimeUnit.SECONDS);
         assertTrue(new String(a.sync("b", new byte[0], TestNodes.in(5000)), StandardCharsets.UTF_8).startsWith("node=b "));
-        assertEquals(0, a.metrics().framesRefusedTotal(), a.metrics().framesRefused().toString());
-        assertEquals(0, b.metrics().framesRefusedTotal(), b.metrics().framesRefused().toString());
+        assertEquals(refusedAtA, a.metrics().framesRefusedTotal(), a.metrics().framesRefused().toString());
+        assertEquals(refusedAtB, b.metrics().framesRefusedTotal(), b.metrics().framesRefused().toString());
     }
 
     @Test
