@@ -80,7 +80,7 @@ final class DedupWindow {
 
     /** Moves a remembered id to a new state; an id no longer remembered stays forgotten. */
     void set(long id, State state) {
-        states.computeIfPresent(id, (k, v) -> state);
+        states.replace(id, state); // only if remembered, and without a lambda per call
         if (state == State.CONFIRMED || state == State.IN_DOUBT) {
             handles.remove(id);
         }

@@ -101,6 +101,11 @@ final class InboundQueue {
     }
 
     private DedupWindow window(String sender) {
+        // every offer, take and confirmation asks: a known sender without the shared monitor or a lambda
+        DedupWindow known = windows.get(sender);
+        if (known != null) {
+            return known;
+        }
         synchronized (windows) {
             return windows.computeIfAbsent(sender, s -> new DedupWindow(windowSize));
         }

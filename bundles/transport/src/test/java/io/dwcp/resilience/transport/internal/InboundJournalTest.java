@@ -98,7 +98,7 @@ class InboundJournalTest {
     @Property
     void idsAreWrittenInDecimalAsLongToStringWritesThem(@ForAll long id) {
         ByteBuffer b = ByteBuffer.allocate(32);
-        InboundJournal.putDecimal(b, id);
+        InboundJournal.putDecimal(b, id, new byte[19]);
         assertEquals(Long.toString(id), new String(b.array(), 0, b.position(), StandardCharsets.ISO_8859_1));
     }
 
