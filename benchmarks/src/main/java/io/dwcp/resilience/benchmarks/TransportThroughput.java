@@ -144,7 +144,7 @@ public final class TransportThroughput {
             Round c = median(chain);
             List<Double> sortedRatios = new ArrayList<>(pairRatios);
             sortedRatios.sort(null);
-            double pairMedian = median(sortedRatios);
+            double pairMedian = medianOf(sortedRatios);
             System.out.printf(Locale.ROOT, "%n| path | msg/s | P50 µs | P99 µs | P99.9 µs | failed |%n|---|---:|---:|---:|---:|---:|%n");
             System.out.printf(Locale.ROOT, "| raw transport | %.0f | %.0f | %.0f | %.0f | %d |%n", r.perSecond(), r.micros(50), r.micros(99),
                     r.micros(99.9), r.failed());
@@ -341,7 +341,7 @@ public final class TransportThroughput {
     }
 
     /** @return the middle value of a sorted list (the mean of the two middle ones for an even count) */
-    private static double median(List<Double> sorted) {
+    private static double medianOf(List<Double> sorted) {
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
