@@ -386,12 +386,23 @@ public final class ConfigReader {
         return raw == null ? defaultValue : toEnum(key, raw, type);
     }
 
-    private <E extends Enum<E>> E toEnum(String key, Object raw, Class<E> type) {
-        String name = raw.toString().trim().replace('-', '_');
+    /**
+     * @return the constant named, case-insensitively with {@code -} or {@code _} between words (an
+     *         option of a {@link #typed} view, already checked against the Metatype), or {@code null}
+     */
+    public static <E extends Enum<E>> E constant(Class<E> type, String name) {
         for (E constant : type.getEnumConstants()) {
-            if (constant.name().equalsIgnoreCase(name)) {
+            if (constant.name().equalsIgnoreCase(name.trim().replace('-', '_'))) {
                 return constant;
             }
+        }
+        return null;
+    }
+
+    private <E extends Enum<E>> E toEnum(String key, Object raw, Class<E> type) {
+        E found = constant(type, raw.toString());
+        if (found != null) {
+            return found;
         }
         List<String> allowed = new ArrayList<>();
         for (E constant : type.getEnumConstants()) {
