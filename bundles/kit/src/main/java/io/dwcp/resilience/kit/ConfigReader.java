@@ -442,7 +442,15 @@ public final class ConfigReader {
      *         interface has that name
      */
     public Set<String> classNames(String key, String defaultValue) {
-        List<String> names = has(key) ? list(key) : new ConfigReader(pid, Map.of(key, defaultValue)).list(key);
+        return classNames(key, (has(key) ? list(key) : new ConfigReader(pid, Map.of(key, defaultValue)).list(key))
+                .toArray(String[]::new));
+    }
+
+    /**
+     * @param names the entries of a list-valued key, as a {@link #typed} view read them
+     * @return the names, each checked for shape as {@link #classNames(String, String)} checks them
+     */
+    public Set<String> classNames(String key, String[] names) {
         Set<String> checked = new LinkedHashSet<>();
         for (String name : names) {
             if (!CLASS_NAME.matcher(name).matches()) {
