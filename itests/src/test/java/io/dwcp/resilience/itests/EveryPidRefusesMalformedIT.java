@@ -228,9 +228,9 @@ public class EveryPidRefusesMalformedIT extends DwcpTestSupport {
                 wrong.add("no ERROR line '" + logged + " <reason>' (" + line + ")");
             }
         }
-        // SCR acts on modified's outcome after it returns (republish, or deactivate and activate anew):
-        // give it the time to do so before looking at what stayed
-        Thread.sleep(300);
+        // SCR acts on modified's outcome after it returns (republish, or deactivate and activate anew),
+        // on ConfigurationAdmin's event thread: let that thread finish with this update first
+        configurationEventsDelivered();
         if (!components(pid).equals(components)) {
             wrong.add("the component was not kept: " + components + " became " + components(pid));
         }
@@ -245,6 +245,33 @@ public class EveryPidRefusesMalformedIT extends DwcpTestSupport {
         await(pid + " active with its previous configuration again", () -> !components(pid).isEmpty());
         refusals.clear();
         return wrong.isEmpty() ? null : pid + ": " + key + "=" + MALFORMED + ": " + String.join("; ", wrong);
+    }
+
+    /**
+     * Returns once ConfigurationAdmin has delivered every configuration event posted so far to every
+     * listener, SCR's included: Felix ConfigurationAdmin calls the (asynchronous) listeners of one
+     * event after another on a single thread, and SCR handles an update (calls {@code modified},
+     * then republishes or reactivates) within its listener call. So a test listener that sees an
+     * update of a PID of its own, posted after, sees it only when SCR is done with the earlier one.
+     */
+    private void configurationEventsDelivered() throws Exception {
+        String barrier = "itest.configuration.barrier";
+        java.util.concurrent.CountDownLatch seen = new java.util.concurrent.CountDownLatch(1);
+        org.osgi.framework.ServiceRegistration<org.osgi.service.cm.ConfigurationListener> listener =
+                context.registerService(org.osgi.service.cm.ConfigurationListener.class, event -> {
+                    if (barrier.equals(event.getPid())) {
+                        seen.countDown();
+                    }
+                }, null);
+        try {
+            org.osgi.service.cm.Configuration c = configurationAdmin.getConfiguration(barrier, "?");
+            Hashtable<String, Object> props = new Hashtable<>();
+            props.put("at", System.nanoTime());
+            c.update(props);
+            assertTrue("ConfigurationAdmin delivered no event within 60 s", seen.await(60, TimeUnit.SECONDS));
+        } finally {
+            listener.unregister();
+        }
     }
 
     private static Event awaitRefusal(BlockingQueue<Event> refusals, String pid, String key) throws InterruptedException {

@@ -9,5 +9,5 @@
  * running container. {@link io.dwcp.resilience.api.CallObserver}s learn the outcome of every call.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.4.0")
+@org.osgi.annotation.versioning.Version("1.5.0")
 package io.dwcp.resilience.api;

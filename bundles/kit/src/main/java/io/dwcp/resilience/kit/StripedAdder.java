@@ -3,8 +3,8 @@ package io.dwcp.resilience.kit;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * A sum that many threads add to, each on its own stripe (the low bits of its thread id, cells
- * 128 bytes apart), read by adding the stripes: a counter for a stage's success path.
+ * A sum that many threads add to, each on its own stripe ({@link Stripes}: the low bits of its
+ * thread id; cells 128 bytes apart), read by adding the stripes: a counter for a stage's success path.
  *
  * <p>Why not {@link java.util.concurrent.atomic.LongAdder}: it counts on one shared word until a
  * CAS on it <em>fails</em>, and two threads that take turns rarely make it fail, they only bounce
@@ -13,21 +13,17 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * all on that first word. Here a thread never writes a line another thread's stripe is on.
  *
  * <p>{@link #sum()} is exact when the writers are quiet; while they write it may miss additions
- * made during the read, like {@code LongAdder.sum()}. The stripes are {@value #MAX_STRIPES} at
+ * made during the read, like {@code LongAdder.sum()}. The stripes are {@value Stripes#MAX} at
  * most, so reading costs a few loads.
  */
 public final class StripedAdder {
 
-    /** The most stripes an adder has. */
-    public static final int MAX_STRIPES = 8;
-
-    /** Stripes: a power of two, twice the processors, at most {@link #MAX_STRIPES}. */
-    static final int STRIPES = Math.min(MAX_STRIPES,
-            Integer.highestOneBit(Math.max(1, 2 * Runtime.getRuntime().availableProcessors()) * 2 - 1));
+    /** The most stripes an adder has ({@link Stripes#MAX}). */
+    public static final int MAX_STRIPES = Stripes.MAX;
     /** Longs from one stripe to the next: 128 bytes, so no two share a line or an adjacent-line pair. */
     private static final int SPACING = 16;
 
-    private final AtomicLongArray cells = new AtomicLongArray((STRIPES + 1) * SPACING);
+    private final AtomicLongArray cells = new AtomicLongArray((Stripes.COUNT + 1) * SPACING);
 
     /** Adds one, on the calling thread's stripe. */
     public void increment() {
@@ -36,13 +32,13 @@ public final class StripedAdder {
 
     /** @param x what to add, on the calling thread's stripe */
     public void add(long x) {
-        cells.getAndAdd(slot((int) Thread.currentThread().getId()), x);
+        cells.getAndAdd(slot(Stripes.ofCurrentThread()), x);
     }
 
     /** @return the total of every stripe */
     public long sum() {
         long total = 0;
-        for (int i = 0; i < STRIPES; i++) {
+        for (int i = 0; i < Stripes.COUNT; i++) {
             total += cells.get((i + 1) * SPACING);
         }
         return total;
@@ -50,11 +46,11 @@ public final class StripedAdder {
 
     /** Adds {@code x} on a given stripe (any int; tests model several threads with it). */
     void addOn(int stripe, long x) {
-        cells.getAndAdd(slot(stripe), x);
+        cells.getAndAdd(slot(Stripes.of(stripe)), x);
     }
 
     private static int slot(int stripe) {
-        return ((stripe & (STRIPES - 1)) + 1) * SPACING; // the first line stays empty, next to the header
+        return (stripe + 1) * SPACING; // the first line stays empty, next to the header
     }
 
     @Override

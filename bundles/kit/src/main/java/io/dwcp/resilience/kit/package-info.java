@@ -6,11 +6,12 @@
  * instance per operation, {@link io.dwcp.resilience.kit.Isolated} one per operation or per
  * operation and peer ({@link io.dwcp.resilience.kit.Isolation}: {@code scope}, {@code max.peers}),
  * {@link io.dwcp.resilience.kit.StateCodec} is the one format of saved state, {@link io.dwcp.resilience.kit.LayerClock}
- * the layer's clock or the JVM's.
+ * the layer's clock or the JVM's, {@link io.dwcp.resilience.kit.Stripes} the one stripe rule of
+ * striped call-path state ({@link io.dwcp.resilience.kit.StripedAdder}).
  *
  * <p>Exported for third-party stage authors, who may deploy this bundle or embed the package
  * (bnd {@code -conditionalpackage}), as the DWCP bundles do so that a kit update never refreshes
  * every stage at once.
  */
-@org.osgi.annotation.versioning.Version("1.3.0")
+@org.osgi.annotation.versioning.Version("1.5.0")
 package io.dwcp.resilience.kit;

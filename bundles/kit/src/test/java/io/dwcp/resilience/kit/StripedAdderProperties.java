@@ -2,10 +2,8 @@ package io.dwcp.resilience.kit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import io.dwcp.resilience.testkit.Hammer;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -30,26 +28,11 @@ class StripedAdderProperties {
     @Example
     void threadsCountingAtOnceLoseNothing() throws Exception {
         StripedAdder adder = new StripedAdder();
-        CountDownLatch go = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            Thread thread = new Thread(() -> {
-                try {
-                    go.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                for (int i = 0; i < 50_000; i++) {
-                    adder.increment();
-                }
-            });
-            thread.start();
-            threads.add(thread);
-        }
-        go.countDown();
-        for (Thread thread : threads) {
-            thread.join(TimeUnit.MINUTES.toMillis(5));
-        }
+        Hammer.together(4, thread -> {
+            for (int i = 0; i < 50_000; i++) {
+                adder.increment();
+            }
+        });
         assertEquals(200_000, adder.sum());
     }
 }

@@ -40,7 +40,7 @@ abstract class BulkheadStage<S extends BulkheadSettings, B extends Bulkhead<S>> 
      * @param settings  its sizes
      * @return a new bulkhead
      */
-    abstract B newBulkhead(String operation, S settings);
+    abstract B newBulkhead(String operation, String peer, S settings);
 
     @Override
     public <T> T execute(Invocation inv, Next<T> next) throws Exception {
@@ -117,7 +117,7 @@ abstract class BulkheadStage<S extends BulkheadSettings, B extends Bulkhead<S>> 
             }
             // The settings in force when the operation first shows up, not those of the start.
             S current = settings();
-            return newBulkhead(operation, current.operation().equals(settings.operation())
+            return newBulkhead(operation, peer, current.operation().equals(settings.operation())
                     && current.isolation().equals(settings.isolation()) ? current : settings);
         }, this::evicted);
     }

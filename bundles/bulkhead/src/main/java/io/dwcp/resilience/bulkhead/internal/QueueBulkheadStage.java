@@ -23,7 +23,7 @@ public class QueueBulkheadStage extends BulkheadStage<QueueBulkheadSettings, Que
     }
 
     @Override
-    QueueBulkhead newBulkhead(String operation, QueueBulkheadSettings settings) {
+    QueueBulkhead newBulkhead(String operation, String peer, QueueBulkheadSettings settings) {
         return new QueueBulkhead(operation, settings, TimeSource.SYSTEM, ExecutionTimer.DEFAULT_SAMPLE_MASK);
     }
 }

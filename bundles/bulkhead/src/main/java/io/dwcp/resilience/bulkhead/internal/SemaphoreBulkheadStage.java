@@ -23,7 +23,7 @@ public class SemaphoreBulkheadStage extends BulkheadStage<SemaphoreBulkheadSetti
     }
 
     @Override
-    SemaphoreBulkhead newBulkhead(String operation, SemaphoreBulkheadSettings settings) {
+    SemaphoreBulkhead newBulkhead(String operation, String peer, SemaphoreBulkheadSettings settings) {
         return new SemaphoreBulkhead(operation, settings, TimeSource.SYSTEM, ExecutionTimer.DEFAULT_SAMPLE_MASK);
     }
 }

@@ -48,6 +48,8 @@ final class ThreadPoolBulkhead implements Bulkhead<ThreadPoolBulkheadSettings> {
     private final BoundedTaskQueue queue;
     private final WorkerThreads threads;
     private final ThreadPoolExecutor executor;
+    /** Whether this is one peer's pool ({@code scope = peer}): its core threads end when idle. */
+    private final boolean perPeer;
     private final LongAdder rejected = new LongAdder();
     private final LongAdder timedOut = new LongAdder();
     private volatile long shutdownGraceNanos;
@@ -58,13 +60,35 @@ final class ThreadPoolBulkhead implements Bulkhead<ThreadPoolBulkheadSettings> {
      * @param metricsClock the clock for metrics timestamps
      */
     ThreadPoolBulkhead(String operation, ThreadPoolBulkheadSettings settings, TimeSource metricsClock) {
+        this(operation, Invocation.NO_PEER, settings, metricsClock);
+    }
+
+    /**
+     * @param operation    the operation, named in rejections, metrics and thread names
+     * @param peer         the peer of a per-peer pool ({@code scope = peer}), else {@link Invocation#NO_PEER}
+     * @param settings     the pool's sizes
+     * @param metricsClock the clock for metrics timestamps
+     */
+    ThreadPoolBulkhead(String operation, String peer, ThreadPoolBulkheadSettings settings, TimeSource metricsClock) {
         this.operation = operation;
+        this.perPeer = !Invocation.NO_PEER.equals(peer);
         this.metricsClock = metricsClock;
         this.queue = new BoundedTaskQueue(settings.queueCapacity());
-        this.threads = new WorkerThreads(threadNamePrefix(operation));
+        this.threads = new WorkerThreads(threadNamePrefix(operation, peer));
         this.executor = new ThreadPoolExecutor(settings.coreThreads(), settings.maxThreads(),
                 settings.keepAliveNanos(), TimeUnit.NANOSECONDS, queue, threads, new Refusal());
+        coreThreadsTimeOut(settings);
         this.shutdownGraceNanos = settings.shutdownGraceNanos();
+    }
+
+    /**
+     * A per-peer pool lets its core threads end when idle for the keep-alive time: with one pool per
+     * peer (up to {@code max.peers}, 64 by default, times {@code core.threads}, 4), pools that keep
+     * their core would hold hundreds of threads for peers that call rarely. A keep-alive of 0 means
+     * "end extra threads at once", which a core thread cannot honour: the core then stays.
+     */
+    private void coreThreadsTimeOut(ThreadPoolBulkheadSettings settings) {
+        executor.allowCoreThreadTimeOut(perPeer && settings.keepAliveNanos() > 0);
     }
 
     /**
@@ -72,7 +96,16 @@ final class ThreadPoolBulkhead implements Bulkhead<ThreadPoolBulkheadSettings> {
      * @return how the names of its worker threads start
      */
     static String threadNamePrefix(String operation) {
-        return "dwcp-bulkhead-" + operation + "-";
+        return threadNamePrefix(operation, Invocation.NO_PEER);
+    }
+
+    /**
+     * @param operation an operation
+     * @param peer      a peer, or {@link Invocation#NO_PEER}
+     * @return how the names of the worker threads of its pool start (the peer named in peer scope)
+     */
+    static String threadNamePrefix(String operation, String peer) {
+        return "dwcp-bulkhead-" + operation + (Invocation.NO_PEER.equals(peer) ? "" : "@" + peer) + "-";
     }
 
     @Override
@@ -135,7 +168,11 @@ final class ThreadPoolBulkhead implements Bulkhead<ThreadPoolBulkheadSettings> {
             executor.setCorePoolSize(settings.coreThreads());
         }
         queue.setCapacity(settings.queueCapacity());
+        if (settings.keepAliveNanos() == 0) {
+            coreThreadsTimeOut(settings); // before the keep-alive: the executor refuses 0 while the core may time out
+        }
         executor.setKeepAliveTime(settings.keepAliveNanos(), TimeUnit.NANOSECONDS);
+        coreThreadsTimeOut(settings);
         shutdownGraceNanos = settings.shutdownGraceNanos();
     }
 

@@ -26,7 +26,7 @@ public class ThreadPoolBulkheadStage extends BulkheadStage<ThreadPoolBulkheadSet
     }
 
     @Override
-    ThreadPoolBulkhead newBulkhead(String operation, ThreadPoolBulkheadSettings settings) {
-        return new ThreadPoolBulkhead(operation, settings, TimeSource.SYSTEM);
+    ThreadPoolBulkhead newBulkhead(String operation, String peer, ThreadPoolBulkheadSettings settings) {
+        return new ThreadPoolBulkhead(operation, peer, settings, TimeSource.SYSTEM);
     }
 }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -97,6 +98,29 @@ class PerPeerBulkheadTest {
         assertEquals(2, stage.bulkheads().of("send").size());
         assertTrue(log.lines().stream().anyMatch(l -> l.contains("peer node-a evicted")), log.lines().toString());
         stage.deactivate();
+    }
+
+    @Test
+    void aPeersPoolNamesItsPeerAndLetsItsCoreThreadsEndWhenIdle() throws Exception {
+        ThreadPoolBulkheadStage stage = start(new ThreadPoolBulkheadStage(), "dwcp.bulkhead.threadpool~send",
+                "core.threads", 2, "max.threads", 2, "queue.capacity", 1, "keep.alive.ms", 60_000);
+        assertEquals("dwcp-bulkhead-send@node-a-", stage.execute(inv("node-a"), i -> Thread.currentThread().getName().replaceAll("[0-9]+$", "")));
+        ThreadPoolBulkhead nodeA = stage.bulkheads().of("send").get("node-a");
+        assertTrue(nodeA.executor().allowsCoreThreadTimeOut(),
+                "64 peers x 4 core threads would stay otherwise: a peer's pool shrinks to nothing when idle");
+
+        stage.modified(Map.of("service.pid", "dwcp.bulkhead.threadpool~send", "dwcp.operation", "send", "scope", "peer",
+                "core.threads", 2, "max.threads", 2, "queue.capacity", 1,
+                "keep.alive.ms", 0));
+        assertTrue(!nodeA.executor().allowsCoreThreadTimeOut() && nodeA.executor().getKeepAliveTime(TimeUnit.NANOSECONDS) == 0,
+                "keep.alive.ms = 0 ends extra threads at once; the core cannot time out in 0 and stays");
+        stage.deactivate();
+
+        ThreadPoolBulkheadStage operationScope = start(new ThreadPoolBulkheadStage(), "dwcp.bulkhead.threadpool~send",
+                "core.threads", 1, "max.threads", 1, "queue.capacity", 1, "scope", "operation");
+        assertEquals("dwcp-bulkhead-send-", operationScope.execute(inv("node-a"),
+                i -> Thread.currentThread().getName().replaceAll("[0-9]+$", "")));
+        operationScope.deactivate();
     }
 
     @Test

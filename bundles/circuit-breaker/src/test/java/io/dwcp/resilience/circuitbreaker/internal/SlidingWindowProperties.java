@@ -31,6 +31,31 @@ class SlidingWindowProperties {
         }
     }
 
+    /**
+     * Outcomes recorded on random stripes (threads) at increasing times: the striped window's
+     * totals are those of the last N outcomes of all stripes together, as one ring would hold them.
+     */
+    @Property(tries = 300)
+    void aStripedCountWindowTotalsTheLastNOutcomesOfAllStripes(@ForAll @IntRange(min = 1, max = 30) int size,
+            @ForAll @Size(max = 200) List<@IntRange(min = 0, max = 3) Integer> outcomes,
+            @ForAll @Size(min = 1, max = 200) List<@IntRange(min = 0, max = 7) Integer> stripes,
+            @ForAll @Size(min = 1, max = 200) List<@IntRange(min = 1, max = 5_000) Integer> gapsNanos) {
+        CountSlidingWindow window = new CountSlidingWindow(size);
+        List<Integer> model = new ArrayList<>();
+        long now = -1_000_000L; // negative times too: the JVM's nanoTime may be anywhere
+        for (int i = 0; i < outcomes.size(); i++) {
+            int o = outcomes.get(i);
+            now += gapsNanos.get(i % gapsNanos.size());
+            window.recordOn(stripes.get(i % stripes.size()), now, (o & 1) != 0, (o & 2) != 0);
+            model.add(o);
+            List<Integer> last = model.subList(Math.max(0, model.size() - size), model.size());
+            WindowTally t = window.tally(now);
+            assertEquals(last.size(), t.calls(), "calls after " + model);
+            assertEquals(last.stream().filter(x -> (x & 1) != 0).count(), t.failures(), "failures after " + model);
+            assertEquals(last.stream().filter(x -> (x & 2) != 0).count(), t.slowCalls(), "slow calls after " + model);
+        }
+    }
+
     record Timed(long second, boolean failure, boolean slow) {
     }
 

@@ -20,16 +20,29 @@ final class Args {
     }
 
     /**
+     * The commands take {@code Object...}, not {@code String...}, for one reason: Gogo expands an
+     * unquoted {@code *} or {@code ?} into the names of the files of the shell's current directory and
+     * passes them as one list, which a {@code String} parameter would receive as its printed form
+     * ({@code ["conf" "data"]}) and a command would take as a name. A list is refused here instead.
+     *
      * @param args    what the shell passed
      * @param known   the option names the command accepts (without the dashes)
      * @return the parsed arguments
-     * @throws UsageException for an unknown option or an option without its value
+     * @throws UsageException for an unknown option, an option without its value, or a glob the shell expanded
      */
-    static Args parse(String[] args, Set<String> known) {
+    static Args parse(Object[] args, Set<String> known) {
         Args a = new Args();
-        String[] in = args == null ? new String[0] : args;
+        String[] in = new String[args == null ? 0 : args.length];
         for (int i = 0; i < in.length; i++) {
-            String s = String.valueOf(in[i]);
+            if (args[i] instanceof java.util.Collection<?> expanded) {
+                throw new UsageException("the shell expanded an unquoted * or ? into " + expanded.size()
+                        + " file name" + (expanded.size() == 1 ? "" : "s") + " of its current directory " + expanded
+                        + ": quote the argument, e.g. '*'");
+            }
+            in[i] = String.valueOf(args[i]);
+        }
+        for (int i = 0; i < in.length; i++) {
+            String s = in[i];
             if (s.startsWith("--") && s.length() > 2) {
                 String name = s.substring(2);
                 String value = null;

@@ -174,8 +174,8 @@ public class DwcpCommands {
         }
     }
 
-    private static Args noHelp(String[] args, Set<String> options) {
-        for (String a : args == null ? new String[0] : args) {
+    private static Args noHelp(Object[] args, Set<String> options) {
+        for (Object a : args == null ? new Object[0] : args) {
             if ("--help".equals(a) || "-h".equals(a)) {
                 throw new UsageException("help");
             }
@@ -185,7 +185,7 @@ public class DwcpCommands {
 
     // ------------------------------------------------------------------ status
 
-    public void status(String... args) {
+    public void status(Object... args) {
         run("status", USAGE_STATUS, out -> {
             noHelp(args, Set.of()).expect(0, 0);
             DWCPManager tm = transport;
@@ -292,7 +292,7 @@ public class DwcpCommands {
 
     // ------------------------------------------------------------------ stages
 
-    public void stages(String... args) {
+    public void stages(Object... args) {
         run("stages", USAGE_STAGES, out -> {
             Args a = noHelp(args, Set.of()).expect(0, 1);
             List<OperationView> ops = selected(a.positional(0, null));
@@ -346,7 +346,7 @@ public class DwcpCommands {
 
     // ------------------------------------------------------------------ config
 
-    public void config(String... args) {
+    public void config(Object... args) {
         run("config", USAGE_CONFIG, out -> {
             Args a = noHelp(args, Set.of()).expect(0, 1);
             String pid = a.positional(0, null);
@@ -384,7 +384,7 @@ public class DwcpCommands {
 
     // ------------------------------------------------------------------ metrics
 
-    public void metrics(String... args) {
+    public void metrics(Object... args) {
         run("metrics", USAGE_METRICS, out -> {
             Args a = noHelp(args, Set.of()).expect(0, 1);
             List<OperationView> ops = selected(a.positional(0, null));
@@ -413,7 +413,7 @@ public class DwcpCommands {
 
     // ------------------------------------------------------------------ health
 
-    public void health(String... args) {
+    public void health(Object... args) {
         run("health", USAGE_HEALTH, out -> {
             noHelp(args, Set.of()).expect(0, 0);
             HealthMonitor h = health;
@@ -443,7 +443,7 @@ public class DwcpCommands {
 
     // ------------------------------------------------------------------ budget
 
-    public void budget(String... args) {
+    public void budget(Object... args) {
         run("budget", USAGE_BUDGET, out -> {
             Args a = noHelp(args, Set.of()).expect(0, 1);
             String only = a.positional(0, null);
@@ -474,7 +474,7 @@ public class DwcpCommands {
 
     // ------------------------------------------------------------------ swap
 
-    public void swap(String... args) {
+    public void swap(Object... args) {
         run("swap", USAGE_SWAP, out -> {
             Args a = noHelp(args, Set.of("timeout")).expect(2, 3);
             String kindId = a.positional(0, null);
@@ -495,7 +495,7 @@ public class DwcpCommands {
 
     // ------------------------------------------------------------------ degrade
 
-    public void degrade(String... args) {
+    public void degrade(Object... args) {
         run("degrade", USAGE_DEGRADE, out -> {
             Args a = noHelp(args, Set.of("for", "component", "reason")).expect(1, 1);
             DegradationManager d = degradation;
@@ -531,7 +531,7 @@ public class DwcpCommands {
 
     // ------------------------------------------------------------------ chaos
 
-    public void chaos(String... args) {
+    public void chaos(Object... args) {
         run("chaos", USAGE_CHAOS, out -> {
             Args a = noHelp(args, Set.of("for", "probability", "injectors", "operations", "peers", "reason"));
             a.expect(1, 1);
@@ -654,7 +654,7 @@ public class DwcpCommands {
         }
     }
 
-    public void peers(String... args) {
+    public void peers(Object... args) {
         run("peers", USAGE_PEERS, out -> {
             noHelp(args, Set.of()).expect(0, 0);
             DWCPManager tm = transport();
@@ -668,7 +668,7 @@ public class DwcpCommands {
         });
     }
 
-    public void send(String... args) {
+    public void send(Object... args) {
         run("send", USAGE_SEND, out -> {
             Args a = noHelp(args, Set.of("timeout")).expect(2, Integer.MAX_VALUE);
             DWCPManager tm = transport();
@@ -706,7 +706,7 @@ public class DwcpCommands {
                         && t.kind() == io.dwcp.resilience.api.transport.TransportException.Kind.TIMEOUT;
     }
 
-    public void receive(String... args) {
+    public void receive(Object... args) {
         run("receive", USAGE_RECEIVE, out -> {
             Args a = noHelp(args, Set.of("timeout")).expect(0, 0);
             DWCPManager tm = transport();
@@ -736,7 +736,7 @@ public class DwcpCommands {
         });
     }
 
-    public void consensus(String... args) {
+    public void consensus(Object... args) {
         run("consensus", USAGE_CONSENSUS, out -> {
             Args a = noHelp(args, Set.of("timeout")).expect(1, Integer.MAX_VALUE);
             DWCPManager tm = transport();
@@ -761,7 +761,7 @@ public class DwcpCommands {
         });
     }
 
-    public void load(String... args) {
+    public void load(Object... args) {
         run("load", USAGE_LOAD, out -> {
             Args a = noHelp(args, Set.of("rate", "duration", "size", "timeout", "in-flight", "every")).expect(1, 1);
             if (!a.has("rate") || !a.has("duration")) {

@@ -67,6 +67,17 @@ class ArgumentsTest {
     }
 
     @Test
+    void aGlobTheShellExpandedIsRefusedNotTakenAsAName() {
+        // what Gogo passes for `dwcp:degrade auto --component *` typed in a folder holding conf/ and data/
+        UsageException e = assertThrows(UsageException.class, () -> Args.parse(
+                new Object[] { "auto", "--component", List.of("conf", "data") }, Set.of("component")));
+        assertTrue(e.getMessage().contains("expanded an unquoted * or ? into 2 file names"), e.getMessage());
+        assertTrue(e.getMessage().contains("quote the argument"), e.getMessage());
+        // quoted, it arrives as the text itself
+        assertEquals("*", Args.parse(new Object[] { "auto", "--component", "*" }, Set.of("component")).option("component"));
+    }
+
+    @Test
     void tablesAlignTextLeftAndFiguresRight() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         new Table("operation", ">calls").row("send", 5).row("consensus", 12345).print(new PrintStream(bytes, true, StandardCharsets.UTF_8));

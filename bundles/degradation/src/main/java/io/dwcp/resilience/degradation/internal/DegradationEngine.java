@@ -50,6 +50,8 @@ final class DegradationEngine {
     private final Consumer<LevelChange> sink;
     private volatile DegradationSettings settings;
     private final ConcurrentHashMap<String, OperationSignals> signals = new ConcurrentHashMap<>();
+    /** Moves after {@link #update} replaced the signals: a {@link Caller} then finds them again. */
+    private volatile long generation;
 
     // guarded by this
     private final Map<String, ComponentState> components = new TreeMap<>();
@@ -82,6 +84,7 @@ final class DegradationEngine {
     synchronized void update(DegradationSettings next) {
         settings = next;
         signals.replaceAll((op, old) -> newSignals(op, next));
+        generation++; // after the replacement: a caller that sees it finds the new signals
         long now = clock.nanoTime();
         for (ComponentState c : components.values()) {
             if (c.kind != Kind.OPERATION) {
@@ -102,15 +105,60 @@ final class DegradationEngine {
      * @param latencyNanos how long it took
      */
     void onCall(String operation, CallOutcome outcome, long latencyNanos) {
+        OperationSignals s = signalsOf(operation);
+        if (s != null) {
+            s.record(outcome, latencyNanos);
+        }
+    }
+
+    /** @return the operation's signals, made on first use; {@code null} when {@link #MAX_OPERATIONS} are tracked */
+    private OperationSignals signalsOf(String operation) {
         OperationSignals s = signals.get(operation);
         if (s == null) {
             if (signals.size() >= MAX_OPERATIONS) {
-                return;
+                return null;
             }
             DegradationSettings current = settings;
             s = signals.computeIfAbsent(operation, op -> newSignals(op, current));
         }
-        s.record(outcome, latencyNanos);
+        return s;
+    }
+
+    /**
+     * @param operation the operation of the calling thread's calls
+     * @return where the calling thread records that operation's calls, and only that thread
+     */
+    Caller caller(String operation) {
+        return new Caller(operation);
+    }
+
+    /**
+     * One calling thread's recorder for one operation: its own counters in the operation's signals,
+     * found once and again only after {@link #update} replaced the signals (one volatile read per call
+     * instead of a map look-up; issue 15).
+     */
+    final class Caller {
+        private final String operation;
+        private long boundTo = -1;
+        private OperationSignals signals;
+        private long[] cell;
+
+        private Caller(String operation) {
+            this.operation = operation;
+        }
+
+        /** Learns one call; on the call path, on the thread that asked for this caller. */
+        void record(CallOutcome outcome, long latencyNanos) {
+            long g = generation;
+            if (g != boundTo) {
+                signals = signalsOf(operation); // read after the generation: never older than it
+                cell = signals == null ? null : signals.cell();
+                boundTo = g;
+            }
+            if (cell != null) {
+                signals.record(cell, outcome, latencyNanos);
+            }
+        }
     }
 
     private static OperationSignals newSignals(String operation, DegradationSettings s) {

@@ -220,6 +220,28 @@ public final class DegradationManagerComponent extends ConfiguredComponent<Degra
         }
     }
 
+    /** The manager's per-thread observer: this thread's counters for {@code operation}, found once per engine. */
+    @Override
+    public CallObserver forCaller(String operation) {
+        return new CallObserver() {
+            private DegradationEngine boundTo;
+            private DegradationEngine.Caller caller;
+
+            @Override
+            public void onCall(Invocation inv, CallOutcome outcome, long latencyNanos, Throwable failure) {
+                DegradationEngine e = engine;
+                if (e == null) {
+                    return;
+                }
+                if (e != boundTo) {
+                    caller = e.caller(operation);
+                    boundTo = e;
+                }
+                caller.record(outcome, latencyNanos);
+            }
+        };
+    }
+
     @Override
     public void onStatusChanged(String check, HealthStatus from, HealthStatus to, HealthResult result) {
         DegradationEngine e = engine;

@@ -1,12 +1,16 @@
 package io.dwcp.resilience.degradation.internal;
 
 import io.dwcp.resilience.api.CallOutcome;
-import java.util.concurrent.atomic.LongAdder;
+import io.dwcp.resilience.kit.ThreadCells;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * Counts one operation's calls on the call path and rolls them into a window on the engine's tick.
  *
- * <p>Recording is lock-free and allocation-free: a few {@link LongAdder} increments and compares.
+ * <p>Recording is lock-free and allocation-free: a few compares and plain stores into the calling
+ * thread's own counters ({@link ThreadCells}, found once per thread through
+ * {@link DegradationEngine#caller}), no atomic instruction (issue 15). A tick adds the threads' counters up.
  * Latency is judged without a histogram: the p-th percentile exceeds {@code x} exactly when more
  * than {@code 1 - p} of the calls are slower than {@code x}, so counting the calls slower than the
  * threshold × each level's factor decides the level table as a percentile would.
@@ -16,24 +20,28 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class OperationSignals {
 
-    private static final int LEVELS = 4;
-
     private final String operation;
     private final OperationThresholds thresholds;
     private final long slowDegradedNanos;
     private final long slowSevereNanos;
     private final long slowEmergencyNanos;
 
-    private final LongAdder calls = new LongAdder();
-    private final LongAdder errors = new LongAdder();
-    private final LongAdder slowDegraded = new LongAdder();
-    private final LongAdder slowSevere = new LongAdder();
-    private final LongAdder slowEmergency = new LongAdder();
+    /** Opaque element access: a tick never sees a torn count, the writer's stores stay plain movs. */
+    private static final VarHandle COUNT = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final int CALLS = 0;
+    private static final int ERRORS = 1;
+    private static final int SLOW_DEGRADED = 2;
+    private static final int SLOW_SEVERE = 3;
+    private static final int SLOW_EMERGENCY = 4;
+    private static final int COUNTERS = 5;
+
+    /** Per calling thread: calls, errors, slow for DEGRADED, SEVERELY_DEGRADED, EMERGENCY; each written by its thread only. */
+    private final ThreadCells<long[]> counts = new ThreadCells<>(() -> new long[COUNTERS], OperationSignals::addInto);
 
     // tick thread only (under the engine's lock)
     private final long[][] ring;
     private int head;
-    private final long[] lastTotals = new long[2 + LEVELS - 1];
+    private final long[] lastTotals = new long[COUNTERS];
 
     /**
      * @param operation  the operation
@@ -66,6 +74,21 @@ final class OperationSignals {
         return thresholds;
     }
 
+    /** @return the calling thread's counters, for {@link #record(long[], CallOutcome, long)} on this thread only */
+    long[] cell() {
+        return counts.mine();
+    }
+
+    private static void addInto(long[] from, long[] into) {
+        for (int i = 0; i < COUNTERS; i++) {
+            increment(into, i, (long) COUNT.getOpaque(from, i));
+        }
+    }
+
+    private static void increment(long[] cell, int i, long x) {
+        COUNT.setOpaque(cell, i, (long) COUNT.getOpaque(cell, i) + x);
+    }
+
     /**
      * @param level DEGRADED, SEVERELY_DEGRADED or EMERGENCY
      * @return the latency above which a call counts as slow for that level
@@ -75,27 +98,39 @@ final class OperationSignals {
     }
 
     /**
-     * Learns one call; on the call path.
+     * Learns one call into the calling thread's counters, found on every call (for callers that keep
+     * no {@link #cell()}).
      *
      * @param outcome      how it ended
      * @param latencyNanos how long it took
      */
     void record(CallOutcome outcome, long latencyNanos) {
+        record(counts.mine(), outcome, latencyNanos);
+    }
+
+    /**
+     * Learns one call; on the call path.
+     *
+     * @param cell         the calling thread's {@link #cell()}
+     * @param outcome      how it ended
+     * @param latencyNanos how long it took
+     */
+    void record(long[] cell, CallOutcome outcome, long latencyNanos) {
         if (outcome == CallOutcome.REJECTED) {
             // the layer refusing a call is protection at work, not a symptom: counting it would let
             // load shedding keep the level up that made it shed
             return;
         }
-        calls.increment();
+        increment(cell, CALLS, 1);
         if (outcome != CallOutcome.SUCCESS) {
-            errors.increment();
+            increment(cell, ERRORS, 1);
         }
         if (latencyNanos > slowDegradedNanos) {
-            slowDegraded.increment();
+            increment(cell, SLOW_DEGRADED, 1);
             if (latencyNanos > slowSevereNanos) {
-                slowSevere.increment();
+                increment(cell, SLOW_SEVERE, 1);
                 if (latencyNanos > slowEmergencyNanos) {
-                    slowEmergency.increment();
+                    increment(cell, SLOW_EMERGENCY, 1);
                 }
             }
         }
@@ -108,7 +143,12 @@ final class OperationSignals {
      * @return the window's figures
      */
     WindowFigures roll() {
-        long[] totals = {calls.sum(), errors.sum(), slowDegraded.sum(), slowSevere.sum(), slowEmergency.sum()};
+        long[] totals = new long[COUNTERS];
+        counts.read(cell -> {
+            for (int i = 0; i < COUNTERS; i++) {
+                totals[i] += (long) COUNT.getOpaque(cell, i);
+            }
+        });
         long[] slot = ring[head];
         for (int i = 0; i < totals.length; i++) {
             slot[i] = Math.max(0, totals[i] - lastTotals[i]);

@@ -40,10 +40,7 @@ final class ChainManager implements ResilienceManager {
     private final Consumer<Set<String>> chainsChanged;
     private final OperationRuntime.ObserverFailureHandler observerFailures;
     private final ConcurrentHashMap<String, OperationRuntime> runtimes = new ConcurrentHashMap<>();
-    /** Numbers the calling threads in turn: consecutive callers record into distinct stripes. */
-    private final java.util.concurrent.atomic.AtomicInteger nextStripe = new java.util.concurrent.atomic.AtomicInteger();
-    private final ThreadLocal<InvocationPool> pools = ThreadLocal.withInitial(
-            () -> new InvocationPool(nextStripe.getAndIncrement()));
+    private final ThreadLocal<InvocationPool> pools = ThreadLocal.withInitial(InvocationPool::new);
     private volatile TimeSource clock = TimeSource.SYSTEM;
 
     private final Object lock = new Object();
@@ -113,7 +110,7 @@ final class ChainManager implements ResilienceManager {
             // the operation's end when it ran (no third clock read; the stages' work after it is
             // not counted), the clock otherwise (refused, or finished on a detached copy)
             long end = inv.operationEnded() ? inv.operationEndNanos() : time.nanoTime();
-            op.completed(inv, end - start, failure, observerFailures, pool.stripe());
+            op.completed(inv, end - start, failure, observerFailures, pool.state(op));
             pool.release(inv);
         }
     }
@@ -345,7 +342,7 @@ final class ChainManager implements ResilienceManager {
     }
 
     private OperationRuntime newRuntimeLocked(String operation) {
-        OperationRuntime op = new OperationRuntime(operation);
+        OperationRuntime op = new OperationRuntime(operation, runtimes.size()); // never removed: indexes stay unique
         op.chain = buildLocked(op, clock.nanoTime());
         op.observers = observersFor(operation);
         return op;

@@ -3,7 +3,8 @@ package io.dwcp.resilience.manager.internal;
 /**
  * The invocations of one thread, reused call after call. A stack, because a call may make a nested
  * call on the same thread; beyond {@link #CAPACITY} levels of nesting, invocations are allocated and
- * left to the garbage collector.
+ * left to the garbage collector. It also holds the thread's own state for each operation it calls
+ * ({@link CallerState}).
  */
 final class InvocationPool {
 
@@ -11,16 +12,29 @@ final class InvocationPool {
 
     private final PooledInvocation[] free = new PooledInvocation[CAPACITY];
     private int size;
-    private final int stripe;
+    /** This thread's state per operation, at the operation's {@link OperationRuntime#index}. */
+    private CallerState[] states = new CallerState[0];
 
-    /** @param stripe this thread's number among the manager's calling threads, in turn */
-    InvocationPool(int stripe) {
-        this.stripe = stripe;
+    /** @return this thread's state for {@code op}: its latency histogram and observers (made on first use) */
+    CallerState state(OperationRuntime op) {
+        CallerState[] a = states;
+        int i = op.index;
+        if (i < a.length) {
+            CallerState s = a[i];
+            if (s != null && s.runtime == op) {
+                return s;
+            }
+        }
+        return newState(op);
     }
 
-    /** @return where this thread records into striped figures (the latency histogram) */
-    int stripe() {
-        return stripe;
+    private CallerState newState(OperationRuntime op) {
+        if (op.index >= states.length) {
+            states = java.util.Arrays.copyOf(states, Math.max(op.index + 1, 2 * states.length));
+        }
+        CallerState s = op.newCallerState();
+        states[op.index] = s;
+        return s;
     }
 
     PooledInvocation acquire() {

@@ -7,6 +7,7 @@ import io.dwcp.resilience.api.metrics.LatencySnapshot;
 import io.dwcp.resilience.api.metrics.OperationMetrics;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import io.dwcp.resilience.kit.ThreadCells;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 
@@ -23,6 +24,8 @@ final class OperationRuntime {
     static final CallObserver[] NO_OBSERVERS = new CallObserver[0];
 
     final String name;
+    /** This operation's number in its manager, 0, 1, 2...: where calling threads keep their {@link CallerState}. */
+    final int index;
     volatile Chain chain;
     volatile CallObserver[] observers = NO_OBSERVERS;
 
@@ -32,13 +35,18 @@ final class OperationRuntime {
     private final LongAdder rejections = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
     /**
-     * Cumulative, so no interval swapping is needed; striped per calling thread so that two callers
-     * never increment the same counts (an AtomicHistogram per stripe: two uncontended atomic
-     * increments and no phaser). A snapshot adds the stripes up; taken while calls record it may be
-     * a few counts behind, never wrong. Every call is recorded here, whatever its outcome.
+     * Cumulative, so no interval swapping is needed; one plain {@link Histogram} per calling thread,
+     * written only by that thread (its {@link CallerState}): no atomic instruction, no shared line
+     * (issue 15). A snapshot adds them up; taken while calls record it may miss the records in
+     * flight, never more, and an ended thread's counts are kept (see {@link ThreadCells}). Every call
+     * is recorded here, whatever its outcome.
+     *
+     * <p>A reader reads another thread's plain {@code long} counts: on the 64-bit JVMs this runs on
+     * such reads are never torn, and {@link Histogram#add} totals the counts it saw, so the sum is
+     * consistent.
      */
-    private final StripedHistogram latencies = new StripedHistogram(MAX_RECORDED_NANOS, SIGNIFICANT_DIGITS,
-            StripedHistogram.defaultStripes());
+    private final ThreadCells<Histogram> latencies = new ThreadCells<>(
+            () -> new Histogram(1, MAX_RECORDED_NANOS, SIGNIFICANT_DIGITS), (from, into) -> into.add(from));
 
     /** Calls that waited for their chain, how long in total, the longest: rare, so plain atomics. */
     private final LongAdder held = new LongAdder();
@@ -46,8 +54,14 @@ final class OperationRuntime {
     private final AtomicLong heldMaxNanos = new AtomicLong();
 
     /** The chain is set by the manager right after, before the runtime is published. */
-    OperationRuntime(String name) {
+    OperationRuntime(String name, int index) {
         this.name = name;
+        this.index = index;
+    }
+
+    /** @return the calling thread's new state for this operation (once per thread: takes a lock) */
+    CallerState newCallerState() {
+        return new CallerState(this, latencies.mine());
     }
 
     /** Counts a call that waited {@code nanos} for its chain. */
@@ -68,10 +82,10 @@ final class OperationRuntime {
     /**
      * Counts a finished call and tells the observers; on the caller's thread.
      *
-     * @param stripe the calling thread's stripe (see {@link InvocationPool#stripe()})
+     * @param caller the calling thread's state for this operation ({@link InvocationPool#state})
      */
     void completed(Invocation inv, long latencyNanos, Throwable failure, ObserverFailureHandler onObserverFailure,
-            int stripe) {
+            CallerState caller) {
         CallOutcome outcome = CallOutcome.of(failure);
         switch (outcome) {
             case SUCCESS:
@@ -88,8 +102,8 @@ final class OperationRuntime {
         }
         // after the outcome counter: a snapshot that reads the histogram first never takes a
         // failure for a success
-        latencies.recordValue(stripe, Math.max(1, Math.min(latencyNanos, MAX_RECORDED_NANOS)));
-        for (CallObserver observer : observers) {
+        caller.latency.recordValue(Math.max(1, Math.min(latencyNanos, MAX_RECORDED_NANOS)));
+        for (CallObserver observer : caller.observers(observers, onObserverFailure)) {
             try {
                 observer.onCall(inv, outcome, latencyNanos, failure);
             } catch (RuntimeException | LinkageError e) {
@@ -100,13 +114,16 @@ final class OperationRuntime {
     }
 
     OperationMetrics snapshot() {
-        Histogram total = latencies.copy(); // first: every call in it has its outcome counted already
+        Histogram total = new Histogram(1, MAX_RECORDED_NANOS, SIGNIFICANT_DIGITS);
+        latencies.read(total::add); // first: every call in it has its outcome counted already
         long f = failures.sum();
         long r = rejections.sum();
         long t = timeouts.sum();
         long s = Math.max(0, total.getTotalCount() - f - r - t);
         LatencySnapshot latency = total.getTotalCount() == 0 ? LatencySnapshot.EMPTY
-                : new LatencySnapshot(total.getTotalCount(), total.getMinValue(), total.getMaxValue(),
+                // the largest value counted: a read racing a record may see its count before its maximum
+                : new LatencySnapshot(total.getTotalCount(), total.getMinValue(),
+                        Math.max(total.getMaxValue(), total.getValueAtPercentile(100)),
                         total.getMean(), total.getValueAtPercentile(50), total.getValueAtPercentile(90),
                         total.getValueAtPercentile(95), total.getValueAtPercentile(99),
                         total.getValueAtPercentile(99.9));

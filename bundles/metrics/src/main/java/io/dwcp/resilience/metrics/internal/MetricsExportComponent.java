@@ -91,8 +91,7 @@ public class MetricsExportComponent {
 
     @Activate
     synchronized void activate(BundleContext context, Map<String, Object> properties) {
-        observer = context.registerService(CallObserver.class,
-                (inv, outcome, latencyNanos, failure) -> histograms.record(inv.operation(), latencyNanos), null);
+        observer = context.registerService(CallObserver.class, histograms, null);
         MetricsSettings wanted;
         ConfigReader reader = ConfigReader.of(properties, MetricsConfig.PID);
         try {

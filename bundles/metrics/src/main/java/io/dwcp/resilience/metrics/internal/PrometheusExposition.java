@@ -86,7 +86,7 @@ final class PrometheusExposition {
                 long[] counts = e.getValue().counts();
                 h.dataPoint(HistogramDataPointSnapshot.builder()
                         .classicHistogramBuckets(ClassicHistogramBuckets.of(LatencyHistograms.BOUNDS_SECONDS, counts))
-                        .sum(e.getValue().sumNanos.sum() / 1e9).labels(Labels.of("operation", e.getKey())).build());
+                        .sum(e.getValue().sumNanos() / 1e9).labels(Labels.of("operation", e.getKey())).build());
             }
             out.add(h.build());
         }

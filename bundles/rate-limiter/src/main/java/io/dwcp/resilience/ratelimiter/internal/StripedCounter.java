@@ -1,5 +1,6 @@
 package io.dwcp.resilience.ratelimiter.internal;
 
+import io.dwcp.resilience.kit.Stripes;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -37,7 +38,7 @@ final class StripedCounter {
      * @return whether it was added
      */
     boolean tryIncrement(long limit) {
-        int slot = slot(Stripes.index());
+        int slot = slot(Stripes.ofCurrentThread());
         cells.getAndIncrement(slot);
         if (sum() > limit) {
             cells.getAndDecrement(slot);
@@ -48,7 +49,7 @@ final class StripedCounter {
 
     /** Takes one off (a place given back). */
     void decrement() {
-        cells.getAndDecrement(slot(Stripes.index()));
+        cells.getAndDecrement(slot(Stripes.ofCurrentThread()));
     }
 
     /** Adds one on the stripe {@code stripe}, without a bound (for tests that model several threads). */

@@ -1,5 +1,6 @@
 package io.dwcp.resilience.ratelimiter.internal;
 
+import io.dwcp.resilience.kit.Stripes;
 import org.HdrHistogram.AtomicHistogram;
 import org.HdrHistogram.Histogram;
 
@@ -41,7 +42,7 @@ final class StripedLatencyWindow {
 
     /** Records one latency, on the caller's stripe of the open window. */
     void record(long micros) {
-        sets[active][Stripes.index()].recordValue(micros);
+        sets[active][Stripes.ofCurrentThread()].recordValue(micros);
     }
 
     /** Records one latency on a given stripe (for tests that model several threads). */

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
+import io.dwcp.resilience.testkit.Hammer;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -137,31 +137,16 @@ class ConcurrencyLimiterTest {
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger worst = new AtomicInteger();
         AtomicInteger admitted = new AtomicInteger();
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            Thread thread = new Thread(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    return;
+        Hammer.together(4, thread -> {
+            for (int i = 0; i < 20_000; i++) {
+                if (limiter.tryAcquire()) {
+                    admitted.incrementAndGet();
+                    worst.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                    inside.decrementAndGet();
+                    limiter.release(MS, false, clock.nanoTime());
                 }
-                for (int i = 0; i < 20_000; i++) {
-                    if (limiter.tryAcquire()) {
-                        admitted.incrementAndGet();
-                        worst.accumulateAndGet(inside.incrementAndGet(), Math::max);
-                        inside.decrementAndGet();
-                        limiter.release(MS, false, clock.nanoTime());
-                    }
-                }
-            });
-            thread.start();
-            threads.add(thread);
-        }
-        start.countDown();
-        for (Thread t : threads) {
-            t.join();
-        }
+            }
+        });
         assertTrue(worst.get() <= 7, "at most 7 at once, saw " + worst.get());
         assertTrue(admitted.get() > 0);
         assertEquals(0, limiter.inflight(), "every permit came back");

@@ -1,5 +1,6 @@
 package io.dwcp.resilience.ratelimiter.internal;
 
+import io.dwcp.resilience.kit.Stripes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

@@ -7,7 +7,7 @@ import io.dwcp.resilience.api.ManualTimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import io.dwcp.resilience.testkit.Hammer;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -173,28 +173,13 @@ class TokenBucketTest {
         TokenBucket bucket = new TokenBucket(1, 10_000, 0, clock);
         int threads = 4;
         AtomicLong granted = new AtomicLong();
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> workers = new ArrayList<>();
-        for (int i = 0; i < threads; i++) {
-            Thread t = new Thread(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    return;
+        Hammer.together(threads, thread -> {
+            for (int k = 0; k < 5_000; k++) {
+                if (bucket.tryAcquire(1, clock.nanoTime(), 0) == 0) {
+                    granted.incrementAndGet();
                 }
-                for (int k = 0; k < 5_000; k++) {
-                    if (bucket.tryAcquire(1, clock.nanoTime(), 0) == 0) {
-                        granted.incrementAndGet();
-                    }
-                }
-            });
-            t.start();
-            workers.add(t);
-        }
-        start.countDown();
-        for (Thread t : workers) {
-            t.join();
-        }
+            }
+        });
         assertEquals(10_000, granted.get(), "20000 attempts on a bucket of 10000 with time standing still");
     }
 
@@ -208,31 +193,19 @@ class TokenBucketTest {
     void rateChangesRacingWithCallersNeverGrantMoreThanTheBurstAtOneInstant() throws Exception {
         TokenBucket bucket = new TokenBucket(1, 1_000, 0, clock);
         AtomicLong granted = new AtomicLong();
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> workers = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            Thread t = new Thread(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    return;
+        Hammer.together(4, thread -> {
+            if (thread == 3) { // the fourth thread changes the rate while three callers drain
+                for (int k = 0; k < 2_000; k++) {
+                    bucket.setLimits(k % 2 == 0 ? 2 : 1, 1_000, clock.nanoTime());
                 }
-                for (int k = 0; k < 20_000; k++) {
-                    if (bucket.tryAcquire(1, clock.nanoTime(), 0) == 0) {
-                        granted.incrementAndGet();
-                    }
+                return;
+            }
+            for (int k = 0; k < 20_000; k++) {
+                if (bucket.tryAcquire(1, clock.nanoTime(), 0) == 0) {
+                    granted.incrementAndGet();
                 }
-            });
-            t.start();
-            workers.add(t);
-        }
-        start.countDown();
-        for (int k = 0; k < 2_000; k++) {
-            bucket.setLimits(k % 2 == 0 ? 2 : 1, 1_000, clock.nanoTime());
-        }
-        for (Thread t : workers) {
-            t.join();
-        }
+            }
+        });
         assertEquals(1_000, granted.get(), "time stands still: the burst and not one permit more");
     }
 }

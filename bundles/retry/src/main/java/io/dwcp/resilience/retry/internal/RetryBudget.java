@@ -1,5 +1,6 @@
 package io.dwcp.resilience.retry.internal;
 
+import io.dwcp.resilience.kit.Stripes;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -15,11 +16,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>Recording a call is on every call's path: lock-free and allocation-free (one CAS on a packed
  * bucket counter), and striped: each thread counts in its own row of buckets ({@link #STRIPES} rows,
- * 128 bytes apart, chosen by the low bits of the thread id), so two threads calling at
+ * 128 bytes apart, chosen by the kit's {@link Stripes}), so two threads calling at
  * once do not fight over one cache line (issue 15: every call of every thread used to CAS the same
  * bucket). The count of the window is the sum over all rows; only granting a retry reads it,
  * which happens only after a failure and is serialised, so the budget is never exceeded, even when
- * many failing calls ask at once.
+ * many failing calls ask at once. Which bucket period a call falls in is a division by the bucket
+ * width only when the time leaves the period last seen ({@link Period}); every other call compares
+ * its time with that period's bounds (a 64-bit division was 9-12 % of the full chain's samples).
  */
 final class RetryBudget {
 
@@ -27,8 +30,7 @@ final class RetryBudget {
     static final int BUCKETS = 10;
 
     /** Rows of call buckets: a power of two, twice the processors, at most 8. */
-    static final int STRIPES = Math.min(8,
-            Integer.highestOneBit(Math.max(1, 2 * Runtime.getRuntime().availableProcessors()) * 2 - 1));
+    static final int STRIPES = Stripes.COUNT;
     /** Longs from one row to the next: 16 (128 bytes) holds the 10 buckets and keeps rows off each other's lines. */
     private static final int ROW = 16;
 
@@ -46,6 +48,11 @@ final class RetryBudget {
     private final AtomicLongArray calls = new AtomicLongArray((STRIPES + 1) * ROW);
     /** Per bucket: (epoch << 32) | count of granted retries. Written only under {@code this}. */
     private final AtomicLongArray retries = new AtomicLongArray(BUCKETS);
+    /**
+     * The bucket period most recently computed. Only ever replaced by a later one; a stale one
+     * merely costs the caller a division. Immutable, so a reader sees it whole.
+     */
+    private volatile Period latest;
 
     /**
      * @param ratio               retries allowed per call, at least 0
@@ -60,20 +67,20 @@ final class RetryBudget {
         this.ratio = ratio;
         this.bucketNanos = windowNanos / BUCKETS;
         this.reserve = minRetriesPerSecond * (bucketNanos * BUCKETS / 1e9);
+        this.latest = new Period(0, 0);
         // Buckets start as (epoch 0, count 0). An empty bucket adds nothing to a sum and is claimed
         // by the first increment whatever its epoch, so no clock reading is needed to start.
     }
 
     /** Counts one call (not a retry) made at {@code nowNanos}. */
     void recordCall(long nowNanos) {
-        // The low bits of the thread id: threads made one after another get distinct rows, and it is
-        // one field read (a ThreadLocal lookup cost more than the striping saved in the full chain).
-        recordCallOn((int) Thread.currentThread().getId() & (STRIPES - 1), nowNanos);
+        recordCallOn(Stripes.ofCurrentThread(), nowNanos);
     }
 
     /** Counts one call on row {@code stripe} (tests model several threads with it). */
     void recordCallOn(int stripe, long nowNanos) {
-        increment(calls, (stripe + 1) * ROW, epoch(nowNanos));
+        Period p = period(nowNanos);
+        increment(calls, (stripe + 1) * ROW + p.index, p.epoch);
     }
 
     /**
@@ -82,11 +89,11 @@ final class RetryBudget {
      * @return whether the retry may be made
      */
     synchronized boolean tryAcquireRetry(long nowNanos) {
-        long epoch = epoch(nowNanos);
-        if (sum(retries, 0, epoch) + 1 > allowance(callsIn(epoch))) {
+        Period p = period(nowNanos);
+        if (sum(retries, 0, p.epoch) + 1 > allowance(callsIn(p.epoch))) {
             return false;
         }
-        increment(retries, 0, epoch);
+        increment(retries, p.index, p.epoch);
         return true;
     }
 
@@ -123,7 +130,22 @@ final class RetryBudget {
      *         matter, so the int arithmetic below may wrap (after 2^31 periods) without harm.
      */
     long epoch(long nowNanos) {
-        return Math.floorDiv(nowNanos, bucketNanos);
+        return period(nowNanos).epoch;
+    }
+
+    /** @return the bucket period {@code nowNanos} falls in: the last one seen, or a division */
+    private Period period(long nowNanos) {
+        Period p = latest;
+        long offset = nowNanos - p.startNanos;
+        if (offset >= 0 && offset < bucketNanos) {
+            return p;
+        }
+        long epoch = Math.floorDiv(nowNanos, bucketNanos);
+        Period fresh = new Period(epoch, epoch * bucketNanos);
+        if (epoch > p.epoch) {
+            latest = fresh; // racing writers may each store theirs; any of them is correct for its time
+        }
+        return fresh;
     }
 
     private static long sum(AtomicLongArray counters, int offset, long epoch) {
@@ -141,8 +163,8 @@ final class RetryBudget {
         return total;
     }
 
-    private void increment(AtomicLongArray counters, int offset, long epoch) {
-        int index = offset + (int) Math.floorMod(epoch, (long) BUCKETS);
+    /** @param index the bucket's place in {@code counters} (its row's offset plus the period's bucket) */
+    private static void increment(AtomicLongArray counters, int index, long epoch) {
         int currentEpoch = (int) epoch;
         while (true) {
             long packed = counters.get(index);
@@ -171,6 +193,19 @@ final class RetryBudget {
 
     private static int epochOf(long packed) {
         return (int) (packed >>> EPOCH_SHIFT);
+    }
+
+    /** One bucket period: its number, where it starts, and its bucket in a row. */
+    private static final class Period {
+        final long epoch;
+        final long startNanos;
+        final int index;
+
+        Period(long epoch, long startNanos) {
+            this.epoch = epoch;
+            this.startNanos = startNanos;
+            this.index = (int) Math.floorMod(epoch, (long) BUCKETS);
+        }
     }
 
     @Override

@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import io.dwcp.resilience.testkit.Hammer;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -87,29 +85,14 @@ class RetryBudgetTest {
         }
         int threads = 8;
         AtomicInteger granted = new AtomicInteger();
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            Thread worker = new Thread(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    return;
+        Hammer.together(threads, thread -> {
+            for (int i = 0; i < 1_000; i++) {
+                budget.recordCall(1);
+                if (budget.tryAcquireRetry(1)) {
+                    granted.incrementAndGet();
                 }
-                for (int i = 0; i < 1_000; i++) {
-                    budget.recordCall(1);
-                    if (budget.tryAcquireRetry(1)) {
-                        granted.incrementAndGet();
-                    }
-                }
-            });
-            worker.start();
-            workers.add(worker);
-        }
-        start.countDown();
-        for (Thread worker : workers) {
-            worker.join();
-        }
+            }
+        });
         long calls = budget.callsInWindow(1);
         assertEquals(500 + threads * 1_000, calls, "no call lost under contention");
         assertTrue(granted.get() <= budget.allowance(calls), granted + " > " + budget.allowance(calls));

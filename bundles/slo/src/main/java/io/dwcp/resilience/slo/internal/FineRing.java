@@ -35,8 +35,10 @@ final class FineRing {
     /** Per stripe: total, bad and slow of slot {@code i} at {@code PAD + 3i + TOTAL/BAD/SLOW}. */
     private final AtomicLongArray[] counts;
     private final int stripeMask;
+    /** {@link #currentEpoch} before any write: no epoch, so the first write divides. */
+    static final long NO_EPOCH = Long.MIN_VALUE;
     /** The latest epoch a writer saw: lets the common case skip a division. */
-    private volatile long currentEpoch = Long.MIN_VALUE / 2;
+    private volatile long currentEpoch = NO_EPOCH;
 
     /**
      * @param widthNanos width of one bucket
@@ -105,7 +107,11 @@ final class FineRing {
     private int slotFor(long wallNanos) {
         long e = currentEpoch;
         long into = wallNanos - e * widthNanos;
-        if (into < 0 || into >= widthNanos) {
+        // before the first write there is no epoch to compare with: its product with the width
+        // overflowed (it was Long.MIN_VALUE / 2), and for a width that is a multiple of 4 came out
+        // as 0, so a call ending in the first bucket after the clock's zero was taken as in that
+        // sentinel "epoch": counted in slot 0 under the EMPTY stamp instead of the bucket's own
+        if (e == FineRing.NO_EPOCH || into < 0 || into >= widthNanos) {
             e = Math.floorDiv(wallNanos, widthNanos);
             if (e > currentEpoch) {
                 currentEpoch = e;

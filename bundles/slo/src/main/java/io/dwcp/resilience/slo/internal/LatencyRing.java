@@ -29,7 +29,7 @@ final class LatencyRing {
     private final int stripes;
     /** Slot {@code i}, stripe {@code k} at {@code i * stripes + k}; null until that stripe records there. */
     private final AtomicReferenceArray<AtomicHistogram> histograms;
-    private volatile long currentEpoch = Long.MIN_VALUE / 2;
+    private volatile long currentEpoch = FineRing.NO_EPOCH;
 
     /**
      * @param widthNanos   width of one bucket
@@ -98,7 +98,11 @@ final class LatencyRing {
     private int slotFor(long wallNanos) {
         long e = currentEpoch;
         long into = wallNanos - e * widthNanos;
-        if (into < 0 || into >= widthNanos) {
+        // before the first write there is no epoch to compare with: its product with the width
+        // overflowed (it was Long.MIN_VALUE / 2), and for a width that is a multiple of 4 came out
+        // as 0, so a call ending in the first bucket after the clock's zero was taken as in that
+        // sentinel "epoch": counted in slot 0 under the EMPTY stamp instead of the bucket's own
+        if (e == FineRing.NO_EPOCH || into < 0 || into >= widthNanos) {
             e = Math.floorDiv(wallNanos, widthNanos);
             if (e > currentEpoch) {
                 currentEpoch = e;

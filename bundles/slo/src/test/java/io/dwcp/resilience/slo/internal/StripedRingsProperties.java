@@ -102,6 +102,28 @@ class StripedRingsProperties {
         return out;
     }
 
+    /**
+     * The first write of a ring, in the first bucket after the clock's zero: the fast path compared
+     * against the "no epoch yet" sentinel, whose product with the width overflowed to 0, and counted
+     * the call in slot 0 under the EMPTY stamp, where no read finds it as that bucket.
+     */
+    @Test
+    void theFirstWriteIntoAFreshRingLandsInItsOwnBucket() {
+        FineRing fine = new FineRing(WIDTH, 16);
+        fine.record(0, WIDTH / 2, true, false);
+        assertEquals(0, fine.stamp(0), "the first bucket's slot is stamped with its epoch");
+        assertEquals(1, fine.total(0));
+        assertEquals(1, fine.bad(0));
+        fine.record(0, WIDTH + 1, false, false);
+        assertEquals(1, fine.stamp(1));
+        assertEquals(1, fine.total(1));
+
+        LatencyRing latency = new LatencyRing(WIDTH, 16, HIGHEST, 2);
+        latency.record(0, WIDTH / 2, 5_000L);
+        assertEquals(0, latency.stamp(0), "the first bucket's slot is stamped with its epoch");
+        assertEquals(1, latency.totalCount(0));
+    }
+
     @Test
     void concurrentRecordersLoseNoCount() throws InterruptedException {
         FineRing fine = new FineRing(WIDTH, 4); // one bucket for the whole test: every call ends at BASE
