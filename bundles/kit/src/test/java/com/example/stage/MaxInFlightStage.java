@@ -10,14 +10,24 @@ import io.dwcp.resilience.kit.PerKey;
 import java.util.concurrent.Semaphore;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** A third-party stage: at most N calls of an operation in flight, the rest rejected at once. */
 @Component(configurationPid = "com.example.maxinflight", configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
-public final class MaxInFlightStage extends ConfiguredComponent<MaxInFlightStage.Settings> implements Stage {
+@Designate(ocd = MaxInFlightStage.Config.class, factory = true)
+public final class MaxInFlightStage extends ConfiguredComponent<MaxInFlightStage.Config> implements Stage {
 
-    /** The validated configuration: immutable, equal when the values are. */
-    public record Settings(String operation, int limit) implements Scoped {   // Scoped: its dwcp.operation
+    /** Keys, defaults, bounds and texts, each written once: the kit checks values against the generated Metatype. */
+    @ObjectClassDefinition(id = "com.example.maxinflight", name = "Max in flight")
+    public @interface Config {
+        @AttributeDefinition(description = ConfigReader.OPERATION_DESCRIPTION)
+        String dwcp_operation() default "*";
+
+        @AttributeDefinition(min = "1", max = "10000", description = "Calls in flight at most; the rest are rejected.")
+        int limit() default 10;
     }
 
     private volatile PerKey<Semaphore> permits;
@@ -27,17 +37,17 @@ public final class MaxInFlightStage extends ConfiguredComponent<MaxInFlightStage
     }
 
     @Override
-    protected Settings read(ConfigReader config) {
-        return new Settings(config.operation(), config.intValue("limit", 10, 1, 10_000));
+    protected Config read(ConfigReader config) {
+        return config.typed(Config.class);   // checked whole; add rules across keys here
     }
 
     @Override
-    protected void start(Settings s) {
-        permits = new PerKey<>(s.operation(), op -> new Semaphore(s.limit()));
+    protected void start(Config c) {
+        permits = new PerKey<>(c.dwcp_operation(), op -> new Semaphore(c.limit()));
     }
 
     @Override
-    protected void apply(Settings previous, Settings next) {
+    protected void apply(Config previous, Config next) {
         start(next); // new permits: calls in flight finish on the old ones
     }
 

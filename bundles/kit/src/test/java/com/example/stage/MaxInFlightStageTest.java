@@ -46,4 +46,13 @@ class MaxInFlightStageTest {
         assertEquals(1, events.on(ResilienceEvents.CONFIGURATION_REFUSED).size());
         assertThrows(InvalidConfigurationException.class, () -> stage(Map.of("limit", "-1")));
     }
+
+    @Test
+    void boundsAndDefaultsAreTheMetatypes() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> stage(Map.of("limit", "10001")));
+        assertEquals("limit", e.key());
+        assertEquals("must be between 1 and 10000", e.reason());
+        assertEquals(10, stage(Map.of()).settings().limit());
+    }
 }

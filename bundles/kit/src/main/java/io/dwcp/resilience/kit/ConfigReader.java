@@ -4,15 +4,19 @@ import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.Operations;
 import io.dwcp.resilience.api.Stage;
 import java.lang.reflect.Array;
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -382,12 +386,23 @@ public final class ConfigReader {
         return raw == null ? defaultValue : toEnum(key, raw, type);
     }
 
-    private <E extends Enum<E>> E toEnum(String key, Object raw, Class<E> type) {
-        String name = raw.toString().trim().replace('-', '_');
+    /**
+     * @return the constant named, case-insensitively with {@code -} or {@code _} between words (an
+     *         option of a {@link #typed} view, already checked against the Metatype), or {@code null}
+     */
+    public static <E extends Enum<E>> E constant(Class<E> type, String name) {
         for (E constant : type.getEnumConstants()) {
-            if (constant.name().equalsIgnoreCase(name)) {
+            if (constant.name().equalsIgnoreCase(name.trim().replace('-', '_'))) {
                 return constant;
             }
+        }
+        return null;
+    }
+
+    private <E extends Enum<E>> E toEnum(String key, Object raw, Class<E> type) {
+        E found = constant(type, raw.toString());
+        if (found != null) {
+            return found;
         }
         List<String> allowed = new ArrayList<>();
         for (E constant : type.getEnumConstants()) {
@@ -427,7 +442,15 @@ public final class ConfigReader {
      *         interface has that name
      */
     public Set<String> classNames(String key, String defaultValue) {
-        List<String> names = has(key) ? list(key) : new ConfigReader(pid, Map.of(key, defaultValue)).list(key);
+        return classNames(key, (has(key) ? list(key) : new ConfigReader(pid, Map.of(key, defaultValue)).list(key))
+                .toArray(String[]::new));
+    }
+
+    /**
+     * @param names the entries of a list-valued key, as a {@link #typed} view read them
+     * @return the names, each checked for shape as {@link #classNames(String, String)} checks them
+     */
+    public Set<String> classNames(String key, String[] names) {
         Set<String> checked = new LinkedHashSet<>();
         for (String name : names) {
             if (!CLASS_NAME.matcher(name).matches()) {
@@ -439,16 +462,21 @@ public final class ConfigReader {
     }
 
     /**
-     * A typed view of this configuration through a Metatype {@code @interface}, read with this
-     * reader's conversions and refusals: a method {@code max_operations()} reads the key
-     * {@code max.operations} (the DS name mapping: {@code _} is {@code .}, {@code __} is {@code _},
-     * {@code $_$} is {@code -}, {@code $$} is {@code $}) and returns the method's default when the
-     * key is absent. An unparsable value throws {@link InvalidConfigurationException} when the
-     * method is called.
+     * The configuration through its Metatype {@code @interface}, read and checked as a whole: a method
+     * {@code max_operations()} reads the key {@code max.operations} (the DS name mapping: {@code _} is
+     * {@code .}, {@code __} is {@code _}, {@code $_$} is {@code -}, {@code $$} is {@code $}; a
+     * {@code PREFIX_} constant is prepended), converted by this reader, and an absent key is the method's
+     * default, so a default is written only in the annotation; {@value Stage#OPERATION} is checked as
+     * {@link #operation(String, String)} checks it. Every value is then checked against the
+     * bundle's generated Metatype ({@code OSGI-INF/metatype}, see {@link Metatype}): {@code min},
+     * {@code max} and {@code options}, so a bound is written only in the {@code @AttributeDefinition}.
+     * The first bad value throws {@link InvalidConfigurationException} here, before the component
+     * applies anything; what is left to the component is its rules across keys. Two views of equal
+     * values are equal, so a reconfiguration that reads to the same values is a no-op.
      *
      * @param type the configuration's {@code @interface}
      * @param <A>  its type
-     * @return the view
+     * @return the view, immutable
      */
     public <A> A typed(Class<A> type) {
         if (!type.isInterface()) {
@@ -456,27 +484,85 @@ public final class ConfigReader {
         }
         String prefix = "";
         try {
-            Object p = type.getField("PREFIX_").get(null);
-            prefix = String.valueOf(p);
+            prefix = String.valueOf(type.getField("PREFIX_").get(null));
         } catch (ReflectiveOperationException | RuntimeException e) {
             // no prefix
         }
-        String keyPrefix = prefix;
-        Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, (self, method, args) -> {
+        Map<String, Metatype.Attribute> metatype = Metatype.of(type, pid);
+        Map<String, Object> values = new TreeMap<>();
+        for (Method method : type.getMethods()) {
+            if (method.getParameterCount() == 0 && !method.isDefault() && method.getDeclaringClass() == type) {
+                String key = prefix + keyOf(method.getName());
+                Object value = key.equals(Stage.OPERATION) && method.getReturnType() == String.class
+                        ? operation(key, (String) method.getDefaultValue()) : read(key, method);
+                values.put(method.getName(), check(key, value, metatype.get(key)));
+            }
+        }
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, new View(type, values)));
+    }
+
+    /** The handler of a {@link #typed} view: its values by method name. */
+    private record View(Class<?> type, Map<String, Object> values) implements InvocationHandler {
+        @Override
+        public Object invoke(Object self, Method method, Object[] args) {
             switch (method.getName()) {
                 case "toString":
-                    return type.getSimpleName() + properties;
+                    return type.getSimpleName() + values;
                 case "hashCode":
-                    return System.identityHashCode(self);
+                    return Arrays.deepHashCode(values.values().toArray());
                 case "equals":
-                    return self == args[0];
+                    return args[0] != null && Proxy.isProxyClass(args[0].getClass())
+                            && Proxy.getInvocationHandler(args[0]) instanceof View other && other.type == type
+                            && Arrays.deepEquals(values.values().toArray(), other.values.values().toArray());
                 case "annotationType":
                     return type;
                 default:
-                    return read(keyPrefix + keyOf(method.getName()), method);
+                    Object value = values.get(method.getName());
+                    return value != null && value.getClass().isArray() ? cloneArray(value) : value;
             }
-        });
-        return type.cast(proxy);
+        }
+
+        private static Object cloneArray(Object array) {
+            Object copy = Array.newInstance(array.getClass().getComponentType(), Array.getLength(array));
+            System.arraycopy(array, 0, copy, 0, Array.getLength(array));
+            return copy;
+        }
+    }
+
+    /**
+     * @param settings a component's settings
+     * @return the {@value Stage#OPERATION} of a {@link #typed} view, or {@code null} when it is none or has none
+     */
+    static String operationOf(Object settings) {
+        return settings != null && Proxy.isProxyClass(settings.getClass())
+                && Proxy.getInvocationHandler(settings) instanceof View view
+                && view.values.get("dwcp_operation") instanceof String operation ? operation : null;
+    }
+
+    /** @return {@code value}, refused when the Metatype's min, max or options exclude it (each entry of a list) */
+    private Object check(String key, Object value, Metatype.Attribute attribute) {
+        if (attribute == null || value == null) {
+            return value;
+        }
+        if (value.getClass().isArray()) {
+            for (int i = 0; i < Array.getLength(value); i++) {
+                check(key, Array.get(value, i), attribute);
+            }
+            return value;
+        }
+        if (value instanceof Number number) {
+            BigDecimal n = new BigDecimal(number.toString());
+            boolean low = !attribute.min().isEmpty() && n.compareTo(new BigDecimal(attribute.min())) < 0;
+            boolean high = !attribute.max().isEmpty() && n.compareTo(new BigDecimal(attribute.max())) > 0;
+            if (low || high) {
+                throw refuse(key, properties.get(key), attribute.min().isEmpty() ? "must be at most " + attribute.max()
+                        : attribute.max().isEmpty() ? "must be at least " + attribute.min()
+                        : "must be between " + attribute.min() + " and " + attribute.max());
+            }
+        } else if (value instanceof String text && !attribute.allows(text)) {
+            throw refuse(key, text, "must be one of " + String.join(", ", attribute.options()));
+        }
+        return value;
     }
 
     /** @return the property name DS derives from an annotation method name */
@@ -522,10 +608,10 @@ public final class ConfigReader {
             return array;
         }
         Object raw = single(key);
-        if (raw == null) {
-            return dflt != null ? dflt : zero(type);
+        if (raw == null && dflt == null) {
+            throw refuse(key, null, "required");
         }
-        return scalar(key, raw, type);
+        return raw == null ? dflt : scalar(key, raw, type);
     }
 
     @SuppressWarnings({ "unchecked", "rawtypes" })
@@ -551,28 +637,6 @@ public final class ConfigReader {
             return toEnum(key, raw, (Class) type);
         }
         throw new IllegalArgumentException("unsupported configuration type " + type + " of " + key);
-    }
-
-    private static Object zero(Class<?> type) {
-        if (!type.isPrimitive()) {
-            return null;
-        }
-        if (type == boolean.class) {
-            return false;
-        }
-        if (type == double.class) {
-            return 0.0;
-        }
-        if (type == float.class) {
-            return 0.0f;
-        }
-        if (type == long.class) {
-            return 0L;
-        }
-        if (type == int.class) {
-            return 0;
-        }
-        return type == short.class ? (short) 0 : (Object) (byte) 0;
     }
 
     /** @return the value, unwrapped from a one-element array or collection; refused when it holds several */

@@ -153,10 +153,11 @@ public abstract class ConfiguredComponent<S> {
 
     /**
      * @return the operation a stage's settings protect (its {@code dwcp.operation} property): their
-     *         {@link Scoped#operation()}, else {@code *}
+     *         {@link Scoped#operation()}, or the {@code dwcp.operation} of a {@link ConfigReader#typed} view, else {@code *}
      */
     protected String operationOf(S settings) {
-        return settings instanceof Scoped scoped ? scoped.operation() : Stage.ANY_OPERATION;
+        String typed = ConfigReader.operationOf(settings);
+        return settings instanceof Scoped scoped ? scoped.operation() : typed != null ? typed : Stage.ANY_OPERATION;
     }
 
     /** @return the service interfaces a stage registers, {@link Stage} first */
@@ -317,8 +318,8 @@ public abstract class ConfiguredComponent<S> {
                 p.put(Stage.POSITION, position);
             }
             p.put(Stage.OPERATION, operationOf(accepted));
-        } else if (accepted instanceof Scoped scoped) {
-            p.put(Stage.OPERATION, scoped.operation());
+        } else if (accepted instanceof Scoped || ConfigReader.operationOf(accepted) != null) {
+            p.put(Stage.OPERATION, operationOf(accepted));
         }
         p.put("dwcp.pid", pid);
         if (properties.get(Constants.SERVICE_RANKING) != null) {

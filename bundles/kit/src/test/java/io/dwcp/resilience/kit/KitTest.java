@@ -42,15 +42,53 @@ class KitTest {
     }
 
     @Test
-    void anUnparsableTypedValueIsRefusedWithPidKeyValueAndReason() {
-        Typed t = new ConfigReader("dwcp.manager", Map.of("max.operations", "lots", "enabled", "yes"))
-                .typed(Typed.class);
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, t::max_operations);
+    void anUnparsableTypedValueIsRefusedWithPidKeyValueAndReasonBeforeAnyIsUsed() {
+        ConfigReader in = new ConfigReader("dwcp.manager", Map.of("max.operations", "lots"));
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> in.typed(Typed.class));
         assertEquals("dwcp.manager", e.pid());
         assertEquals("max.operations", e.key());
         assertEquals("lots", e.value());
         assertEquals("not a whole number", e.reason());
-        assertEquals("enabled", assertThrows(InvalidConfigurationException.class, t::enabled).key());
+        assertEquals("enabled", assertThrows(InvalidConfigurationException.class,
+                () -> new ConfigReader("dwcp.manager", Map.of("enabled", "yes")).typed(Typed.class)).key());
+    }
+
+    /** Its Metatype is src/test/resources/OSGI-INF/metatype/dwcp.bounded.xml, as bnd writes one. */
+    @interface Bounded {
+        String dwcp_operation() default "*";
+        long window_ms() default 1000;
+        double ratio() default 0.5;
+        String mode() default "fixed";
+        int[] sizes() default { 1 };
+    }
+
+    @Test
+    void aTypedViewChecksTheBoundsAndOptionsOfTheGeneratedMetatype() {
+        Map<String, String> refusals = Map.of("window.ms", "99", "ratio", "1.5", "mode", "wavy", "sizes", "1, 0",
+                "dwcp.operation", "snd");
+        Map<String, String> reasons = Map.of("window.ms", "must be between 100 and 3600000",
+                "ratio", "must be at most 1", "mode", "must be one of fixed, adaptive-p95", "sizes", "must be at least 1");
+        refusals.forEach((key, value) -> {
+            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                    () -> new ConfigReader("dwcp.bounded~send", Map.of(key, value)).typed(Bounded.class));
+            assertEquals(key, e.key());
+            if (reasons.containsKey(key)) {
+                assertEquals(reasons.get(key), e.reason());
+                assertEquals("configuration dwcp.bounded~send refused: " + key + "=" + value + ": " + reasons.get(key)
+                        + "; the previous configuration stays in force", e.getMessage());
+            }
+        });
+        Bounded b = new ConfigReader("dwcp.bounded~send", Map.of("mode", "Adaptive_P95", "window.ms", "100",
+                "dwcp.operation", "send")).typed(Bounded.class);
+        assertEquals("Adaptive_P95", b.mode());
+        assertEquals(100, b.window_ms());
+        assertEquals(0.5, b.ratio());
+        assertEquals("send", ConfigReader.operationOf(b));
+        assertEquals(b, new ConfigReader("dwcp.bounded", Map.of("mode", "Adaptive_P95", "window.ms", 100L,
+                "dwcp.operation", "send")).typed(Bounded.class));
+        assertFalse(b.equals(new ConfigReader("dwcp.bounded", Map.of()).typed(Bounded.class)));
+        // no Metatype in the bundle: types are still checked, bounds are not
+        assertEquals(-1, new ConfigReader("p", Map.of("max.operations", "-1")).typed(Typed.class).max_operations());
     }
 
     @Test
@@ -254,7 +292,7 @@ class KitTest {
     @Test
     void aTypedViewCountsTheKeysItReads() {
         ConfigReader in = new ConfigReader("dwcp.manager", Map.of("max.operations", "12", "max.operation", "3"));
-        in.typed(Typed.class).max_operations();
+        in.typed(Typed.class);
         assertEquals(List.of("max.operation"), in.unreadKeys());
     }
 

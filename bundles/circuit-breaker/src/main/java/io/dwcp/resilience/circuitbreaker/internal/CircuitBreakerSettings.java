@@ -11,9 +11,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The validated settings of one circuit breaker. Built only through {@link #from(ConfigReader)},
- * which refuses a bad value with an {@link InvalidConfigurationException} naming PID, key, value
- * and reason; the defaults here are the single source of the Metatype defaults too.
+ * The validated settings of one circuit breaker, as the state machine reads them on every call. Built
+ * only through {@link #from(ConfigReader)}, which refuses a bad value with an
+ * {@link InvalidConfigurationException} naming PID, key, value and reason.
  *
  * @param operation                   the operation served, or {@code *} for every operation
  * @param mode                        NORMAL, or a manual-only state forced by configuration
@@ -41,45 +41,8 @@ public record CircuitBreakerSettings(String operation, Mode mode, int consecutiv
     /** The configuration PID (factory PID) of breakers. */
     public static final String PID = "dwcp.circuitbreaker";
 
-    // Keys. The Metatype Config's method names map to exactly these.
-    static final String OPERATION = Stage.OPERATION;
-    static final String MODE = "mode";
-    static final String CONSECUTIVE = "failure.consecutive.threshold";
-    static final String FAILURE_RATE = "failure.rate.threshold";
-    static final String SLOW_RATE = "slow.call.rate.threshold";
-    static final String SLOW_DURATION = "slow.call.duration.ms";
-    static final String WINDOW_TYPE = "window.type";
-    static final String WINDOW_SIZE = "window.size";
-    static final String MINIMUM_CALLS = "window.minimum.calls";
-    static final String RESET_TIMEOUT = "reset.timeout.ms";
-    static final String PROBES = "half.open.probes";
-    static final String MAX_WAIT = "half.open.max.wait.ms";
-    static final String BACKOFF = "open.backoff.multiplier";
-    static final String MAX_OPEN = "open.max.duration.ms";
-    static final String RECORD = "record.exceptions";
-    static final String IGNORE = "ignore.exceptions";
-
-    // Defaults: the DWCP specification's values for `send` (5 consecutive failures, 60 s reset
-    // timeout, 30 s slow-call duration) and Resilience4j-like values for what it leaves open.
-    static final String DEFAULT_MODE = "NORMAL";
-    static final int DEFAULT_CONSECUTIVE = 5;
-    static final double DEFAULT_FAILURE_RATE = 50.0;
-    static final double DEFAULT_SLOW_RATE = 50.0;
-    static final long DEFAULT_SLOW_DURATION_MS = 30_000;
-    static final String DEFAULT_WINDOW_TYPE = "COUNT";
-    static final int DEFAULT_WINDOW_SIZE = 100;
-    static final int DEFAULT_MINIMUM_CALLS = 20;
-    static final long DEFAULT_RESET_TIMEOUT_MS = 60_000;
-    static final int DEFAULT_PROBES = 3;
-    static final long DEFAULT_MAX_WAIT_MS = 60_000;
-    static final double DEFAULT_BACKOFF = 1.0;
-    static final long DEFAULT_MAX_OPEN_MS = 600_000;
-    static final String DEFAULT_RECORD = "";
-    static final String DEFAULT_IGNORE = "java.lang.InterruptedException";
-
-    static final int MAX_COUNT_WINDOW = 100_000;
+    /** The most seconds of a TIME window (a COUNT window's bound, 100 000 calls, is the Metatype's). */
     static final int MAX_TIME_WINDOW_SECONDS = 3_600;
-    static final long MAX_DURATION_MS = TimeUnit.DAYS.toMillis(7);
 
     /** Whether configuration forces a manual-only state. */
     public enum Mode { NORMAL, DISABLED, FORCED_OPEN, METRICS_ONLY }
@@ -89,57 +52,55 @@ public record CircuitBreakerSettings(String operation, Mode mode, int consecutiv
 
     /** @return the defaults for {@code operation} */
     public static CircuitBreakerSettings defaults(String operation) {
-        return from(new ConfigReader(PID, Map.of(OPERATION, operation)));
+        return from(new ConfigReader(PID, Map.of(Stage.OPERATION, operation)));
     }
 
     /**
-     * Validates a configuration.
+     * Validates a configuration: the kit checks each value against {@link CircuitBreakerConfig}'s Metatype
+     * (defaults and bounds are written there only); here are the rules across keys.
      *
      * @param in the configuration
      * @return the settings
      * @throws InvalidConfigurationException for the first bad value found
      */
     public static CircuitBreakerSettings from(ConfigReader in) {
-        String operation = in.operation();
-        Mode mode = in.enumValue(MODE, Mode.valueOf(DEFAULT_MODE), Mode.class);
-        int consecutive = in.intValue(CONSECUTIVE, DEFAULT_CONSECUTIVE, 0, 1_000_000);
-        double failureRate = in.percent(FAILURE_RATE, DEFAULT_FAILURE_RATE);
-        double slowRate = in.percent(SLOW_RATE, DEFAULT_SLOW_RATE);
-        long slowMs = in.longValue(SLOW_DURATION, DEFAULT_SLOW_DURATION_MS, 1, MAX_DURATION_MS);
-        WindowType windowType = in.enumValue(WINDOW_TYPE, WindowType.valueOf(DEFAULT_WINDOW_TYPE), WindowType.class);
-        int windowSize = windowType == WindowType.COUNT
-                ? in.intValue(WINDOW_SIZE, DEFAULT_WINDOW_SIZE, 1, MAX_COUNT_WINDOW)
-                : in.intValue(WINDOW_SIZE, DEFAULT_WINDOW_SIZE, 1, MAX_TIME_WINDOW_SECONDS);
-        int minimumCalls = in.intValue(MINIMUM_CALLS, DEFAULT_MINIMUM_CALLS, 1, Integer.MAX_VALUE);
-        if (windowType == WindowType.COUNT && minimumCalls > windowSize) {
-            throw in.refuse(MINIMUM_CALLS, minimumCalls,
-                    "greater than " + WINDOW_SIZE + "=" + windowSize + ": a count window never holds that many calls");
+        CircuitBreakerConfig c = in.typed(CircuitBreakerConfig.class);
+        Mode mode = ConfigReader.constant(Mode.class, c.mode());
+        WindowType windowType = ConfigReader.constant(WindowType.class, c.window_type());
+        if (windowType == WindowType.TIME && c.window_size() > MAX_TIME_WINDOW_SECONDS) {
+            throw in.refuse("window.size", c.window_size(), "must be between 1 and " + MAX_TIME_WINDOW_SECONDS
+                    + " (seconds) for window.type=TIME");
         }
-        long resetMs = in.longValue(RESET_TIMEOUT, DEFAULT_RESET_TIMEOUT_MS, 1, MAX_DURATION_MS);
-        int probes = in.intValue(PROBES, DEFAULT_PROBES, 1, 10_000);
-        long maxWaitMs = in.longValue(MAX_WAIT, DEFAULT_MAX_WAIT_MS, 0, MAX_DURATION_MS);
-        double backoff = in.doubleValue(BACKOFF, DEFAULT_BACKOFF, 1.0, 100.0);
-        long maxOpenMs = in.longValue(MAX_OPEN, DEFAULT_MAX_OPEN_MS, 1, MAX_DURATION_MS);
-        if (maxOpenMs < resetMs) {
-            throw in.refuse(MAX_OPEN, maxOpenMs,
-                    "less than " + RESET_TIMEOUT + "=" + resetMs + ": the grown open time cannot be shorter than the first");
+        if (windowType == WindowType.COUNT && c.window_minimum_calls() > c.window_size()) {
+            throw in.refuse("window.minimum.calls", c.window_minimum_calls(), "greater than window.size="
+                    + c.window_size() + ": a count window never holds that many calls");
         }
-        Set<String> record = in.classNames(RECORD, DEFAULT_RECORD);
-        Set<String> ignore = in.classNames(IGNORE, DEFAULT_IGNORE);
+        if (c.open_max_duration_ms() < c.reset_timeout_ms()) {
+            throw in.refuse("open.max.duration.ms", c.open_max_duration_ms(), "less than reset.timeout.ms="
+                    + c.reset_timeout_ms() + ": the grown open time cannot be shorter than the first");
+        }
+        Set<String> record = in.classNames("record.exceptions", c.record_exceptions());
+        Set<String> ignore = in.classNames("ignore.exceptions", c.ignore_exceptions());
         for (String name : record) {
             if (ignore.contains(name)) {
-                throw in.refuse(RECORD, name, "also listed in " + IGNORE);
+                throw in.refuse("record.exceptions", name, "also listed in ignore.exceptions");
             }
         }
-        if (mode == Mode.NORMAL && consecutive == 0 && failureRate == 0.0 && slowRate == 0.0) {
-            throw in.refuse(CONSECUTIVE, 0, "every trip rule is off ("
-                    + FAILURE_RATE + " and " + SLOW_RATE + " are 0 too), so the breaker could never open;"
+        if (mode == Mode.NORMAL && c.failure_consecutive_threshold() == 0 && c.failure_rate_threshold() == 0.0
+                && c.slow_call_rate_threshold() == 0.0) {
+            throw in.refuse("failure.consecutive.threshold", 0, "every trip rule is off (failure.rate.threshold and"
+                    + " slow.call.rate.threshold are 0 too), so the breaker could never open;"
                     + " set mode=METRICS_ONLY to measure without tripping");
         }
-        return new CircuitBreakerSettings(operation, mode, consecutive, failureRate, slowRate,
-                TimeUnit.MILLISECONDS.toNanos(slowMs), windowType, windowSize, minimumCalls,
-                TimeUnit.MILLISECONDS.toNanos(resetMs), probes, TimeUnit.MILLISECONDS.toNanos(maxWaitMs), backoff,
-                TimeUnit.MILLISECONDS.toNanos(maxOpenMs), new ExceptionClassifier(record, ignore), Isolation.read(in));
+        return new CircuitBreakerSettings(c.dwcp_operation(), mode, c.failure_consecutive_threshold(),
+                c.failure_rate_threshold(), c.slow_call_rate_threshold(), ms(c.slow_call_duration_ms()), windowType,
+                c.window_size(), c.window_minimum_calls(), ms(c.reset_timeout_ms()), c.half_open_probes(),
+                ms(c.half_open_max_wait_ms()), c.open_backoff_multiplier(), ms(c.open_max_duration_ms()),
+                new ExceptionClassifier(record, ignore), Isolation.read(in));
+    }
+
+    private static long ms(long millis) {
+        return TimeUnit.MILLISECONDS.toNanos(millis);
     }
 
     /** @return whether a rate rule (failure rate or slow-call rate) is on, so a window is needed */

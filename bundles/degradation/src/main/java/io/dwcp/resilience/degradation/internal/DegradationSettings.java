@@ -47,8 +47,8 @@ record DegradationSettings(long holdNanos, long evaluationNanos, int windowSlots
     }
 
     /**
-     * Reads through the Metatype {@link DegradationConfig} (its defaults are the only ones) with the
-     * kit's conversions: a value that is not a number where one is due is refused, not an error of SCR.
+     * Reads through the Metatype {@link DegradationConfig}: its defaults and bounds are the only ones,
+     * checked by the kit against the generated Metatype; here are the rules across keys and the lists.
      *
      * @param in the configuration
      * @return the settings
@@ -57,13 +57,7 @@ record DegradationSettings(long holdNanos, long evaluationNanos, int windowSlots
     static DegradationSettings from(ConfigReader in) {
         String pid = in.pid();
         DegradationConfig config = in.typed(DegradationConfig.class);
-        if (config.recovery_hold_ms() < 0) {
-            throw new InvalidConfigurationException(pid, "recovery.hold.ms", config.recovery_hold_ms(), "must not be negative");
-        }
         long evaluation = config.evaluation_interval_ms();
-        if (evaluation < 100) {
-            throw new InvalidConfigurationException(pid, "evaluation.interval.ms", evaluation, "must be at least 100 ms");
-        }
         long window = config.window_ms();
         if (window < evaluation) {
             throw new InvalidConfigurationException(pid, "window.ms", window,
@@ -74,13 +68,7 @@ record DegradationSettings(long holdNanos, long evaluationNanos, int windowSlots
             throw new InvalidConfigurationException(pid, "window.ms", window,
                     "more than 10000 evaluation intervals; lengthen evaluation.interval.ms");
         }
-        if (config.min_calls() < 1) {
-            throw new InvalidConfigurationException(pid, "min.calls", config.min_calls(), "must be at least 1");
-        }
         double percentile = config.latency_percentile();
-        if (!(percentile >= 0.5 && percentile < 1)) {
-            throw new InvalidConfigurationException(pid, "latency.percentile", percentile, "must be at least 0.5 and below 1");
-        }
         LevelTable table = new LevelTable(config.table_degraded(), config.table_severely_degraded(), config.table_emergency());
         if (!(table.degraded() > 0)) {
             throw new InvalidConfigurationException(pid, "table.degraded", table.degraded(), "must be positive");
@@ -94,7 +82,7 @@ record DegradationSettings(long holdNanos, long evaluationNanos, int windowSlots
                     "must be finite and above table.severely.degraded (" + table.severe() + ")");
         }
         double defaultErrorRate = errorRate(pid, "error.rate.threshold", config.error_rate_threshold());
-        long defaultLatency = latency(pid, "latency.threshold.ms", config.latency_threshold_ms());
+        long defaultLatency = config.latency_threshold_ms();
         Map<String, Double> errorRates = KeyValues.pairs(pid, "error.rate.thresholds", config.error_rate_thresholds(),
                 Operations::validate, v -> errorRate(pid, "error.rate.thresholds", parseDouble(v)));
         Map<String, Long> latencies = KeyValues.pairs(pid, "latency.thresholds.ms", config.latency_thresholds_ms(),
@@ -125,13 +113,6 @@ record DegradationSettings(long holdNanos, long evaluationNanos, int windowSlots
             throw new InvalidConfigurationException(pid, key, rate, "an error-rate threshold is a rate above 0 and at most 1");
         }
         return rate;
-    }
-
-    private static long latency(String pid, String key, long millis) {
-        if (millis < 1) {
-            throw new InvalidConfigurationException(pid, key, millis, "a latency threshold is at least 1 ms");
-        }
-        return millis;
     }
 
     /** As {@link #latency}, but 0 is allowed: the operation's latency is not judged. */

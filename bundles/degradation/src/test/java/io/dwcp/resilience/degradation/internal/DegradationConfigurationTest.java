@@ -63,7 +63,7 @@ class DegradationConfigurationTest {
         assertEquals(30_000, TimeUnit.NANOSECONDS.toMillis(m.settings().holdNanos()));
         assertTrue(log.at("error").get(0).startsWith(
                 "configuration dwcp.degradation refused: recovery.hold.ms=lots: not a whole number"), log.lines().toString());
-        assertTrue(log.at("error").get(1).contains("evaluation.interval.ms=-1: must be at least 100 ms"), log.lines().toString());
+        assertTrue(log.at("error").get(1).contains("evaluation.interval.ms=-1: must be at least 100;"), log.lines().toString());
         assertEquals(2, events.on(ResilienceEvents.CONFIGURATION_REFUSED).size());
         m.deactivate();
     }

@@ -49,10 +49,10 @@ class DegradationSettingsTest {
         assertRefused(Map.of("latency_thresholds_ms", "send:100,send:200"), "latency.thresholds.ms", "listed twice");
         assertRefused(Map.of("latency_thresholds_ms", "Send:100"), "latency.thresholds.ms", "invalid operation name");
         assertRefused(Map.of("latency_thresholds_ms", "send:-1"), "latency.thresholds.ms", "or 0 for an operation whose latency is not judged");
-        assertRefused(Map.of("latency_threshold_ms", 0L), "latency.threshold.ms", "at least 1 ms");
-        assertRefused(Map.of("recovery_hold_ms", -1L), "recovery.hold.ms", "negative");
+        assertRefused(Map.of("latency_threshold_ms", 0L), "latency.threshold.ms", "must be at least 1");
+        assertRefused(Map.of("recovery_hold_ms", -1L), "recovery.hold.ms", "must be at least 0");
         assertRefused(Map.of("window_ms", 500L), "window.ms", "at least the evaluation interval");
-        assertRefused(Map.of("latency_percentile", 1.0), "latency.percentile", "below 1");
+        assertRefused(Map.of("latency_percentile", 1.0), "latency.percentile", "must be between 0.5 and 0.9999");
         assertRefused(Map.of("health_unhealthy_level", "BAD"), "health.unhealthy.level", "unknown degradation level");
         assertRefused(Map.of("features", "chaos:SOMETIMES"), "features", "unknown degradation level");
         assertRefused(Map.of("min_calls", 0L), "min.calls", "at least 1");

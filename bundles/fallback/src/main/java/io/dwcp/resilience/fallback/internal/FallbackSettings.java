@@ -26,10 +26,6 @@ import java.util.concurrent.TimeUnit;
 record FallbackSettings(String operation, List<Way> use, Set<String> on, List<String> peers, long maxAgeNanos,
         int maxPeers, StaticType staticType, String staticValue, StagePosition position) implements io.dwcp.resilience.kit.ConfiguredComponent.Scoped {
 
-    static final long DEFAULT_MAX_AGE_MS = 60_000;
-    static final int DEFAULT_MAX_PEERS = 64;
-    static final String DEFAULT_POSITION = "after:chaos";
-
     /** A way to answer a failed call. */
     enum Way {
         /** The same call addressed to another peer. */
@@ -51,38 +47,34 @@ record FallbackSettings(String operation, List<Way> use, Set<String> on, List<St
         peers = List.copyOf(peers);
     }
 
-    /** Reads and checks every key; a bad value is refused naming the PID, key, value and reason. */
+    /**
+     * Reads {@link FallbackConfig} (its defaults, bounds and options are checked by the kit against the
+     * generated Metatype) and checks the rules across keys; refuses naming the PID, key, value and reason.
+     */
     static FallbackSettings read(ConfigReader config) {
-        String operation = config.operation();
+        FallbackConfig c = config.typed(FallbackConfig.class);
         List<Way> use = new ArrayList<>();
-        List<String> ways = config.has("use") ? config.list("use") : List.of("last-good");
-        for (String way : ways) {
-            Way parsed = new ConfigReader(config.pid(), java.util.Map.of("use", way)).enumValue("use", null, Way.class);
-            if (use.contains(parsed)) {
-                throw config.refuse("use", String.join(",", ways), "'" + way + "' is named twice");
+        for (String way : c.use()) {
+            if (use.contains(ConfigReader.constant(Way.class, way))) {
+                throw config.refuse("use", String.join(",", c.use()), "'" + way + "' is named twice");
             }
-            use.add(parsed);
+            use.add(ConfigReader.constant(Way.class, way));
         }
         if (use.isEmpty()) {
             throw config.refuse("use", "", "name at least one of peers, last-good, static");
         }
-        List<String> peers = config.list("peers");
-        if (use.contains(Way.PEERS) && peers.isEmpty()) {
+        if (use.contains(Way.PEERS) && c.peers().length == 0) {
             throw config.refuse("peers", null, "required when use includes peers: the peers to try instead");
         }
-        long maxAgeMs = config.longValue("last.good.max.age.ms", DEFAULT_MAX_AGE_MS, 0, TimeUnit.DAYS.toMillis(1));
-        int maxPeers = config.intValue("last.good.max.peers", DEFAULT_MAX_PEERS, 1, 100_000);
-        StaticType type = config.enumValue("static.type", StaticType.STRING, StaticType.class);
-        String value = config.string("static.value", "");
-        String positionText = config.string(Stage.POSITION, DEFAULT_POSITION);
         StagePosition position;
         try {
-            position = StagePosition.parse(positionText);
+            position = StagePosition.parse(c.dwcp_stage_position());
         } catch (IllegalArgumentException e) {
-            throw config.refuse(Stage.POSITION, positionText, e.getMessage());
+            throw config.refuse(Stage.POSITION, c.dwcp_stage_position(), e.getMessage());
         }
-        return new FallbackSettings(operation, use, config.classNames("on", "java.lang.Exception"), peers,
-                TimeUnit.MILLISECONDS.toNanos(maxAgeMs), maxPeers, type, value, position);
+        return new FallbackSettings(c.dwcp_operation(), use, config.classNames("on", c.on()), List.of(c.peers()),
+                TimeUnit.MILLISECONDS.toNanos(c.last_good_max_age_ms()), c.last_good_max_peers(),
+                ConfigReader.constant(StaticType.class, c.static_type()), c.static_value(), position);
     }
 
     /** @return the static response, a new object each time where it is mutable */

@@ -6,8 +6,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * The hedge stage's configuration, for consoles' forms: one factory configuration
- * {@code dwcp.hedge~<name>} per operation. Keys, defaults and bounds are read and checked by
- * {@link HedgeSettings#read}.
+ * {@code dwcp.hedge~<name>} per operation. The one place of every key's default and bounds, checked
+ * by the kit against the generated Metatype; {@link HedgeSettings#read} adds the rules across keys.
  */
 @ObjectClassDefinition(name = "DWCP hedge",
         description = "For an idempotent operation: when the first attempt is slower than the observed latency"
@@ -25,37 +25,37 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             description = "The latency percentile of successful attempts after which a second attempt is sent.")
     double percentile() default 95.0;
 
-    @AttributeDefinition(name = "Window (ms)", min = "100", description = "How long each latency window lasts.")
+    @AttributeDefinition(name = "Window (ms)", min = "100", max = "3600000", description = "How long each latency window lasts.")
     long window_ms() default 10_000;
 
-    @AttributeDefinition(name = "Minimum samples", min = "1",
+    @AttributeDefinition(name = "Minimum samples", min = "1", max = "1000000",
             description = "A window with fewer successful attempts leaves the delay as it was.")
     int min_samples() default 50;
 
-    @AttributeDefinition(name = "Initial delay (ms)", min = "0",
+    @AttributeDefinition(name = "Initial delay (ms)", min = "0", max = "600000",
             description = "The delay until a window with enough samples has completed.")
     long initial_delay_ms() default 50;
 
-    @AttributeDefinition(name = "Minimum delay (ms)", min = "0", description = "The shortest delay.")
+    @AttributeDefinition(name = "Minimum delay (ms)", min = "0", max = "600000", description = "The shortest delay.")
     long min_delay_ms() default 1;
 
-    @AttributeDefinition(name = "Maximum delay (ms)", min = "1", description = "The longest delay.")
+    @AttributeDefinition(name = "Maximum delay (ms)", min = "1", max = "600000", description = "The longest delay.")
     long max_delay_ms() default 5_000;
 
     @AttributeDefinition(name = "Budget (% of calls)", min = "0", max = "100",
             description = "Hedges allowed per 100 calls in the long run.")
     double budget_percent() default 5.0;
 
-    @AttributeDefinition(name = "Budget burst", min = "1", description = "Hedges allowed at once.")
+    @AttributeDefinition(name = "Budget burst", min = "1", max = "100000", description = "Hedges allowed at once.")
     int budget_burst() default 10;
 
-    @AttributeDefinition(name = "Threads", min = "1",
+    @AttributeDefinition(name = "Threads", min = "1", max = "1024",
             description = "Threads running attempts; when none is free, a call runs without a hedge.")
     int max_threads() default 32;
 
     @AttributeDefinition(name = "Slot", description = "Where the stage sits in the chain: before:<kind> or"
             + " after:<kind> of a built-in kind.")
-    String dwcp_stage_position() default HedgeSettings.DEFAULT_POSITION;
+    String dwcp_stage_position() default "after:retry";
 
     @AttributeDefinition(name = "Ranking", description = "The higher wins when two hedge stages serve one operation.")
     int service_ranking() default 0;

@@ -24,38 +24,37 @@ record HedgeSettings(String operation, double percentile, long windowNanos, int 
         long minDelayNanos, long maxDelayNanos, double budgetPercent, int budgetBurst, int maxThreads,
         StagePosition position) implements io.dwcp.resilience.kit.ConfiguredComponent.Scoped {
 
-    static final String DEFAULT_POSITION = "after:retry";
-
-    /** Reads and checks every key; a bad value is refused naming the PID, key, value and reason. */
+    /**
+     * Reads {@link HedgeConfig} (defaults and bounds checked by the kit against the generated Metatype)
+     * and checks the rules across keys; refuses naming the PID, key, value and reason.
+     */
     static HedgeSettings read(ConfigReader config) {
-        String operation = config.operation();
-        if (!config.booleanValue("idempotent", false)) {
-            throw config.refuse("idempotent", config.string("idempotent", null),
-                    "a hedge runs a call twice: set idempotent=true to state that " + operation
-                            + " is safe to repeat (a DWCP send is, by its message id; consensus is not)");
+        HedgeConfig c = config.typed(HedgeConfig.class);
+        if (!c.idempotent()) {
+            throw config.refuse("idempotent", config.string("idempotent", null), "a hedge runs a call twice: set"
+                    + " idempotent=true to state that " + c.dwcp_operation()
+                    + " is safe to repeat (a DWCP send is, by its message id; consensus is not)");
         }
-        double percentile = config.doubleValue("percentile", 95.0, 50.0, 99.99);
-        long windowMs = config.longValue("window.ms", 10_000, 100, TimeUnit.HOURS.toMillis(1));
-        int minSamples = config.intValue("min.samples", 50, 1, 1_000_000);
-        long minMs = config.longValue("min.delay.ms", 1, 0, TimeUnit.MINUTES.toMillis(10));
-        long maxMs = config.longValue("max.delay.ms", 5_000, 1, TimeUnit.MINUTES.toMillis(10));
+        long minMs = c.min_delay_ms();
+        long maxMs = c.max_delay_ms();
         if (maxMs < minMs) {
             throw config.refuse("max.delay.ms", maxMs, "must not be below min.delay.ms (" + minMs + ")");
         }
-        long initialMs = config.longValue("initial.delay.ms", Math.max(minMs, Math.min(50, maxMs)), minMs, maxMs);
-        double budgetPercent = config.doubleValue("budget.percent", 5.0, 0.0, 100.0);
-        int burst = config.intValue("budget.burst", 10, 1, 100_000);
-        int threads = config.intValue("max.threads", 32, 1, 1_024);
-        String positionText = config.string(Stage.POSITION, DEFAULT_POSITION);
+        long initialMs = c.initial_delay_ms();
+        if (!config.has("initial.delay.ms")) {
+            initialMs = Math.max(minMs, Math.min(initialMs, maxMs));
+        } else if (initialMs < minMs || initialMs > maxMs) {
+            throw config.refuse("initial.delay.ms", initialMs, "must be between " + minMs + " and " + maxMs);
+        }
         StagePosition position;
         try {
-            position = StagePosition.parse(positionText);
+            position = StagePosition.parse(c.dwcp_stage_position());
         } catch (IllegalArgumentException e) {
-            throw config.refuse(Stage.POSITION, positionText, e.getMessage());
+            throw config.refuse(Stage.POSITION, c.dwcp_stage_position(), e.getMessage());
         }
-        return new HedgeSettings(operation, percentile, TimeUnit.MILLISECONDS.toNanos(windowMs), minSamples,
-                TimeUnit.MILLISECONDS.toNanos(initialMs), TimeUnit.MILLISECONDS.toNanos(minMs),
-                TimeUnit.MILLISECONDS.toNanos(maxMs), budgetPercent, burst, threads, position);
+        return new HedgeSettings(c.dwcp_operation(), c.percentile(), TimeUnit.MILLISECONDS.toNanos(c.window_ms()),
+                c.min_samples(), TimeUnit.MILLISECONDS.toNanos(initialMs), TimeUnit.MILLISECONDS.toNanos(minMs),
+                TimeUnit.MILLISECONDS.toNanos(maxMs), c.budget_percent(), c.budget_burst(), c.max_threads(), position);
     }
 
     /** @return whether the latency windows and budgets of {@code other} can go on under these settings */

@@ -30,11 +30,16 @@ final class Retrier {
         final RetrySettings settings;
         final Backoff backoff;
         final RetryBudget budget;
+        /** Read on every retry: copied out of the settings' typed view. */
+        final int maxRetries;
+        final double jitterFactor;
 
         Policy(RetrySettings settings, Backoff backoff, RetryBudget budget) {
             this.settings = settings;
             this.backoff = backoff;
             this.budget = budget;
+            this.maxRetries = settings.maxRetries();
+            this.jitterFactor = settings.jitterFactor();
         }
     }
 
@@ -73,9 +78,7 @@ final class Retrier {
         if (previous != null && settings.sameBudgetAs(previous.settings)) {
             budget = previous.budget;
         } else {
-            budget = settings.budgetEnabled()
-                    ? new RetryBudget(settings.budgetRatio(), settings.budgetMinRetriesPerSecond(), settings.budgetWindowNanos())
-                    : null;
+            budget = settings.budget();
         }
         policy = new Policy(settings, settings.backoff(), budget);
     }
@@ -129,14 +132,14 @@ final class Retrier {
             // The attempt failed in a way worth retrying: decide whether to, and how long to wait.
             GiveUpReason reason = null;
             long delay = 0;
-            if (retries >= p.settings.maxRetries()) {
+            if (retries >= p.maxRetries) {
                 reason = GiveUpReason.EXHAUSTED;
             } else if (Thread.currentThread().isInterrupted()) {
                 reason = GiveUpReason.INTERRUPTED;
             } else {
                 long now = clock.nanoTime();
                 delay = p.settings.jitter().delayNanos(p.backoff, retries + 1, previousDelay,
-                        p.settings.jitterFactor(), random.getAsDouble());
+                        p.jitterFactor, random.getAsDouble());
                 if (delay >= inv.remainingNanos(now)) {
                     // Waking at or after the deadline leaves the next attempt no time at all.
                     reason = GiveUpReason.DEADLINE;

@@ -8,7 +8,8 @@ import org.osgi.service.metatype.annotations.Option;
 
 /**
  * The retry stage's configuration: one factory configuration {@code dwcp.retry~<operation>} per
- * operation. Defaults and keys come from {@link RetrySettings}, which validates them.
+ * operation. The one place of every key's default and bounds: the kit checks values against the
+ * Metatype bnd generates from it; {@link RetrySettings} adds the rules across keys.
  */
 @ObjectClassDefinition(
         name = "DWCP retry",
@@ -21,7 +22,7 @@ import org.osgi.service.metatype.annotations.Option;
 
     @AttributeDefinition(name = "Maximum retries", min = "0", max = "100",
             description = "Retries after the first attempt; 0 disables retrying.")
-    int max_retries() default RetrySettings.DEFAULT_MAX_RETRIES;
+    int max_retries() default 3;
 
     @AttributeDefinition(name = "Backoff", description = "How the delay grows from retry to retry.",
             options = {
@@ -29,21 +30,21 @@ import org.osgi.service.metatype.annotations.Option;
                 @Option(label = "Linear: initial + increment x (n-1)", value = "linear"),
                 @Option(label = "Fibonacci: fib(n) x initial", value = "fibonacci"),
                 @Option(label = "Fixed: initial every time", value = "fixed")})
-    String backoff() default RetrySettings.DEFAULT_BACKOFF;
+    String backoff() default "exponential";
 
-    @AttributeDefinition(name = "Initial delay (ms)", min = "0", description = "The delay before the first retry.")
-    long initial_delay_ms() default RetrySettings.DEFAULT_INITIAL_DELAY_MS;
+    @AttributeDefinition(name = "Initial delay (ms)", min = "0", max = "3600000", description = "The delay before the first retry.")
+    long initial_delay_ms() default 100;
 
-    @AttributeDefinition(name = "Maximum delay (ms)", min = "0",
+    @AttributeDefinition(name = "Maximum delay (ms)", min = "0", max = "3600000",
             description = "The cap of every delay; not less than the initial delay.")
-    long max_delay_ms() default RetrySettings.DEFAULT_MAX_DELAY_MS;
+    long max_delay_ms() default 5_000;
 
     @AttributeDefinition(name = "Multiplier", min = "1", max = "100",
             description = "Growth factor of the exponential backoff.")
-    double multiplier() default RetrySettings.DEFAULT_MULTIPLIER;
+    double multiplier() default 2.0;
 
-    @AttributeDefinition(name = "Increment (ms)", min = "0", description = "Growth step of the linear backoff.")
-    long increment_ms() default RetrySettings.DEFAULT_INCREMENT_MS;
+    @AttributeDefinition(name = "Increment (ms)", min = "0", max = "3600000", description = "Growth step of the linear backoff.")
+    long increment_ms() default 100;
 
     @AttributeDefinition(name = "Jitter", description = "How each delay is randomised.",
             options = {
@@ -51,24 +52,24 @@ import org.osgi.service.metatype.annotations.Option;
                 @Option(label = "Proportional: delay x (1 +/- factor)", value = "proportional"),
                 @Option(label = "Full: uniform in [0, delay]", value = "full"),
                 @Option(label = "Decorrelated: uniform in [initial, 3 x previous delay]", value = "decorrelated")})
-    String jitter() default RetrySettings.DEFAULT_JITTER;
+    String jitter() default "proportional";
 
     @AttributeDefinition(name = "Jitter factor", min = "0", max = "1",
             description = "Relative spread of the proportional jitter (0.1 = +/-10%).")
-    double jitter_factor() default RetrySettings.DEFAULT_JITTER_FACTOR;
+    double jitter_factor() default 0.1;
 
     @AttributeDefinition(name = "Retry on exceptions", required = false,
             description = "Comma-separated exception class names to retry (a class, a superclass or an interface"
                     + " matches); empty retries every exception. Rejections by outer stages are never retried.")
-    String retry_exceptions() default "";
+    String[] retry_exceptions() default {};
 
     @AttributeDefinition(name = "Ignore exceptions", required = false,
             description = "Comma-separated exception class names never to retry; wins over the list above.")
-    String ignore_exceptions() default "";
+    String[] ignore_exceptions() default {};
 
     @AttributeDefinition(name = "Retry on results", required = false,
             description = "Comma-separated result rules: null, false, empty, instanceof:<class name>, equals:<text>.")
-    String retry_on_results() default "";
+    String[] retry_on_results() default {};
 
     @AttributeDefinition(name = "Result predicate", required = false,
             description = "Name of a java.util.function.Predicate service registered with dwcp.retry.predicate=<name>;"
@@ -77,17 +78,17 @@ import org.osgi.service.metatype.annotations.Option;
 
     @AttributeDefinition(name = "Retry budget enabled", type = AttributeType.BOOLEAN,
             description = "Whether retries are capped at a ratio of calls.")
-    boolean budget_enabled() default RetrySettings.DEFAULT_BUDGET_ENABLED;
+    boolean budget_enabled() default true;
 
     @AttributeDefinition(name = "Retry budget ratio", min = "0", max = "100",
             description = "Retries allowed per call over the window (0.2 = 20%).")
-    double budget_ratio() default RetrySettings.DEFAULT_BUDGET_RATIO;
+    double budget_ratio() default 0.2;
 
-    @AttributeDefinition(name = "Minimum retries per second", min = "0",
+    @AttributeDefinition(name = "Minimum retries per second", min = "0", max = "1000000",
             description = "Retries always allowed per second of window, so a quiet operation can still retry.")
-    double budget_min_retries_per_second() default RetrySettings.DEFAULT_BUDGET_MIN_RETRIES_PER_SECOND;
+    double budget_min_retries_per_second() default 3.0;
 
     @AttributeDefinition(name = "Retry budget window (ms)", min = "100", max = "3600000",
             description = "The sliding window over which retries and calls are counted.")
-    long budget_window_ms() default RetrySettings.DEFAULT_BUDGET_WINDOW_MS;
+    long budget_window_ms() default 10_000;
 }

@@ -76,7 +76,7 @@ public final class RetryStage extends ConfiguredComponent<RetrySettings> impleme
     @Override
     protected String describe(RetrySettings s) {
         return s.maxRetries() + " retries, " + s.backoff() + ", jitter " + s.jitter() + ", budget "
-                + (s.budgetEnabled() ? s.budgetRatio() : "off");
+                + (s.config().budget_enabled() ? s.config().budget_ratio() : "off");
     }
 
     @Override

@@ -31,12 +31,12 @@ class RetrySettingsTest {
         assertEquals(BackoffPreset.EXPONENTIAL, s.backoffPreset());
         assertEquals(100_000_000L, s.initialDelayNanos());
         assertEquals(5_000_000_000L, s.maxDelayNanos());
-        assertEquals(2.0, s.multiplier());
+        assertEquals(2.0, s.config().multiplier());
         assertEquals(Jitter.PROPORTIONAL, s.jitter());
         assertEquals(0.1, s.jitterFactor());
-        assertTrue(s.budgetEnabled());
-        assertEquals(0.2, s.budgetRatio());
-        assertEquals(3.0, s.budgetMinRetriesPerSecond());
+        assertTrue(s.config().budget_enabled());
+        assertEquals(0.2, s.config().budget_ratio());
+        assertEquals(3.0, s.config().budget_min_retries_per_second());
     }
 
     @Test
@@ -48,8 +48,8 @@ class RetrySettingsTest {
         properties.put("retry.exceptions", new String[] {"java.io.IOException", "java.net.SocketException, java.lang.IllegalStateException"});
         RetrySettings s = RetrySettings.from(PID, properties);
         assertEquals(5, s.maxRetries());
-        assertEquals(1.5, s.multiplier());
-        assertEquals(false, s.budgetEnabled());
+        assertEquals(1.5, s.config().multiplier());
+        assertEquals(false, s.config().budget_enabled());
         assertTrue(s.exceptionRules().toString().contains("java.net.SocketException"));
     }
 

@@ -41,7 +41,7 @@ record SloSettings(String operation, double objective, Duration window, Duration
     static final String PID = "dwcp.slo";
     /** {@link #operation()} of the budget of all operations together. */
     static final String ALL_OPERATIONS = Stage.ANY_OPERATION;
-    private static final SloConfig D = new ConfigReader(PID, Map.of()).typed(SloConfig.class);
+    private static final SloConfig D = new ConfigReader(PID, Map.of(Stage.OPERATION, ALL_OPERATIONS)).typed(SloConfig.class);
 
     /** The fine ring spans this many coarse buckets; windows that fit are read at fine resolution. */
     static final int FINE_SPAN_COARSE_BUCKETS = 24;

@@ -39,6 +39,9 @@ final class TimeoutController {
 
     private final String operation;
     private final TimeoutSettings settings;
+    /** Read on the call path: copied out of the settings' typed view. */
+    private final long fixedNanos;
+    private final boolean failLateResults;
     private final AdaptiveTimeout adaptive;
     private final PercentileWindow latencies;
     private final TimeoutMetrics metrics;
@@ -62,21 +65,25 @@ final class TimeoutController {
         this.metrics = metrics;
         this.listener = listener;
         if (settings.mode() == TimeoutMode.ADAPTIVE) {
-            adaptive = new AdaptiveTimeout(settings.timeoutNanos(), settings.minTimeoutNanos(), settings.maxTimeoutNanos(),
-                    settings.successFactor(), settings.failureFactor(), settings.latencyMultiplier());
-            latencies = settings.latencyBasis() == LatencyBasis.PERCENTILE
-                    ? new PercentileWindow(settings.percentile(), settings.percentileWindowNanos(), MIN_WINDOW_SAMPLES, nowNanos) : null;
+            TimeoutConfig c = settings.config();
+            adaptive = new AdaptiveTimeout(settings.timeoutNanos(), TimeUnit.MILLISECONDS.toNanos(c.min_timeout_ms()),
+                    TimeUnit.MILLISECONDS.toNanos(c.max_timeout_ms()), c.success_factor(), c.failure_factor(),
+                    c.latency_multiplier());
+            latencies = settings.latencyBasis() == LatencyBasis.PERCENTILE ? new PercentileWindow(c.percentile(),
+                    TimeUnit.MILLISECONDS.toNanos(c.percentile_window_ms()), MIN_WINDOW_SAMPLES, nowNanos) : null;
         } else {
             adaptive = null;
             latencies = null;
         }
-        timesSuccesses = adaptive != null || settings.failLateResults();
+        fixedNanos = settings.timeoutNanos();
+        failLateResults = settings.config().fail_late_results();
+        timesSuccesses = adaptive != null || failLateResults;
         reportedNanos = currentTimeoutNanos();
     }
 
     /** @return the timeout that applies to a call starting now */
     long currentTimeoutNanos() {
-        return adaptive == null ? settings.timeoutNanos() : adaptive.currentNanos();
+        return adaptive == null ? fixedNanos : adaptive.currentNanos();
     }
 
     /** @return the adaptive timeout, or {@code null} in fixed mode */
@@ -187,7 +194,7 @@ final class TimeoutController {
     private <T> T succeeded(T result, long start, long end, long deadline, long timeout, boolean ownBinds) {
         if (end > deadline) {
             metrics.lateResults.increment();
-            if (settings.failLateResults()) {
+            if (failLateResults) {
                 // The caller asked for an answer by the deadline; a late one is a timeout, and
                 // counting it as one lets the adaptive timeout grow.
                 throw timedOut(null, timeout, ownBinds, "the call returned " + millis(end - deadline)

@@ -148,7 +148,7 @@ public final class TimeoutStage extends ConfiguredComponent<TimeoutSettings>
 
     @Override
     protected String describe(TimeoutSettings s) {
-        return s.mode() + " " + s.timeoutNanos() / 1_000_000 + " ms" + (s.forced() ? ", forced" : "");
+        return s.mode() + " " + s.timeoutNanos() / 1_000_000 + " ms" + (s.config().forced() ? ", forced" : "");
     }
 
     @Override
@@ -165,9 +165,10 @@ public final class TimeoutStage extends ConfiguredComponent<TimeoutSettings>
             controllers.put(next.operation(), newController(next.operation(), next));
         }
         ForcedRunner oldRunner = runner;
-        if (next.forced() && (oldRunner == null || previous == null || previous.forcedMaxThreads() != next.forcedMaxThreads())) {
-            runner = new ForcedRunner("dwcp-timeout-" + next.operation().replace("*", "all"), next.forcedMaxThreads());
-        } else if (!next.forced()) {
+        TimeoutConfig c = next.config();
+        if (c.forced() && (oldRunner == null || previous == null || previous.config().forced_max_threads() != c.forced_max_threads())) {
+            runner = new ForcedRunner("dwcp-timeout-" + next.operation().replace("*", "all"), c.forced_max_threads());
+        } else if (!c.forced()) {
             runner = null;
         }
         single = ANY_OPERATION.equals(next.operation()) ? null : controllers.get(next.operation());

@@ -30,14 +30,14 @@ class TimeoutSettingsTest {
         TimeoutSettings s = TimeoutSettings.from(PID, config());
         assertEquals(TimeoutMode.FIXED, s.mode());
         assertEquals(30_000_000_000L, s.timeoutNanos());
-        assertEquals(10_000_000L, s.minTimeoutNanos());
-        assertEquals(300_000_000_000L, s.maxTimeoutNanos());
-        assertEquals(0.95, s.successFactor());
-        assertEquals(1.10, s.failureFactor());
-        assertEquals(2.0, s.latencyMultiplier());
+        assertEquals(10L, s.config().min_timeout_ms());
+        assertEquals(300_000L, s.config().max_timeout_ms());
+        assertEquals(0.95, s.config().success_factor());
+        assertEquals(1.10, s.config().failure_factor());
+        assertEquals(2.0, s.config().latency_multiplier());
         assertEquals(LatencyBasis.LAST, s.latencyBasis());
-        assertEquals(95.0, s.percentile());
-        assertFalse(s.forced());
+        assertEquals(95.0, s.config().percentile());
+        assertFalse(s.config().forced());
     }
 
     @ParameterizedTest
