@@ -494,7 +494,7 @@ public final class ConfigReader {
             if (method.getParameterCount() == 0 && !method.isDefault() && method.getDeclaringClass() == type) {
                 String key = prefix + keyOf(method.getName());
                 Object value = key.equals(Stage.OPERATION) && method.getReturnType() == String.class
-                        ? operation(key, (String) method.getDefaultValue()) : read(key, method);
+                        ? operation(key, (String) method.getDefaultValue()) : read(key, method, metatype.get(key));
                 values.put(method.getName(), check(key, value, metatype.get(key)));
             }
         }
@@ -593,7 +593,7 @@ public final class ConfigReader {
     }
 
     @SuppressWarnings({ "unchecked", "rawtypes" })
-    private Object read(String key, Method method) {
+    private Object read(String key, Method method, Metatype.Attribute attribute) {
         Class<?> type = method.getReturnType();
         Object dflt = method.getDefaultValue();
         if (type.isArray()) {
@@ -603,7 +603,7 @@ public final class ConfigReader {
             List<String> entries = list(key);
             Object array = Array.newInstance(type.getComponentType(), entries.size());
             for (int i = 0; i < entries.size(); i++) {
-                Array.set(array, i, scalar(key, entries.get(i), type.getComponentType()));
+                Array.set(array, i, scalar(key, entries.get(i), type.getComponentType(), attribute));
             }
             return array;
         }
@@ -611,22 +611,25 @@ public final class ConfigReader {
         if (raw == null && dflt == null) {
             throw refuse(key, null, "required");
         }
-        return raw == null ? dflt : scalar(key, raw, type);
+        return raw == null ? dflt : scalar(key, raw, type, attribute);
     }
 
     @SuppressWarnings({ "unchecked", "rawtypes" })
-    private Object scalar(String key, Object raw, Class<?> type) {
+    private Object scalar(String key, Object raw, Class<?> type, Metatype.Attribute attribute) {
         ConfigReader one = new ConfigReader(pid, Map.of(key, raw));
         if (type == String.class) {
             return raw.toString().trim();
-        } else if (type == int.class || type == Integer.class) {
-            return one.intValue(key, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
         } else if (type == long.class || type == Long.class) {
             return one.longValue(key, 0, Long.MIN_VALUE, Long.MAX_VALUE);
-        } else if (type == short.class || type == Short.class) {
-            return (short) one.longValue(key, 0, Short.MIN_VALUE, Short.MAX_VALUE);
-        } else if (type == byte.class || type == Byte.class) {
-            return (byte) one.longValue(key, 0, Byte.MIN_VALUE, Byte.MAX_VALUE);
+        } else if (type == int.class || type == Integer.class || type == short.class || type == Short.class
+                || type == byte.class || type == Byte.class) {
+            // the Metatype's bounds first, in their words, then the type's
+            check(key, one.longValue(key, 0, Long.MIN_VALUE, Long.MAX_VALUE), attribute);
+            if (type == int.class || type == Integer.class) {
+                return one.intValue(key, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+            }
+            return type == short.class || type == Short.class ? (Object) (short) one.longValue(key, 0, Short.MIN_VALUE,
+                    Short.MAX_VALUE) : (Object) (byte) one.longValue(key, 0, Byte.MIN_VALUE, Byte.MAX_VALUE);
         } else if (type == double.class || type == Double.class) {
             return one.doubleValue(key, 0, -Double.MAX_VALUE, Double.MAX_VALUE);
         } else if (type == float.class || type == Float.class) {
