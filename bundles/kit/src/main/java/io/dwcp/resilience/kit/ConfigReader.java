@@ -490,24 +490,31 @@ public final class ConfigReader {
         }
         Map<String, Metatype.Attribute> metatype = Metatype.of(type, pid);
         Map<String, Object> values = new TreeMap<>();
+        Set<String> secrets = new TreeSet<>();
         for (Method method : type.getMethods()) {
             if (method.getParameterCount() == 0 && !method.isDefault() && method.getDeclaringClass() == type) {
                 String key = prefix + keyOf(method.getName());
                 Object value = key.equals(Stage.OPERATION) && method.getReturnType() == String.class
-                        ? operation(key, (String) method.getDefaultValue()) : read(key, method);
-                values.put(method.getName(), check(key, value, metatype.get(key)));
+                        ? operation(key, (String) method.getDefaultValue()) : read(key, method, metatype.get(key));
+                Metatype.Attribute attribute = metatype.get(key);
+                values.put(method.getName(), check(key, value, attribute));
+                if (attribute != null && attribute.type().equals("Password")) {
+                    secrets.add(method.getName());
+                }
             }
         }
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, new View(type, values)));
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, new View(type, values, secrets)));
     }
 
-    /** The handler of a {@link #typed} view: its values by method name. */
-    private record View(Class<?> type, Map<String, Object> values) implements InvocationHandler {
+    /** The handler of a {@link #typed} view: its values by method name; passwords are not shown by toString. */
+    private record View(Class<?> type, Map<String, Object> values, Set<String> secrets) implements InvocationHandler {
         @Override
         public Object invoke(Object self, Method method, Object[] args) {
             switch (method.getName()) {
                 case "toString":
-                    return type.getSimpleName() + values;
+                    Map<String, Object> shown = new TreeMap<>(values);
+                    secrets.forEach(name -> shown.put(name, "****"));
+                    return type.getSimpleName() + shown;
                 case "hashCode":
                     return Arrays.deepHashCode(values.values().toArray());
                 case "equals":
@@ -593,7 +600,7 @@ public final class ConfigReader {
     }
 
     @SuppressWarnings({ "unchecked", "rawtypes" })
-    private Object read(String key, Method method) {
+    private Object read(String key, Method method, Metatype.Attribute attribute) {
         Class<?> type = method.getReturnType();
         Object dflt = method.getDefaultValue();
         if (type.isArray()) {
@@ -603,7 +610,7 @@ public final class ConfigReader {
             List<String> entries = list(key);
             Object array = Array.newInstance(type.getComponentType(), entries.size());
             for (int i = 0; i < entries.size(); i++) {
-                Array.set(array, i, scalar(key, entries.get(i), type.getComponentType()));
+                Array.set(array, i, scalar(key, entries.get(i), type.getComponentType(), attribute));
             }
             return array;
         }
@@ -611,22 +618,25 @@ public final class ConfigReader {
         if (raw == null && dflt == null) {
             throw refuse(key, null, "required");
         }
-        return raw == null ? dflt : scalar(key, raw, type);
+        return raw == null ? dflt : scalar(key, raw, type, attribute);
     }
 
     @SuppressWarnings({ "unchecked", "rawtypes" })
-    private Object scalar(String key, Object raw, Class<?> type) {
+    private Object scalar(String key, Object raw, Class<?> type, Metatype.Attribute attribute) {
         ConfigReader one = new ConfigReader(pid, Map.of(key, raw));
         if (type == String.class) {
             return raw.toString().trim();
-        } else if (type == int.class || type == Integer.class) {
-            return one.intValue(key, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
         } else if (type == long.class || type == Long.class) {
             return one.longValue(key, 0, Long.MIN_VALUE, Long.MAX_VALUE);
-        } else if (type == short.class || type == Short.class) {
-            return (short) one.longValue(key, 0, Short.MIN_VALUE, Short.MAX_VALUE);
-        } else if (type == byte.class || type == Byte.class) {
-            return (byte) one.longValue(key, 0, Byte.MIN_VALUE, Byte.MAX_VALUE);
+        } else if (type == int.class || type == Integer.class || type == short.class || type == Short.class
+                || type == byte.class || type == Byte.class) {
+            // the Metatype's bounds first, in their words, then the type's
+            check(key, one.longValue(key, 0, Long.MIN_VALUE, Long.MAX_VALUE), attribute);
+            if (type == int.class || type == Integer.class) {
+                return one.intValue(key, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+            }
+            return type == short.class || type == Short.class ? (Object) (short) one.longValue(key, 0, Short.MIN_VALUE,
+                    Short.MAX_VALUE) : (Object) (byte) one.longValue(key, 0, Byte.MIN_VALUE, Byte.MAX_VALUE);
         } else if (type == double.class || type == Double.class) {
             return one.doubleValue(key, 0, -Double.MAX_VALUE, Double.MAX_VALUE);
         } else if (type == float.class || type == Float.class) {

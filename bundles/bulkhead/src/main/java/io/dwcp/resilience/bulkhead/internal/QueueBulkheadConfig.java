@@ -16,20 +16,20 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(name = "Operation", description = ConfigReader.OPERATION_DESCRIPTION)
     String dwcp_operation() default "*";
 
-    @AttributeDefinition(name = "Max concurrent calls", min = "1", max = "" + BulkheadSettings.MAX_SIZE,
+    @AttributeDefinition(name = "Max concurrent calls", min = "1", max = "1000000",
             description = "Calls allowed to run at once (specified: send 100, consensus 20). A change applies "
                     + "live: growing admits waiting callers at once, shrinking lets calls in flight finish.")
-    int max_concurrent_calls() default QueueBulkheadSettings.DEFAULT_MAX_CONCURRENT_CALLS;
+    int max_concurrent_calls() default 100;
 
-    @AttributeDefinition(name = "Queue capacity", min = "0", max = "" + BulkheadSettings.MAX_SIZE,
+    @AttributeDefinition(name = "Queue capacity", min = "0", max = "1000000",
             description = "Callers allowed to wait for a permit (specified: send 200, consensus 50); "
                     + "0 rejects at once when all permits are taken.")
-    int queue_capacity() default QueueBulkheadSettings.DEFAULT_QUEUE_CAPACITY;
+    int queue_capacity() default 200;
 
-    @AttributeDefinition(name = "Max wait (ms)", min = "0", max = "" + QueueBulkheadSettings.MAX_MAX_WAIT_MS,
+    @AttributeDefinition(name = "Max wait (ms)", min = "0", max = "3600000",
             description = "The longest a caller waits in the queue (specified: send 5000, consensus 15000). "
                     + "A call's deadline cuts the wait shorter.")
-    long max_wait_ms() default QueueBulkheadSettings.DEFAULT_MAX_WAIT_MS;
+    long max_wait_ms() default 5_000;
 
     @AttributeDefinition(name = "Scope", description = Isolation.SCOPE_DESCRIPTION, options = {
             @Option(label = "Operation", value = "operation"), @Option(label = "Peer", value = "peer") })

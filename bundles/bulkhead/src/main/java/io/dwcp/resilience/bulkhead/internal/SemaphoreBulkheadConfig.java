@@ -15,10 +15,10 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(name = "Operation", description = ConfigReader.OPERATION_DESCRIPTION)
     String dwcp_operation() default "*";
 
-    @AttributeDefinition(name = "Max concurrent calls", min = "1", max = "" + BulkheadSettings.MAX_SIZE,
+    @AttributeDefinition(name = "Max concurrent calls", min = "1", max = "1000000",
             description = "Calls allowed to run at once; the next call is rejected with BulkheadFullException. "
                     + "A change applies live: shrinking lets calls in flight finish.")
-    int max_concurrent_calls() default SemaphoreBulkheadSettings.DEFAULT_MAX_CONCURRENT_CALLS;
+    int max_concurrent_calls() default 25;
 
     @AttributeDefinition(name = "Scope", description = Isolation.SCOPE_DESCRIPTION, options = {
             @Option(label = "Operation", value = "operation"), @Option(label = "Peer", value = "peer") })

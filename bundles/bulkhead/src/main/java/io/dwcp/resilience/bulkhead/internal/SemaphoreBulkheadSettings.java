@@ -21,12 +21,9 @@ record SemaphoreBulkheadSettings(String operation, int maxConcurrentCalls, Isola
     /** The factory PID of the semaphore bulkhead. */
     static final String PID = "dwcp.bulkhead.semaphore";
 
-    /** Default of {@value BulkheadSettings#MAX_CONCURRENT_CALLS}. */
-    static final int DEFAULT_MAX_CONCURRENT_CALLS = 25;
-
     /** @return the settings {@code values} describe */
     static SemaphoreBulkheadSettings from(ConfigReader values) {
-        return new SemaphoreBulkheadSettings(values.operation(),
-                values.intValue(MAX_CONCURRENT_CALLS, DEFAULT_MAX_CONCURRENT_CALLS, 1, MAX_SIZE), Isolation.read(values));
+        SemaphoreBulkheadConfig c = values.typed(SemaphoreBulkheadConfig.class); // defaults and bounds: the Metatype's
+        return new SemaphoreBulkheadSettings(c.dwcp_operation(), c.max_concurrent_calls(), Isolation.read(values));
     }
 }

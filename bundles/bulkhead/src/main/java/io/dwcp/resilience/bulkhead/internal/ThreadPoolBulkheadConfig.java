@@ -16,28 +16,31 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(name = "Operation", description = ConfigReader.OPERATION_DESCRIPTION)
     String dwcp_operation() default "*";
 
-    @AttributeDefinition(name = "Core threads", min = "1", max = "" + ThreadPoolBulkheadSettings.MAX_MAX_THREADS,
+    // Past 1000 threads a thread per call is no longer a bulkhead but a denial of service on the host.
+    @AttributeDefinition(name = "Core threads", min = "1", max = "1000",
             description = "Threads kept even when idle. Must not exceed max threads.")
-    int core_threads() default ThreadPoolBulkheadSettings.DEFAULT_CORE_THREADS;
+    int core_threads() default 4;
 
-    @AttributeDefinition(name = "Max threads", min = "1", max = "" + ThreadPoolBulkheadSettings.MAX_MAX_THREADS,
+    @AttributeDefinition(name = "Max threads", min = "1", max = "1000",
             description = "The most threads, hence the most calls running at once. Threads beyond the core "
                     + "start only when the queue is full.")
-    int max_threads() default ThreadPoolBulkheadSettings.DEFAULT_MAX_THREADS;
+    int max_threads() default 16;
 
-    @AttributeDefinition(name = "Queue capacity", min = "1", max = "" + BulkheadSettings.MAX_SIZE,
+    // At least 1: an idle core thread takes work only from the queue, so a queue that can hold nothing
+    // would start extra threads, then reject, while core threads sit idle.
+    @AttributeDefinition(name = "Queue capacity", min = "1", max = "1000000",
             description = "Calls waiting for a thread; beyond it (and max threads) a call is rejected.")
-    int queue_capacity() default ThreadPoolBulkheadSettings.DEFAULT_QUEUE_CAPACITY;
+    int queue_capacity() default 100;
 
-    @AttributeDefinition(name = "Keep-alive (ms)", min = "0", max = "" + ThreadPoolBulkheadSettings.MAX_KEEP_ALIVE_MS,
+    @AttributeDefinition(name = "Keep-alive (ms)", min = "0", max = "86400000",
             description = "How long a thread beyond the core stays idle before it ends.")
-    long keep_alive_ms() default ThreadPoolBulkheadSettings.DEFAULT_KEEP_ALIVE_MS;
+    long keep_alive_ms() default 60_000;
 
-    @AttributeDefinition(name = "Shutdown grace (ms)", min = "0",
-            max = "" + ThreadPoolBulkheadSettings.MAX_SHUTDOWN_GRACE_MS,
+    // Deactivation blocks for up to twice this: keep it short of DS's own lock timeouts.
+    @AttributeDefinition(name = "Shutdown grace (ms)", min = "0", max = "60000",
             description = "When the component stops, how long running and queued calls may finish before "
                     + "they are interrupted and cancelled.")
-    long shutdown_grace_ms() default ThreadPoolBulkheadSettings.DEFAULT_SHUTDOWN_GRACE_MS;
+    long shutdown_grace_ms() default 2_000;
 
     @AttributeDefinition(name = "Scope", description = Isolation.SCOPE_DESCRIPTION, options = {
             @Option(label = "Operation", value = "operation"), @Option(label = "Peer", value = "peer") })

@@ -29,42 +29,14 @@ record ThreadPoolBulkheadSettings(String operation, int coreThreads, int maxThre
     /** The factory PID of the thread-pool bulkhead. */
     static final String PID = "dwcp.bulkhead.threadpool";
 
-    /** Key of {@link #coreThreads()}. */
-    static final String CORE_THREADS = "core.threads";
-    /** Key of {@link #maxThreads()}. */
-    static final String MAX_THREADS = "max.threads";
-    /** Key of {@link #keepAliveNanos()}, in milliseconds. */
-    static final String KEEP_ALIVE_MS = "keep.alive.ms";
-    /** Key of {@link #shutdownGraceNanos()}, in milliseconds. */
-    static final String SHUTDOWN_GRACE_MS = "shutdown.grace.ms";
-
-    static final int DEFAULT_CORE_THREADS = 4;
-    static final int DEFAULT_MAX_THREADS = 16;
-    static final int DEFAULT_QUEUE_CAPACITY = 100;
-    static final int DEFAULT_KEEP_ALIVE_MS = 60_000;
-    static final int DEFAULT_SHUTDOWN_GRACE_MS = 2_000;
-
-    /** A thread per call beyond this is no longer a bulkhead but a denial of service on the host. */
-    static final int MAX_MAX_THREADS = 1_000;
-    static final int MAX_KEEP_ALIVE_MS = 86_400_000;
-    /** Deactivation blocks for up to twice this: keep it short of DS's own lock timeouts. */
-    static final int MAX_SHUTDOWN_GRACE_MS = 60_000;
-
     /** @return the settings {@code values} describe */
     static ThreadPoolBulkheadSettings from(ConfigReader values) {
-        String operation = values.operation();
-        int core = values.intValue(CORE_THREADS, DEFAULT_CORE_THREADS, 1, MAX_MAX_THREADS);
-        int max = values.intValue(MAX_THREADS, DEFAULT_MAX_THREADS, 1, MAX_MAX_THREADS);
-        if (core > max) {
-            throw values.refuse(CORE_THREADS, core,
-                    "must not exceed " + MAX_THREADS + " (" + max + ")");
+        ThreadPoolBulkheadConfig c = values.typed(ThreadPoolBulkheadConfig.class); // defaults and bounds: the Metatype's
+        if (c.core_threads() > c.max_threads()) {
+            throw values.refuse("core.threads", c.core_threads(), "must not exceed max.threads (" + c.max_threads() + ")");
         }
-        // At least 1: an idle core thread takes work only from the queue, so a queue that can hold
-        // nothing would start extra threads, then reject, while core threads sit idle.
-        int queue = values.intValue(QUEUE_CAPACITY, DEFAULT_QUEUE_CAPACITY, 1, MAX_SIZE);
-        long keepAlive = values.longValue(KEEP_ALIVE_MS, DEFAULT_KEEP_ALIVE_MS, 0, MAX_KEEP_ALIVE_MS);
-        long grace = values.longValue(SHUTDOWN_GRACE_MS, DEFAULT_SHUTDOWN_GRACE_MS, 0, MAX_SHUTDOWN_GRACE_MS);
-        return new ThreadPoolBulkheadSettings(operation, core, max, queue, TimeUnit.MILLISECONDS.toNanos(keepAlive),
-                TimeUnit.MILLISECONDS.toNanos(grace), Isolation.read(values));
+        return new ThreadPoolBulkheadSettings(c.dwcp_operation(), c.core_threads(), c.max_threads(), c.queue_capacity(),
+                TimeUnit.MILLISECONDS.toNanos(c.keep_alive_ms()), TimeUnit.MILLISECONDS.toNanos(c.shutdown_grace_ms()),
+                Isolation.read(values));
     }
 }

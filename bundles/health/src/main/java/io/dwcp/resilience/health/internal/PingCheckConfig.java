@@ -2,6 +2,7 @@ package io.dwcp.resilience.health.internal;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /** Configuration of one ping check ({@code dwcp.health.ping~<name>}). */
 @ObjectClassDefinition(name = "DWCP ping health check",
@@ -37,6 +38,8 @@ public @interface PingCheckConfig {
     long ping_timeout_ms() default 1_000;
 
     /** @return the status when no target is registered */
-    @AttributeDefinition(name = "Status without targets", description = "HEALTHY, DEGRADED, UNHEALTHY or UNKNOWN when no Pingable matches (UNKNOWN: nothing to judge yet, e.g. before the transport starts).")
+    @AttributeDefinition(name = "Status without targets", description = "HEALTHY, DEGRADED, UNHEALTHY or UNKNOWN when no Pingable matches (UNKNOWN: nothing to judge yet, e.g. before the transport starts).",
+            options = { @Option(label = "Healthy", value = "HEALTHY"), @Option(label = "Degraded", value = "DEGRADED"),
+                @Option(label = "Unhealthy", value = "UNHEALTHY"), @Option(label = "Unknown", value = "UNKNOWN") })
     String no_target_status() default "UNKNOWN";
 }

@@ -1,9 +1,7 @@
 package io.dwcp.resilience.health.internal;
 
-import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.kit.ConfigReader;
 import io.dwcp.resilience.api.health.HealthStatus;
-import java.util.Locale;
 
 /**
  * Validated settings of a ping check.
@@ -25,16 +23,8 @@ record PingSettings(String name, Quorum quorum, long pingTimeoutMillis, HealthSt
         String name = CheckNames.validate(pid, config.dwcp_health_check());
         CheckIntervals.validate(pid, config.dwcp_health_interval_ms(), config.dwcp_health_timeout_ms());
         Quorum quorum = Quorum.parse(pid, "require", config.require(), "k", config.k(), -1);
-        if (config.ping_timeout_ms() < 1) {
-            throw new InvalidConfigurationException(pid, "ping.timeout.ms", config.ping_timeout_ms(), "must be at least 1 ms");
-        }
-        HealthStatus noTarget;
-        try {
-            noTarget = HealthStatus.valueOf(config.no_target_status().trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new InvalidConfigurationException(pid, "no.target.status", config.no_target_status(),
-                    "expected HEALTHY, DEGRADED, UNHEALTHY or UNKNOWN");
-        }
-        return new PingSettings(name, quorum, config.ping_timeout_ms(), noTarget);
+        // bounds and options: the Metatype's
+        return new PingSettings(name, quorum, config.ping_timeout_ms(),
+                ConfigReader.constant(HealthStatus.class, config.no_target_status()));
     }
 }

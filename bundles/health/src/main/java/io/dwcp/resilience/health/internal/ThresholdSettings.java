@@ -34,13 +34,6 @@ record ThresholdSettings(String name, String operation, ThresholdMetric metric, 
             }
         }
         ThresholdMetric metric = ThresholdMetric.parse(pid, "metric", config.metric());
-        double threshold = config.threshold();
-        if (Double.isNaN(threshold) || threshold < 0 || threshold > 1) {
-            throw new InvalidConfigurationException(pid, "threshold", threshold, "must be a rate between 0 and 1");
-        }
-        if (config.min_calls() < 1) {
-            throw new InvalidConfigurationException(pid, "min.calls", config.min_calls(), "must be at least 1");
-        }
-        return new ThresholdSettings(name, operation, metric, threshold, config.min_calls());
+        return new ThresholdSettings(name, operation, metric, config.threshold(), config.min_calls()); // bounds: the Metatype's
     }
 }

@@ -39,7 +39,8 @@ record HoldSettings(Set<StageKind> kinds, long holdNanos, long graceNanos, Map<S
     }
 
     /**
-     * Parses and validates the hold keys of the manager's configuration.
+     * Parses and validates the hold keys of the manager's configuration (the bounds of the durations are
+     * the Metatype's, checked by the kit when it read them).
      *
      * @throws InvalidConfigurationException naming the PID, key, value and reason of the first bad value
      */
@@ -53,14 +54,6 @@ record HoldSettings(Set<StageKind> kinds, long holdNanos, long graceNanos, Map<S
                         ManagerConfig.KEY_HOLD_KINDS, kind, "unknown stage kind: expected * or one of "
                                 + Arrays.toString(StageKind.values()))));
             }
-        }
-        if (holdMillis < 0 || holdMillis > 60_000) {
-            throw new InvalidConfigurationException(pid, ManagerConfig.KEY_HOLD_MS, holdMillis,
-                    "must be between 0 and 60000 ms");
-        }
-        if (graceMillis < 0 || graceMillis > 600_000) {
-            throw new InvalidConfigurationException(pid, ManagerConfig.KEY_STARTUP_GRACE_MS, graceMillis,
-                    "must be between 0 and 600000 ms");
         }
         Map<String, StageKind> pids = new LinkedHashMap<>();
         for (String rule : items(pidValues)) {

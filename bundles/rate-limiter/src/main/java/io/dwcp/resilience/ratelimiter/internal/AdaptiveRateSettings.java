@@ -32,35 +32,39 @@ public record AdaptiveRateSettings(String operation, double initialRate, double 
 
     /** Factory PID of the adaptive rate-limiter component. */
     public static final String PID = "dwcp.ratelimiter.adaptive";
-    private static final AdaptiveRateConfig D = Rates.defaults(PID, AdaptiveRateConfig.class);
-    /** Fewest samples per window: a P95 of fewer is one or two outliers. */
+    /** Fewest samples per window (the Metatype's minimum of window.samples): a P95 of fewer is one or two outliers. */
     static final int MIN_WINDOW_SAMPLES = 20;
 
-    /** @throws InvalidConfigurationException naming the first bad key */
+    /** @throws InvalidConfigurationException naming the first bad key (defaults and bounds: the Metatype's) */
     static AdaptiveRateSettings from(ConfigReader in) {
-        String operation = in.operation();
-        double min = in.doubleValue("min.rate", D.min_rate(), TokenBucket.MIN_RATE, TokenBucket.MAX_RATE);
-        double max = in.doubleValue("max.rate", D.max_rate(), TokenBucket.MIN_RATE, TokenBucket.MAX_RATE);
-        if (min > max) {
-            throw in.refuse("min.rate", min, "must not exceed max.rate (" + Rates.format(max) + ")");
+        AdaptiveRateConfig c = in.typed(AdaptiveRateConfig.class);
+        if (c.min_rate() > c.max_rate()) {
+            throw in.refuse("min.rate", c.min_rate(), "must not exceed max.rate (" + Rates.format(c.max_rate()) + ")");
         }
-        double initial = in.doubleValue("initial.rate", D.initial_rate(), min, max);
-        long target = Rates.nanos(in, "target.p95.ms", D.target_p95_ms(), 0.001, 3_600_000.0);
-        int window = in.intValue("window.samples", D.window_samples(), MIN_WINDOW_SAMPLES, 1_000_000);
-        long windowMin = Rates.nanos(in, "window.min.ms", D.window_min_ms(), 0.0, 600_000.0);
-        double decreaseAbove = in.doubleValue("decrease.above", D.decrease_above(), 1.0, 100.0);
-        double increaseBelow = Rates.above(in, "increase.below", D.increase_below(), 0.0, 1.0);
-        if (increaseBelow >= decreaseAbove) {
-            throw in.refuse("increase.below", increaseBelow, "must be below decrease.above (" + decreaseAbove
+        if (c.initial_rate() < c.min_rate() || c.initial_rate() > c.max_rate()) {
+            throw in.refuse("initial.rate", c.initial_rate(), "must be between " + Rates.format(c.min_rate()) + " and "
+                    + Rates.format(c.max_rate()));
+        }
+        for (String key : new String[] { "increase.below", "decrease.step", "increase.step" }) {
+            double value = key.equals("increase.below") ? c.increase_below()
+                    : key.equals("decrease.step") ? c.decrease_step() : c.increase_step();
+            if (!(value > 0)) {
+                throw in.refuse(key, value, "must be greater than 0");
+            }
+        }
+        if (c.increase_below() >= c.decrease_above()) {
+            throw in.refuse("increase.below", c.increase_below(), "must be below decrease.above (" + c.decrease_above()
                     + ") or every window would move the rate");
         }
-        return new AdaptiveRateSettings(operation, initial, min, max, target, window, windowMin, decreaseAbove,
-                increaseBelow, Rates.above(in, "decrease.step", D.decrease_step(), 0.0, 0.9),
-                Rates.above(in, "increase.step", D.increase_step(), 0.0, 10.0),
-                Rates.nanos(in, "burst.ms", D.burst_ms(), 0.001, 60_000.0),
-                Rates.nanos(in, "max.wait.ms", D.max_wait_ms(), 0.0, 3_600_000.0),
-                in.intValue("permits.per.call", D.permits_per_call(), 1, TokenBucket.MAX_BURST),
-                in.doubleValue("inflight.factor", D.inflight_factor(), 0.0, 100.0));
+        return new AdaptiveRateSettings(c.dwcp_operation(), c.initial_rate(), c.min_rate(), c.max_rate(),
+                nanos(c.target_p95_ms()), c.window_samples(), nanos(c.window_min_ms()), c.decrease_above(),
+                c.increase_below(), c.decrease_step(), c.increase_step(), nanos(c.burst_ms()), nanos(c.max_wait_ms()),
+                c.permits_per_call(), c.inflight_factor());
+    }
+
+    /** @return (decimal) milliseconds as nanoseconds */
+    static long nanos(double millis) {
+        return Math.round(millis * 1e6);
     }
 
     /**

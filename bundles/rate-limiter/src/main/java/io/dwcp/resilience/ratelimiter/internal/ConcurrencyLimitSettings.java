@@ -5,8 +5,8 @@ import io.dwcp.resilience.kit.ConfigReader;
 import io.dwcp.resilience.kit.ConfiguredComponent;
 
 /**
- * The validated configuration of one adaptive concurrency limit; its defaults are written once, in
- * the Metatype ({@link ConcurrencyLimitConfig}).
+ * The validated configuration of one adaptive concurrency limit; its defaults and bounds are written
+ * once, in the Metatype ({@link ConcurrencyLimitConfig}).
  *
  * @param operation          the operation protected, or {@code *}
  * @param algorithm          {@link #GRADIENT2} or {@link #AIMD}
@@ -33,32 +33,26 @@ public record ConcurrencyLimitSettings(String operation, String algorithm, int i
     public static final String GRADIENT2 = "gradient2";
     /** Algorithm: additive increase, multiplicative decrease on drops. */
     public static final String AIMD = "aimd";
-    private static final ConcurrencyLimitConfig D = Rates.defaults(PID, ConcurrencyLimitConfig.class);
-    /** Highest limit accepted. */
-    static final int MAX_ACCEPTED_LIMIT = 1_000_000;
 
-    /** @throws InvalidConfigurationException naming the first bad key */
+    /** @throws InvalidConfigurationException naming the first bad key (defaults and bounds: the Metatype's) */
     static ConcurrencyLimitSettings from(ConfigReader in) {
-        String operation = in.operation();
-        String algorithm = in.string("algorithm", D.algorithm()).toLowerCase(java.util.Locale.ROOT);
-        if (!algorithm.equals(GRADIENT2) && !algorithm.equals(AIMD)) {
-            throw in.refuse("algorithm", algorithm, "must be one of " + GRADIENT2 + ", " + AIMD);
+        ConcurrencyLimitConfig c = in.typed(ConcurrencyLimitConfig.class);
+        if (c.min_limit() > c.max_limit()) {
+            throw in.refuse("min.limit", c.min_limit(), "must not exceed max.limit (" + c.max_limit() + ")");
         }
-        int min = in.intValue("min.limit", D.min_limit(), 1, MAX_ACCEPTED_LIMIT);
-        int max = in.intValue("max.limit", D.max_limit(), 1, MAX_ACCEPTED_LIMIT);
-        if (min > max) {
-            throw in.refuse("min.limit", min, "must not exceed max.limit (" + max + ")");
+        if (c.initial_limit() < c.min_limit() || c.initial_limit() > c.max_limit()) {
+            throw in.refuse("initial.limit", c.initial_limit(), "must be between " + c.min_limit() + " and " + c.max_limit());
         }
-        return new ConcurrencyLimitSettings(operation, algorithm, in.intValue("initial.limit", D.initial_limit(), min, max),
-                min, max, in.intValue("window.samples", D.window_samples(), 1, 1_000_000),
-                Rates.nanos(in, "window.min.ms", D.window_min_ms(), 0.0, 600_000.0),
-                in.doubleValue("gradient.tolerance", D.gradient_tolerance(), 1.0, 100.0),
-                Rates.above(in, "gradient.smoothing", D.gradient_smoothing(), 0.0, 1.0),
-                in.intValue("gradient.long.window", D.gradient_long_window(), 1, 1_000_000),
-                in.intValue("gradient.queue.size", D.gradient_queue_size(), 0, MAX_ACCEPTED_LIMIT),
-                Rates.above(in, "aimd.backoff.ratio", D.aimd_backoff_ratio(), 0.0, 0.999),
-                Rates.nanos(in, "aimd.drop.latency.ms", D.aimd_drop_latency_ms(), 0.001, 3_600_000.0),
-                in.doubleValue("aimd.drop.share", D.aimd_drop_share(), 0.0, 0.999));
+        for (String key : new String[] { "gradient.smoothing", "aimd.backoff.ratio" }) {
+            double value = key.startsWith("gradient") ? c.gradient_smoothing() : c.aimd_backoff_ratio();
+            if (!(value > 0)) {
+                throw in.refuse(key, value, "must be greater than 0");
+            }
+        }
+        return new ConcurrencyLimitSettings(c.dwcp_operation(), c.algorithm().toLowerCase(java.util.Locale.ROOT),
+                c.initial_limit(), c.min_limit(), c.max_limit(), c.window_samples(), AdaptiveRateSettings.nanos(c.window_min_ms()),
+                c.gradient_tolerance(), c.gradient_smoothing(), c.gradient_long_window(), c.gradient_queue_size(),
+                c.aimd_backoff_ratio(), AdaptiveRateSettings.nanos(c.aimd_drop_latency_ms()), c.aimd_drop_share());
     }
 
     /** @return a new instance of the configured algorithm, starting fresh */

@@ -23,15 +23,15 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Warm-up (ms)", description = "Cold-start ramp: after a quiet period a permit "
             + "costs up to 3 times as much, falling to normal over this much time of full use. 0 = no warm-up.",
-            min = "0")
-    long warmup_ms() default 0;
+            min = "0", max = "3600000")
+    double warmup_ms() default 0;
 
     @AttributeDefinition(name = "Max wait (ms)", description = "How long a call may wait for a permit, never past "
-            + "its deadline. 0 = reject at once.", min = "0")
-    long max_wait_ms() default 0;
+            + "its deadline. 0 = reject at once.", min = "0", max = "3600000")
+    double max_wait_ms() default 0;
 
     @AttributeDefinition(name = "Permits per call", description = "Permits each call takes; at most the burst.",
-            min = "1")
+            min = "1", max = "1000000")
     int permits_per_call() default 1;
 
     @AttributeDefinition(name = "Service ranking", description = ConfigReader.RANKING_DESCRIPTION, required = false)

@@ -5,8 +5,8 @@ import io.dwcp.resilience.kit.ConfigReader;
 import io.dwcp.resilience.kit.ConfiguredComponent;
 
 /**
- * The validated configuration of one token-bucket rate limiter. The defaults are written once, in
- * the Metatype ({@link TokenBucketConfig}).
+ * The validated configuration of one token-bucket rate limiter. Defaults and bounds are written
+ * once, in the Metatype ({@link TokenBucketConfig}, which matches {@link TokenBucket}'s limits).
  *
  * @param operation      the operation protected, or {@code *}
  * @param rate           permits per second
@@ -20,20 +20,16 @@ public record TokenBucketSettings(String operation, double rate, int burst, long
 
     /** Factory PID of the token-bucket component. */
     public static final String PID = "dwcp.ratelimiter.tokenbucket";
-    private static final TokenBucketConfig DEFAULTS = Rates.defaults(PID, TokenBucketConfig.class);
-    /** Longest warm-up period and longest wait accepted: one hour. */
-    static final double MAX_MILLIS = 3_600_000.0;
 
-    /** @throws InvalidConfigurationException naming the first bad key */
+    /** @throws InvalidConfigurationException naming the first bad key (defaults and bounds: the Metatype's) */
     static TokenBucketSettings from(ConfigReader in) {
-        int burst = in.intValue("burst", DEFAULTS.burst(), 1, TokenBucket.MAX_BURST);
-        int permits = in.intValue("permits.per.call", DEFAULTS.permits_per_call(), 1, TokenBucket.MAX_BURST);
-        if (permits > burst) {
-            throw in.refuse("permits.per.call", permits, "must not exceed burst (" + burst + "): a call could never get its permits");
+        TokenBucketConfig c = in.typed(TokenBucketConfig.class);
+        if (c.permits_per_call() > c.burst()) {
+            throw in.refuse("permits.per.call", c.permits_per_call(), "must not exceed burst (" + c.burst()
+                    + "): a call could never get its permits");
         }
-        return new TokenBucketSettings(in.operation(), in.doubleValue("rate", DEFAULTS.rate(), TokenBucket.MIN_RATE,
-                TokenBucket.MAX_RATE), burst, Rates.nanos(in, "warmup.ms", DEFAULTS.warmup_ms(), 0, MAX_MILLIS),
-                Rates.nanos(in, "max.wait.ms", DEFAULTS.max_wait_ms(), 0, MAX_MILLIS), permits);
+        return new TokenBucketSettings(c.dwcp_operation(), c.rate(), c.burst(), AdaptiveRateSettings.nanos(c.warmup_ms()),
+                AdaptiveRateSettings.nanos(c.max_wait_ms()), c.permits_per_call());
     }
 
     /** @return a short description for log lines and rejection messages */

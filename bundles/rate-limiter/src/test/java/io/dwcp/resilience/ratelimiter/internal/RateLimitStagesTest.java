@@ -62,7 +62,7 @@ class RateLimitStagesTest {
                 () -> stage.activate(null, config("rate", "-5")));
         assertEquals("rate", e.key());
         assertTrue(log.stream().anyMatch(l -> l.startsWith("ERROR configuration dwcp.ratelimiter.tokenbucket refused: "
-                + "rate=-5: must be between 0.001 and 1000000.0")), log.toString());
+                + "rate=-5: must be between 0.001 and 1000000")), log.toString());
         assertEquals(1, events.on(ResilienceEvents.CONFIGURATION_REFUSED).size());
     }
 

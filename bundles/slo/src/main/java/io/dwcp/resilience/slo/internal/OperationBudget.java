@@ -17,8 +17,8 @@ import org.HdrHistogram.Histogram;
  * The error budget and the latency budget of one operation (or of all operations together) over a
  * rolling window: the algorithm, with no OSGi in it.
  *
- * <p>Callers {@link #record} outcomes lock-free and allocation-free into the {@link FineRing} (and
- * the {@link LatencyRing}); one evaluation thread {@link #evaluate()}s periodically: it folds
+ * <p>Callers record outcomes through their own {@link Writer}, lock-free and allocation-free, into
+ * the {@link FineRing} (and the {@link LatencyRing}); one evaluation thread {@link #evaluate()}s periodically: it folds
  * settled fine buckets into the {@link CoarseRing} that spans the window, computes the figures, the
  * burn rates and the transitions. Windows up to {@link SloSettings#FINE_SPAN_COARSE_BUCKETS} coarse
  * buckets long are read at fine resolution, longer ones at coarse resolution.
@@ -109,13 +109,48 @@ final class OperationBudget {
     }
 
     /**
-     * Learns one call's outcome. Lock-free, allocation-free.
+     * Learns one call's outcome, for a caller without a {@link Writer}: takes the rings' locks.
      *
      * @param endNanos     when the call ended, in the clock's nanoseconds
      * @param outcome      how it ended
      * @param latencyNanos how long it took
      */
     void record(long endNanos, CallOutcome outcome, long latencyNanos) {
+        record(null, endNanos, outcome, latencyNanos);
+    }
+
+    /** @return a writer for the calling thread's calls (only that thread may use it) */
+    Writer writer() {
+        return new Writer();
+    }
+
+    /**
+     * One calling thread's recording into this budget: its own cells in the rings, written with plain
+     * stores, no lock and no atomic instruction on a successful call (issue 15). Allocation-free but
+     * once per thread and bucket width.
+     */
+    final class Writer {
+        private final FineRing.Writer fineCells = fine.writer();
+        private final LatencyRing.Writer latencyCells = latency == null ? null : latency.writer();
+
+        /** @return the budget this writer records into */
+        OperationBudget budget() {
+            return OperationBudget.this;
+        }
+
+        /**
+         * Learns one call's outcome; on the thread that made this writer.
+         *
+         * @param endNanos     when the call ended, in the clock's nanoseconds
+         * @param outcome      how it ended
+         * @param latencyNanos how long it took
+         */
+        void record(long endNanos, CallOutcome outcome, long latencyNanos) {
+            OperationBudget.this.record(this, endNanos, outcome, latencyNanos);
+        }
+    }
+
+    private void record(Writer w, long endNanos, CallOutcome outcome, long latencyNanos) {
         boolean isBad;
         if (outcome == CallOutcome.SUCCESS) {
             isBad = false;
@@ -126,12 +161,19 @@ final class OperationBudget {
         }
         long wall = endNanos + wallOffsetNanos;
         boolean isSlow = false;
-        LatencyRing lr = latency;
-        if (!isBad && lr != null) {
+        if (!isBad && latency != null) {
             isSlow = latencyNanos > slowThresholdNanos;
-            lr.record(wall, latencyNanos);
+            if (w != null) {
+                w.latencyCells.record(wall, latencyNanos);
+            } else {
+                latency.record(wall, latencyNanos);
+            }
         }
-        fine.record(wall, isBad, isSlow);
+        if (w != null) {
+            w.fineCells.record(wall, isBad, isSlow);
+        } else {
+            fine.record(wall, isBad, isSlow);
+        }
         if (isBad) {
             if (errorCountdown.decrementAndGet() == 0) {
                 wakeUp.run();

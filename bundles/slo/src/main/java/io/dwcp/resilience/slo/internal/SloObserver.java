@@ -35,7 +35,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * observer with the {@code dwcp.operation} it accepted, so a refused operation never moves the
  * budget to other calls.
  *
- * <p>Callers record on their own thread, lock-free and allocation-free; one daemon thread per
+ * <p>Callers record on their own thread, each through its own writer ({@link #forCaller}), lock-free
+ * and allocation-free; one daemon thread per
  * budget evaluates every {@code evaluation.interval}, at once when a budget may just have run out,
  * and saves the state through the {@link StateStore} (key {@code slo/<operation>}).
  */
@@ -127,6 +128,45 @@ public final class SloObserver extends ConfiguredComponent<SloSettings> implemen
         }
         long end = inv.timeSource() == clock ? inv.startNanos() + latencyNanos : clock.nanoTime();
         keeper.budget().record(end, outcome, latencyNanos);
+    }
+
+    /**
+     * The manager's per-thread observer for {@code callerOperation}: whether this budget counts that
+     * operation is decided once per configuration (not a string comparison per call), and the calls
+     * go to this thread's own {@link OperationBudget.Writer}, made again when the budget is replaced
+     * (a reconfiguration that changes its buckets).
+     */
+    @Override
+    public CallObserver forCaller(String callerOperation) {
+        return new CallObserver() {
+            private String decidedFor;
+            private boolean counts;
+            private OperationBudget.Writer writer;
+
+            @Override
+            public void onCall(Invocation inv, CallOutcome outcome, long latencyNanos, Throwable failure) {
+                String op = operation;
+                if (op != decidedFor) { // the configured operation changed (or first call): decide again
+                    counts = SloSettings.ALL_OPERATIONS.equals(op) || op.equals(callerOperation);
+                    decidedFor = op;
+                }
+                if (!counts) {
+                    return;
+                }
+                OperationBudget budget = keeper.budget();
+                OperationBudget.Writer w = writer;
+                if (w == null || w.budget() != budget) {
+                    writer = w = budget.writer();
+                }
+                long end = inv.timeSource() == clock ? inv.startNanos() + latencyNanos : clock.nanoTime();
+                w.record(end, outcome, latencyNanos);
+            }
+        };
+    }
+
+    /** @return the keeper in force (tests) */
+    BudgetKeeper keeperForTests() {
+        return keeper;
     }
 
     @Override

@@ -37,9 +37,13 @@ class OperationBudgetTest {
         return new OperationBudget(Slo.settings(props), clock, wakeUps::incrementAndGet);
     }
 
+    /** This thread's writer per budget: these tests record as the SLO observer's per-caller observers do. */
+    private final Map<OperationBudget, OperationBudget.Writer> writers = new java.util.IdentityHashMap<>();
+
     private void calls(OperationBudget b, int n, CallOutcome outcome, long latencyMillis) {
+        OperationBudget.Writer w = writers.computeIfAbsent(b, OperationBudget::writer);
         for (int i = 0; i < n; i++) {
-            b.record(clock.nanoTime(), outcome, TimeUnit.MILLISECONDS.toNanos(latencyMillis));
+            w.record(clock.nanoTime(), outcome, TimeUnit.MILLISECONDS.toNanos(latencyMillis));
         }
     }
 

@@ -115,4 +115,26 @@ class SloObserverConfigurationTest {
         String warning = log.at("warn").get(0);
         assertTrue(warning.contains("dwcp.slo~send (file:/etc/dwcp.slo-send.cfg): unknown key 'latency.treshold'"), warning);
     }
+
+    /** The manager's per-caller observers: counted for the budget's own operation only, and into the budget in force. */
+    @Test
+    void perCallerObserversCountTheirOperationIntoTheBudgetInForce() {
+        SloObserver o = start(config());
+        ManualTimeSource clock = (ManualTimeSource) o.timeSource;
+        CallObserver send = o.forCaller("send");
+        CallObserver receive = o.forCaller("receive");
+        for (int i = 0; i < 10; i++) {
+            send.onCall(new io.dwcp.resilience.testkit.TestInvocation("send", clock), io.dwcp.resilience.api.CallOutcome.SUCCESS,
+                    1_000L, null);
+            receive.onCall(new io.dwcp.resilience.testkit.TestInvocation("receive", clock),
+                    io.dwcp.resilience.api.CallOutcome.FAILURE, 1_000L, null);
+        }
+        assertEquals(10, o.keeperForTests().budget().figures().error().total());
+        assertEquals(0, o.keeperForTests().budget().figures().error().bad(), "another operation's calls are not counted");
+
+        o.modified(config("bucket.fine", "30s")); // new buckets: a new budget; the per-caller observer must follow
+        send.onCall(new io.dwcp.resilience.testkit.TestInvocation("send", clock), io.dwcp.resilience.api.CallOutcome.FAILURE,
+                1_000L, null);
+        assertEquals(1, o.keeperForTests().budget().figures().error().bad(), "counted into the budget in force");
+    }
 }
