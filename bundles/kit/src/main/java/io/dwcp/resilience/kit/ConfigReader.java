@@ -490,24 +490,31 @@ public final class ConfigReader {
         }
         Map<String, Metatype.Attribute> metatype = Metatype.of(type, pid);
         Map<String, Object> values = new TreeMap<>();
+        Set<String> secrets = new TreeSet<>();
         for (Method method : type.getMethods()) {
             if (method.getParameterCount() == 0 && !method.isDefault() && method.getDeclaringClass() == type) {
                 String key = prefix + keyOf(method.getName());
                 Object value = key.equals(Stage.OPERATION) && method.getReturnType() == String.class
                         ? operation(key, (String) method.getDefaultValue()) : read(key, method, metatype.get(key));
-                values.put(method.getName(), check(key, value, metatype.get(key)));
+                Metatype.Attribute attribute = metatype.get(key);
+                values.put(method.getName(), check(key, value, attribute));
+                if (attribute != null && attribute.type().equals("Password")) {
+                    secrets.add(method.getName());
+                }
             }
         }
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, new View(type, values)));
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, new View(type, values, secrets)));
     }
 
-    /** The handler of a {@link #typed} view: its values by method name. */
-    private record View(Class<?> type, Map<String, Object> values) implements InvocationHandler {
+    /** The handler of a {@link #typed} view: its values by method name; passwords are not shown by toString. */
+    private record View(Class<?> type, Map<String, Object> values, Set<String> secrets) implements InvocationHandler {
         @Override
         public Object invoke(Object self, Method method, Object[] args) {
             switch (method.getName()) {
                 case "toString":
-                    return type.getSimpleName() + values;
+                    Map<String, Object> shown = new TreeMap<>(values);
+                    secrets.forEach(name -> shown.put(name, "****"));
+                    return type.getSimpleName() + shown;
                 case "hashCode":
                     return Arrays.deepHashCode(values.values().toArray());
                 case "equals":

@@ -60,6 +60,7 @@ class KitTest {
         double ratio() default 0.5;
         String mode() default "fixed";
         int[] sizes() default { 1 };
+        String secret() default "";
     }
 
     @Test
@@ -79,13 +80,15 @@ class KitTest {
             }
         });
         Bounded b = new ConfigReader("dwcp.bounded~send", Map.of("mode", "Adaptive_P95", "window.ms", "100",
-                "dwcp.operation", "send")).typed(Bounded.class);
+                "dwcp.operation", "send", "secret", "hunter2")).typed(Bounded.class);
+        assertEquals("hunter2", b.secret());
+        assertFalse(b.toString().contains("hunter2"), b.toString()); // a Password attribute is not shown
         assertEquals("Adaptive_P95", b.mode());
         assertEquals(100, b.window_ms());
         assertEquals(0.5, b.ratio());
         assertEquals("send", ConfigReader.operationOf(b));
         assertEquals(b, new ConfigReader("dwcp.bounded", Map.of("mode", "Adaptive_P95", "window.ms", 100L,
-                "dwcp.operation", "send")).typed(Bounded.class));
+                "dwcp.operation", "send", "secret", "hunter2")).typed(Bounded.class));
         assertFalse(b.equals(new ConfigReader("dwcp.bounded", Map.of()).typed(Bounded.class)));
         // no Metatype in the bundle: types are still checked, bounds are not
         assertEquals(-1, new ConfigReader("p", Map.of("max.operations", "-1")).typed(Typed.class).max_operations());

@@ -20,20 +20,16 @@ record MetricsSettings(boolean httpEnabled, String host, int port, String path, 
      * @throws InvalidConfigurationException naming the PID, the key, the value and the rule
      */
     static MetricsSettings of(ConfigReader c) {
-        boolean httpEnabled = c.booleanValue("http.enabled", true);
-        String host = c.string("host", "127.0.0.1");
-        if (host.isEmpty() || host.contains(" ")) {
-            throw c.refuse("host", host, "must be a host name or address, e.g. 127.0.0.1");
+        MetricsConfig k = c.typed(MetricsConfig.class); // defaults and bounds: the Metatype's
+        if (k.host().isEmpty() || k.host().contains(" ")) {
+            throw c.refuse("host", k.host(), "must be a host name or address, e.g. 127.0.0.1");
         }
-        int port = c.intValue("port", 9464, 0, 65535);
-        String path = c.string("path", "/metrics");
-        if (!path.startsWith("/") || path.chars().anyMatch(ch -> ch <= ' ' || ch == '?' || ch == '#')) {
-            throw c.refuse("path", path, "must start with '/' and hold no blank, '?' or '#'");
+        if (!k.path().startsWith("/") || k.path().chars().anyMatch(ch -> ch <= ' ' || ch == '?' || ch == '#')) {
+            throw c.refuse("path", k.path(), "must start with '/' and hold no blank, '?' or '#'");
         }
-        return new MetricsSettings(httpEnabled, host, port, path, c.booleanValue("jmx.enabled", true),
-                c.intValue("jmx.refresh.seconds", 5, 1, 3600));
+        return new MetricsSettings(k.http_enabled(), k.host(), k.port(), k.path(), k.jmx_enabled(), k.jmx_refresh_seconds());
     }
 
     /** The documented defaults. */
-    static final MetricsSettings DEFAULTS = new MetricsSettings(true, "127.0.0.1", 9464, "/metrics", true, 5);
+    static final MetricsSettings DEFAULTS = of(new ConfigReader(MetricsConfig.PID, java.util.Map.of()));
 }

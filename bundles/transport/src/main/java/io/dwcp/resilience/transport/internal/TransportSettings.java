@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * The validated configuration of a transport. {@link #from} checks every key before anything is
- * applied and refuses a bad value with an exception naming PID, key, value and reason.
+ * applied and refuses a bad value with an exception naming PID, key, value and reason: each value
+ * against {@link TransportConfig}'s Metatype (the kit), the rules across keys and the TLS files here.
  */
 record TransportSettings(String nodeId, String listenHost, int listenPort, Map<String, PeerAddress> peers, int streams,
         int frameMaxBytes, long connectTimeoutMs, long idleTimeoutMs, long pingIntervalMs, long ackTimeoutMs,
@@ -60,17 +61,16 @@ record TransportSettings(String nodeId, String listenHost, int listenPort, Map<S
      * @throws io.dwcp.resilience.api.InvalidConfigurationException for the first bad value, naming PID, key, value and reason
      */
     static TransportSettings from(ConfigReader c) {
-        String nodeId = c.string("node.id", "node-1");
+        TransportConfig k = c.typed(TransportConfig.class); // defaults, bounds and options: the Metatype's
+        String nodeId = k.node_id();
         if (!NODE_ID.matcher(nodeId).matches()) {
             throw c.refuse("node.id", nodeId, "must match " + NODE_ID.pattern());
         }
-        String listenHost = c.string("listen.host", "127.0.0.1");
-        if (listenHost.isEmpty()) {
-            throw c.refuse("listen.host", listenHost, "must not be empty");
+        if (k.listen_host().isEmpty()) {
+            throw c.refuse("listen.host", k.listen_host(), "must not be empty");
         }
-        int listenPort = c.intValue("listen.port", 7700, 0, 65535);
         Map<String, PeerAddress> peers = new LinkedHashMap<>();
-        for (String entry : c.list("peers")) {
+        for (String entry : k.peers()) {
             Matcher m = PEER.matcher(entry);
             if (!m.matches()) {
                 throw c.refuse("peers", entry, "an entry must be id=host:port");
@@ -91,40 +91,25 @@ record TransportSettings(String nodeId, String listenHost, int listenPort, Map<S
                 throw c.refuse("peers", entry, "node id " + id + " listed twice");
             }
         }
-        int streams = c.intValue("streams", 2, 1, 16);
-        int frameMax = c.intValue("frame.max.bytes", 1 << 20, FrameCodec.MIN_FRAME, 64 << 20);
-        long connectTimeout = c.longValue("connect.timeout.ms", 2000, 1, 600_000);
-        long idleTimeout = c.longValue("idle.timeout.ms", 15_000, 100, 3_600_000);
-        long pingInterval = c.longValue("ping.interval.ms", 1000, 10, 600_000);
-        if (pingInterval >= idleTimeout) {
-            throw c.refuse("ping.interval.ms", pingInterval, "must be below idle.timeout.ms (" + idleTimeout
-                    + "), or healthy idle connections would be closed");
+        if (k.ping_interval_ms() >= k.idle_timeout_ms()) {
+            throw c.refuse("ping.interval.ms", k.ping_interval_ms(), "must be below idle.timeout.ms ("
+                    + k.idle_timeout_ms() + "), or healthy idle connections would be closed");
         }
-        long ackTimeout = c.longValue("ack.timeout.ms", 5000, 1, 3_600_000);
-        long reconnectInitial = c.longValue("reconnect.initial.ms", 100, 1, 600_000);
-        long reconnectMax = c.longValue("reconnect.max.ms", 5000, 1, 3_600_000);
-        if (reconnectMax < reconnectInitial) {
-            throw c.refuse("reconnect.max.ms", reconnectMax, "must not be below reconnect.initial.ms (" + reconnectInitial + ")");
+        if (k.reconnect_max_ms() < k.reconnect_initial_ms()) {
+            throw c.refuse("reconnect.max.ms", k.reconnect_max_ms(), "must not be below reconnect.initial.ms ("
+                    + k.reconnect_initial_ms() + ")");
         }
-        int queue = c.intValue("inbound.queue.capacity", 10_000, 1, 10_000_000);
-        int dedup = c.intValue("dedup.window", 65_536, 16, 10_000_000);
-        boolean compression = c.booleanValue("compression.enabled", true);
-        int threshold = c.intValue("compression.threshold.bytes", 4096, 16, Integer.MAX_VALUE);
-        double dcRtt = c.doubleValue("mode.datacenter.rtt.ms", 10, 0.001, 600_000);
-        double inetRtt = c.doubleValue("mode.internet.rtt.ms", 50, 0.001, 600_000);
-        if (inetRtt <= dcRtt) {
-            throw c.refuse("mode.internet.rtt.ms", inetRtt, "must be above mode.datacenter.rtt.ms (" + dcRtt + ")");
+        if (k.mode_internet_rtt_ms() <= k.mode_datacenter_rtt_ms()) {
+            throw c.refuse("mode.internet.rtt.ms", k.mode_internet_rtt_ms(), "must be above mode.datacenter.rtt.ms ("
+                    + k.mode_datacenter_rtt_ms() + ")");
         }
-        double dcMbps = c.doubleValue("mode.datacenter.throughput.mbps", 1000, 0.001, 1e9);
-        double inetMbps = c.doubleValue("mode.internet.throughput.mbps", 100, 0.001, 1e9);
-        if (inetMbps >= dcMbps) {
-            throw c.refuse("mode.internet.throughput.mbps", inetMbps, "must be below mode.datacenter.throughput.mbps (" + dcMbps + ")");
+        if (k.mode_internet_throughput_mbps() >= k.mode_datacenter_throughput_mbps()) {
+            throw c.refuse("mode.internet.throughput.mbps", k.mode_internet_throughput_mbps(),
+                    "must be below mode.datacenter.throughput.mbps (" + k.mode_datacenter_throughput_mbps() + ")");
         }
-        double hysteresis = c.doubleValue("mode.hysteresis", 0.2, 0, 0.9);
-        boolean tlsOn = c.booleanValue("tls.enabled", false);
-        Tls tls = new Tls(tlsOn, c.string("tls.keystore", ""), c.string("tls.keystore.password", ""),
-                c.string("tls.keystore.type", "PKCS12"), c.string("tls.truststore", ""),
-                c.string("tls.truststore.password", ""), c.string("tls.truststore.type", "PKCS12"));
+        boolean tlsOn = k.tls_enabled();
+        Tls tls = new Tls(tlsOn, k.tls_keystore(), k.tls_keystore_password(), k.tls_keystore_type(), k.tls_truststore(),
+                k.tls_truststore_password(), k.tls_truststore_type());
         if (tlsOn) {
             for (String key : new String[] {"tls.keystore", "tls.truststore"}) {
                 String file = key.equals("tls.keystore") ? tls.keystore() : tls.truststore();
@@ -135,21 +120,18 @@ record TransportSettings(String nodeId, String listenHost, int listenPort, Map<S
                     throw c.refuse(key, file, "no readable file there");
                 }
             }
-            for (String key : new String[] {"tls.keystore.type", "tls.truststore.type"}) {
-                String type = key.equals("tls.keystore.type") ? tls.keystoreType() : tls.truststoreType();
-                if (!type.equalsIgnoreCase("PKCS12") && !type.equalsIgnoreCase("JKS")) {
-                    throw c.refuse(key, type, "must be PKCS12 or JKS");
-                }
-            }
             try {
                 TlsContexts.check(tls);
             } catch (Exception e) {
                 throw c.refuse("tls.keystore", tls.keystore(), "cannot load the key or trust store: " + e.getMessage());
             }
         }
-        return new TransportSettings(nodeId, listenHost, listenPort, peers, streams, frameMax, connectTimeout, idleTimeout,
-                pingInterval, ackTimeout, reconnectInitial, reconnectMax, queue, dedup, compression, threshold, dcRtt, inetRtt,
-                dcMbps, inetMbps, hysteresis, tls);
+        return new TransportSettings(nodeId, k.listen_host(), k.listen_port(), peers, k.streams(), k.frame_max_bytes(),
+                k.connect_timeout_ms(), k.idle_timeout_ms(), k.ping_interval_ms(), k.ack_timeout_ms(),
+                k.reconnect_initial_ms(), k.reconnect_max_ms(), k.inbound_queue_capacity(), k.dedup_window(),
+                k.compression_enabled(), k.compression_threshold_bytes(), k.mode_datacenter_rtt_ms(),
+                k.mode_internet_rtt_ms(), k.mode_datacenter_throughput_mbps(), k.mode_internet_throughput_mbps(),
+                k.mode_hysteresis(), tls);
     }
 
     TransportSettings {
