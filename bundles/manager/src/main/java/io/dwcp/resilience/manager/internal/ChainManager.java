@@ -89,14 +89,13 @@ final class ChainManager implements ResilienceManager {
     @Override
     @SuppressWarnings("unchecked")
     public <T> T execute(String operation, String peer, Call<T> call) throws Exception {
-        OperationRuntime op = runtimes.get(operation);
-        if (op == null) {
-            op = addOperation(operation);
-        }
+        InvocationPool pool = pools.get();
+        // the thread's last operation when it is the same String (a caller's constant): no map
+        // look-up (issue 15); runtimes are never removed, so the remembered one stays valid
+        OperationRuntime op = pool.lastOperation == operation ? pool.lastRuntime : lookUp(operation, pool);
         Objects.requireNonNull(call, "call");
         Chain chain = op.chain;
         TimeSource time = clock;
-        InvocationPool pool = pools.get();
         PooledInvocation inv = pool.acquire();
         long start = time.nanoTime();
         inv.start(operation, peer == null ? Invocation.NO_PEER : peer, call, time, start);
@@ -113,6 +112,16 @@ final class ChainManager implements ResilienceManager {
             op.completed(inv, end - start, failure, observerFailures, pool.state(op));
             pool.release(inv);
         }
+    }
+
+    private OperationRuntime lookUp(String operation, InvocationPool pool) {
+        OperationRuntime op = runtimes.get(operation);
+        if (op == null) {
+            op = addOperation(operation);
+        }
+        pool.lastOperation = operation;
+        pool.lastRuntime = op;
+        return op;
     }
 
     // ---------------------------------------------------------------- views

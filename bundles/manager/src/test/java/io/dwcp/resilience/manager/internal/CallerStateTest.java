@@ -150,4 +150,18 @@ class CallerStateTest {
         assertEquals(2, calls.get());
         assertTrue(log.lines.stream().anyMatch(l -> l.contains("forCaller bug")), log.lines.toString());
     }
+
+    /** The thread's last operation is remembered by identity: equal names from other Strings, and other operations, still find theirs. */
+    @Test
+    void operationsAreFoundWhateverStringNamesThem() throws Exception {
+        String send = new String("send");
+        for (int i = 0; i < 3; i++) {
+            manager.execute("send", inv -> "ok");
+            manager.execute(send, inv -> "ok");
+            manager.execute("receive", inv -> "ok");
+        }
+        assertEquals(6, manager.metrics("send").calls());
+        assertEquals(3, manager.metrics("receive").calls());
+        org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> manager.execute(null, inv -> "ok"));
+    }
 }
