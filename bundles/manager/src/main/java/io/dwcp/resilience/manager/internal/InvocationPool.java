@@ -12,6 +12,10 @@ final class InvocationPool {
 
     private final PooledInvocation[] free = new PooledInvocation[CAPACITY];
     private int size;
+    /** The thread whose pool this is (made on that thread, by the manager's ThreadLocal). */
+    final Thread owner = Thread.currentThread();
+    /** This thread's slot in the manager's pools by thread id is another live thread's: use the ThreadLocal. */
+    boolean slotTaken;
     /** The operation this thread called last (the caller's String, compared by identity) and its runtime. */
     String lastOperation = NO_OPERATION;
     OperationRuntime lastRuntime;
