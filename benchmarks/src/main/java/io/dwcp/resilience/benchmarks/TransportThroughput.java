@@ -111,7 +111,7 @@ public final class TransportThroughput {
             System.out.printf(Locale.ROOT, "%d senders at nodeA, %d B messages, %d receivers at nodeB, rate limiter %s; "
                     + "nodeA send chain: %s%n", THREADS, SIZE, RECEIVERS, LIMITER, nodeA.manager().chain("send"));
             java.io.File journalB = journalOf(nodeB);
-            System.out.println("each round: [load average (1 min) at its start, GC pauses and their time during it, heap used "
+            System.out.println("each round: [load average (1 min) at its start, this JVM's CPU and the machine's busy and steal share during it, GCs and their time, heap used "
                     + "after it, nodeB's inbound journal size after it]");
             System.out.println("warm-up");
             System.out.println(round("raw", rawA, chainA, rawB, chainB, WARMUP_SECONDS, journalB).line());
@@ -193,6 +193,8 @@ public final class TransportThroughput {
         boolean viaChain = path.equals("chain");
         String loadAtStart = loadAverage().split(" ")[0];
         long[] gcBefore = gcPauses();
+        long cpuBefore = processCpuNanos();
+        long[] stealBefore = cpuTicks();
         AtomicBoolean receiving = new AtomicBoolean(true);
         List<Thread> receivers = new ArrayList<>();
         for (int i = 0; i < RECEIVERS; i++) {
@@ -290,8 +292,15 @@ public final class TransportThroughput {
             LAST_COUNTERS.putAll(now);
         }
         long[] gcAfter = gcPauses();
+        double cpuCores = (processCpuNanos() - cpuBefore) / 1e9 / elapsed;
+        long[] stealAfter = cpuTicks();
+        long ticks = stealAfter[0] - stealBefore[0];
         Runtime rt = Runtime.getRuntime();
-        String context = String.format(Locale.ROOT, "load %s, GC %d in %d ms, heap %d MB, journal %s", loadAtStart,
+        // this JVM's CPU (in cores) and the machine's busy/steal share: a round slowed by another process shows
+        // as less CPU for this JVM with the machine as busy, or as steal time (the host), not as GC or journal
+        String context = String.format(Locale.ROOT, "load %s, this JVM %.2f cores, machine busy %.0f %% steal %.0f %%, GC %d in %d ms, "
+                + "heap %d MB, journal %s", loadAtStart, cpuCores, ticks == 0 ? Double.NaN : 100.0 * (stealAfter[1] - stealBefore[1]) / ticks,
+                ticks == 0 ? Double.NaN : 100.0 * (stealAfter[2] - stealBefore[2]) / ticks,
                 gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024),
                 journalB == null ? "none" : (journalB.length() / 1024) + " KiB");
         return new Round(path, acked.get(), failed.get(), elapsed, latencies.getIntervalHistogram(), byKind, context);
@@ -328,6 +337,28 @@ public final class TransportThroughput {
             millis += Math.max(0, gc.getCollectionTime());
         }
         return new long[] {count, millis};
+    }
+
+    /** @return this JVM's CPU time, or 0 where the platform does not say */
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? Math.max(0, sun.getProcessCpuTime()) : 0;
+    }
+
+    /** @return the machine's CPU ticks from /proc/stat: total, busy (not idle or iowait), steal; zeros elsewhere */
+    private static long[] cpuTicks() {
+        try {
+            String[] w = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < w.length; i++) {
+                total += Long.parseLong(w[i]);
+            }
+            long idle = Long.parseLong(w[4]) + Long.parseLong(w[5]);
+            long steal = w.length > 8 ? Long.parseLong(w[8]) : 0;
+            return new long[] {total, total - idle, steal};
+        } catch (java.io.IOException | RuntimeException e) {
+            return new long[3];
+        }
     }
 
     /** @return the inbound journal of the node's transport bundle, or null */
