@@ -208,7 +208,7 @@ public class OperatorsIT extends DwcpTestSupport {
                 .map(StageDescriptor::bundleSymbolicName).findFirst().orElse(null);
     }
 
-    /** Runs a dwcp: command the way Gogo does (by its function name, with string arguments) and returns what it printed. */
+    /** Runs a dwcp: command the way Gogo does (by its function name, with string arguments: {@code Object...}, see Args) and returns what it printed. */
     private String command(String function, String... args) throws Exception {
         ServiceReference<?>[] refs = context.getAllServiceReferences(null, "(osgi.command.scope=dwcp)");
         assertTrue("no dwcp commands registered", refs != null && refs.length == 1);
@@ -218,7 +218,7 @@ public class OperatorsIT extends DwcpTestSupport {
         synchronized (System.class) {
             System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
             try {
-                commands.getClass().getMethod(function, String[].class).invoke(commands, (Object) args);
+                commands.getClass().getMethod(function, Object[].class).invoke(commands, (Object) args);
             } finally {
                 System.setOut(original);
                 context.ungetService(refs[0]);

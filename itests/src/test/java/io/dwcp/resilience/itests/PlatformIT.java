@@ -129,7 +129,7 @@ public class PlatformIT extends DwcpTestSupport {
             String line = log.find("configuration dwcp.manager refused");
             assertTrue(line, line.startsWith("ERROR io.dwcp.resilience.manager: "));
             assertTrue(line, line.contains("missing.stage.policy=sometimes"));
-            assertTrue(line, line.contains("expected bypass or reject"));
+            assertTrue(line, line.contains("missing.stage.policy=sometimes: must be one of bypass, reject"));
 
             // the refused configuration changed nothing: sync still rejects for want of a retry stage
             assertEquals(Optional.of(false), Optional.of(manager.chain("sync").accepting()));

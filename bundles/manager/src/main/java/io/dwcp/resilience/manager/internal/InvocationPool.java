@@ -12,6 +12,15 @@ final class InvocationPool {
 
     private final PooledInvocation[] free = new PooledInvocation[CAPACITY];
     private int size;
+    /** The thread whose pool this is (made on that thread, by the manager's ThreadLocal). */
+    final Thread owner = Thread.currentThread();
+    /** This thread's slot in the manager's pools by thread id is another live thread's: use the ThreadLocal. */
+    boolean slotTaken;
+    /** The operation this thread called last (the caller's String, compared by identity) and its runtime. */
+    String lastOperation = NO_OPERATION;
+    OperationRuntime lastRuntime;
+    /** No caller's String is this object: a null operation is looked up (and refused) like any other. */
+    private static final String NO_OPERATION = new String("no operation yet");
     /** This thread's state per operation, at the operation's {@link OperationRuntime#index}. */
     private CallerState[] states = new CallerState[0];
 

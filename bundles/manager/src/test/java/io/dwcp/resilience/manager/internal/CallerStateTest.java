@@ -150,4 +150,65 @@ class CallerStateTest {
         assertEquals(2, calls.get());
         assertTrue(log.lines.stream().anyMatch(l -> l.contains("forCaller bug")), log.lines.toString());
     }
+
+    /** The thread's last operation is remembered by identity: equal names from other Strings, and other operations, still find theirs. */
+    @Test
+    void operationsAreFoundWhateverStringNamesThem() throws Exception {
+        String send = new String("send");
+        for (int i = 0; i < 3; i++) {
+            manager.execute("send", inv -> "ok");
+            manager.execute(send, inv -> "ok");
+            manager.execute("receive", inv -> "ok");
+        }
+        assertEquals(6, manager.metrics("send").calls());
+        assertEquals(3, manager.metrics("receive").calls());
+        org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> manager.execute(null, inv -> "ok"));
+    }
+
+    /**
+     * Pools are found by the low bits of the thread id first: two live threads whose ids share a slot
+     * must each still get their own pool (invocations, histogram, per-caller observers), and a thread
+     * that ended hands its slot on.
+     */
+    @Test
+    void threadsWhoseIdsShareASlotEachUseTheirOwnPool() throws Exception {
+        PerCallerObserver observer = new PerCallerObserver();
+        manager.addObserver(1L, observer, Set.of());
+        CountDownLatch bothStarted = new CountDownLatch(2);
+        List<Set<Object>> seen = List.of(ConcurrentHashMap.newKeySet(), ConcurrentHashMap.newKeySet());
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            Set<Object> mine = seen.get(t);
+            Runnable calls = () -> {
+                bothStarted.countDown();
+                try {
+                    bothStarted.await();
+                    for (int i = 0; i < 2_000; i++) {
+                        manager.execute("send", inv -> mine.add(inv));
+                    }
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            };
+            Thread thread = new Thread(calls);
+            // the second caller: the next thread whose id has the first's low bits (ids only grow)
+            while (t == 1 && (thread.getId() & 255) != (threads.get(0).getId() & 255)) {
+                thread = new Thread(calls);
+            }
+            threads.add(thread);
+        }
+        for (Thread t : threads) {
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertTrue(java.util.Collections.disjoint(seen.get(0), seen.get(1)), "an invocation used by both threads");
+        assertEquals(4_000, manager.metrics("send").calls());
+        assertEquals(4_000, observer.handleCalls());
+        assertEquals(2, observer.bound.get(), "one per-caller observer per thread");
+
+        callFrom(1, 10); // a later thread may take an ended thread's slot: still counted exactly
+        assertEquals(4_010, manager.metrics("send").calls());
+    }
 }
