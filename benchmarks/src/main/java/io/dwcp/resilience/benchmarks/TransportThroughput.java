@@ -33,15 +33,18 @@ import org.HdrHistogram.Recorder;
  *
  * <p>Not JMH: a send that the chain refuses (a rate limiter, a load shedder) must be counted as a
  * failure, apart, not as an operation, and the two paths are measured in alternating rounds on the
- * same two nodes so that the ratio compares like with like on a noisy machine. Each round reports
+ * same two nodes so that the ratio compares like with like on a noisy machine; the summary gives the
+ * ratio of the median rounds and the median of the per-pair ratios (adjacent rounds, so a drift of the
+ * machine cancels out). Each round also prints the load average at its start, the GCs during it, the heap
+ * used and node B's inbound journal size after it, so a slow round can be explained. Each round reports
  * acknowledged msg/s, the P50/P99/P99.9 latency of acknowledged sends (HdrHistogram) and failures
  * by exception class; the summary is the median round of each path and their ratio. A sender whose
  * send failed backs off (1 ms doubling to 100 ms, reset by a success) as a real client would.
  *
  * <p>Run from the repository root, after {@code ./mvnw -B -o package -DskipTests -pl runtime,benchmarks -am}:
  * {@code java -cp benchmarks/target/benchmarks.jar io.dwcp.resilience.benchmarks.TransportThroughput}.
- * Options (system properties): {@code bench.rounds} (3), {@code bench.seconds} (5 per round),
- * {@code bench.warmup.seconds} (5 per path), {@code bench.threads} (64), {@code bench.size} (1024),
+ * Options (system properties): {@code bench.rounds} (9 per path, in ABBA order: raw then chain, then
+ * chain then raw, ...), {@code bench.seconds} (5 per round), {@code bench.warmup.seconds} (10 per path), {@code bench.threads} (64), {@code bench.size} (1024),
  * {@code bench.receivers} (4 application threads at B), {@code bench.limiter} ({@code lifted}, the
  * default: the adaptive send rate limiter's rates raised out of reach in both nodes' configuration, as
  * {@link FullChainBenchmark} does, so the figure is the chain's own cost and not the shipped
@@ -52,9 +55,9 @@ import org.HdrHistogram.Recorder;
  */
 public final class TransportThroughput {
 
-    private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 9);
     private static final int SECONDS = Integer.getInteger("bench.seconds", 5);
-    private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup.seconds", 5);
+    private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup.seconds", 10);
     private static final int THREADS = Integer.getInteger("bench.threads", 64);
     private static final int SIZE = Integer.getInteger("bench.size", 1024);
     private static final int RECEIVERS = Integer.getInteger("bench.receivers", 4);
@@ -65,7 +68,7 @@ public final class TransportThroughput {
     }
 
     /** One round's figures. */
-    record Round(String path, long acked, long failed, double seconds, Histogram latency, Map<String, Long> failures) {
+    record Round(String path, long acked, long failed, double seconds, Histogram latency, Map<String, Long> failures, String context) {
         double perSecond() {
             return acked / seconds;
         }
@@ -75,8 +78,8 @@ public final class TransportThroughput {
         }
 
         String line() {
-            return String.format(Locale.ROOT, "  %-5s %8.0f msg/s  p50 %8.1f µs  p99 %8.1f µs  p99.9 %8.1f µs  acked %d  failed %d %s",
-                    path, perSecond(), micros(50), micros(99), micros(99.9), acked, failed, failures.isEmpty() ? "" : failures);
+            return String.format(Locale.ROOT, "  %-5s %8.0f msg/s  p50 %8.1f µs  p99 %8.1f µs  p99.9 %8.1f µs  acked %d  failed %d  [%s] %s",
+                    path, perSecond(), micros(50), micros(99), micros(99.9), acked, failed, context, failures.isEmpty() ? "" : failures);
         }
     }
 
@@ -85,6 +88,9 @@ public final class TransportThroughput {
             throw new IllegalArgumentException("bench.limiter must be shipped or lifted, not " + LIMITER);
         }
         String loadBefore = loadAverage();
+        System.out.println("load average at start: " + loadBefore + " (1, 5, 15 min); " + Runtime.getRuntime().availableProcessors()
+                + " cores; " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + ", max heap "
+                + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB");
         String portA = freePort();
         String portB = freePort();
         EmbeddedRuntime.Builder a = node("nodeA", portA, "nodeB", portB);
@@ -104,30 +110,52 @@ public final class TransportThroughput {
             awaitConnected(chainA, "nodeB");
             System.out.printf(Locale.ROOT, "%d senders at nodeA, %d B messages, %d receivers at nodeB, rate limiter %s; "
                     + "nodeA send chain: %s%n", THREADS, SIZE, RECEIVERS, LIMITER, nodeA.manager().chain("send"));
+            java.io.File journalB = journalOf(nodeB);
+            System.out.println("each round: [load average (1 min) at its start, GC pauses and their time during it, heap used "
+                    + "after it, nodeB's inbound journal size after it]");
             System.out.println("warm-up");
-            System.out.println(round("raw", rawA, chainA, rawB, chainB, WARMUP_SECONDS).line());
-            System.out.println(round("chain", rawA, chainA, rawB, chainB, WARMUP_SECONDS).line());
+            System.out.println(round("raw", rawA, chainA, rawB, chainB, WARMUP_SECONDS, journalB).line());
+            System.out.println(round("chain", rawA, chainA, rawB, chainB, WARMUP_SECONDS, journalB).line());
             System.out.println("measured");
             List<Round> raw = new ArrayList<>();
             List<Round> chain = new ArrayList<>();
+            List<Double> pairRatios = new ArrayList<>();
             for (int i = 0; i < ROUNDS; i++) {
-                Round r = round("raw", rawA, chainA, rawB, chainB, SECONDS);
-                System.out.println(r.line());
+                // ABBA order (raw, chain, then chain, raw, ...): a drift of the machine during the run (another
+                // process, the heap, the journal) weighs on both paths alike instead of always on the second
+                Round r;
+                Round c;
+                if (i % 2 == 0) {
+                    r = round("raw", rawA, chainA, rawB, chainB, SECONDS, journalB);
+                    System.out.println(r.line());
+                    c = round("chain", rawA, chainA, rawB, chainB, SECONDS, journalB);
+                    System.out.println(c.line());
+                } else {
+                    c = round("chain", rawA, chainA, rawB, chainB, SECONDS, journalB);
+                    System.out.println(c.line());
+                    r = round("raw", rawA, chainA, rawB, chainB, SECONDS, journalB);
+                    System.out.println(r.line());
+                }
                 raw.add(r);
-                Round c = round("chain", rawA, chainA, rawB, chainB, SECONDS);
-                System.out.println(c.line());
                 chain.add(c);
+                pairRatios.add(c.perSecond() / r.perSecond());
             }
             Round r = median(raw);
             Round c = median(chain);
+            List<Double> sortedRatios = new ArrayList<>(pairRatios);
+            sortedRatios.sort(null);
+            double pairMedian = medianOf(sortedRatios);
             System.out.printf(Locale.ROOT, "%n| path | msg/s | P50 µs | P99 µs | P99.9 µs | failed |%n|---|---:|---:|---:|---:|---:|%n");
             System.out.printf(Locale.ROOT, "| raw transport | %.0f | %.0f | %.0f | %.0f | %d |%n", r.perSecond(), r.micros(50), r.micros(99),
                     r.micros(99.9), r.failed());
             System.out.printf(Locale.ROOT, "| full default chain | %.0f | %.0f | %.0f | %.0f | %d |%n", c.perSecond(), c.micros(50),
                     c.micros(99), c.micros(99.9), c.failed());
-            System.out.printf(Locale.ROOT, "%nchain/raw throughput %.3f (the chain costs %.1f %%); median of %d alternating rounds of %d s; "
-                    + "load average before %s, after %s; %d cores%n", c.perSecond() / r.perSecond(), 100 * (1 - c.perSecond() / r.perSecond()),
-                    ROUNDS, SECONDS, loadBefore, loadAverage(), Runtime.getRuntime().availableProcessors());
+            System.out.printf(Locale.ROOT, "%nchain/raw throughput %.3f by the median rounds (the chain costs %.1f %%); "
+                    + "median of the %d per-pair ratios %.3f (%.1f %%), pairs from %.3f to %.3f; %d alternating (ABBA) rounds of %d s "
+                    + "per path; load average before %s, after %s; %d cores%n", c.perSecond() / r.perSecond(),
+                    100 * (1 - c.perSecond() / r.perSecond()), ROUNDS, pairMedian, 100 * (1 - pairMedian), sortedRatios.get(0),
+                    sortedRatios.get(sortedRatios.size() - 1), ROUNDS, SECONDS, loadBefore, loadAverage(),
+                    Runtime.getRuntime().availableProcessors());
         }
         // Felix and Netty leave non-daemon threads behind on some JDKs; the measurement is over
         System.exit(0);
@@ -160,9 +188,11 @@ public final class TransportThroughput {
     }
 
     /** One round of one path: THREADS senders at A for {@code seconds}, RECEIVERS application threads at B. */
-    static Round round(String path, DWCPTransport rawA, DWCPManager chainA, DWCPTransport rawB, DWCPManager chainB, int seconds)
-            throws InterruptedException {
+    static Round round(String path, DWCPTransport rawA, DWCPManager chainA, DWCPTransport rawB, DWCPManager chainB, int seconds,
+            java.io.File journalB) throws InterruptedException {
         boolean viaChain = path.equals("chain");
+        String loadAtStart = loadAverage().split(" ")[0];
+        long[] gcBefore = gcPauses();
         AtomicBoolean receiving = new AtomicBoolean(true);
         List<Thread> receivers = new ArrayList<>();
         for (int i = 0; i < RECEIVERS; i++) {
@@ -259,7 +289,12 @@ public final class TransportThroughput {
             LAST_COUNTERS.clear();
             LAST_COUNTERS.putAll(now);
         }
-        return new Round(path, acked.get(), failed.get(), elapsed, latencies.getIntervalHistogram(), byKind);
+        long[] gcAfter = gcPauses();
+        Runtime rt = Runtime.getRuntime();
+        String context = String.format(Locale.ROOT, "load %s, GC %d in %d ms, heap %d MB, journal %s", loadAtStart,
+                gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024),
+                journalB == null ? "none" : (journalB.length() / 1024) + " KiB");
+        return new Round(path, acked.get(), failed.get(), elapsed, latencies.getIntervalHistogram(), byKind, context);
     }
 
     /** The send chain's counters at the end of the previous chain round. */
@@ -282,6 +317,33 @@ public final class TransportThroughput {
             }
         }
         return out;
+    }
+
+    /** @return the collections of every collector since the JVM started, and their time in ms */
+    private static long[] gcPauses() {
+        long count = 0;
+        long millis = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {count, millis};
+    }
+
+    /** @return the inbound journal of the node's transport bundle, or null */
+    private static java.io.File journalOf(EmbeddedRuntime node) {
+        for (org.osgi.framework.Bundle b : node.context().getBundles()) {
+            if ("io.dwcp.resilience.transport".equals(b.getSymbolicName())) {
+                return b.getDataFile("inbound.journal");
+            }
+        }
+        return null;
+    }
+
+    /** @return the middle value of a sorted list (the mean of the two middle ones for an even count) */
+    private static double medianOf(List<Double> sorted) {
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private static Round median(List<Round> rounds) {

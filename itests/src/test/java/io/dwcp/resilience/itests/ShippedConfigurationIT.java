@@ -150,10 +150,10 @@ public class ShippedConfigurationIT extends DwcpTestSupport {
                     "max.delay.ms", "5000", "multiplier", "2.0", "jitter", "proportional", "budget.ratio", "0.2");
             expect(active, "dwcp.retry~consensus", "max.retries", "5", "backoff", "exponential", "initial.delay.ms", "500",
                     "max.delay.ms", "30000", "multiplier", "2.0", "jitter", "proportional", "budget.ratio", "0.2");
-            expect(active, "dwcp.timeout~send", "mode", "adaptive", "timeout.ms", "30000", "percentile", "95");
-            expect(active, "dwcp.timeout~sync", "mode", "adaptive", "timeout.ms", "30000");
-            expect(active, "dwcp.timeout~receive", "mode", "fixed", "timeout.ms", "30000");
-            expect(active, "dwcp.timeout~consensus", "mode", "fixed", "timeout.ms", "30000");
+            expect(active, "dwcp.timeout~send", "mode", "adaptive", "timeout.ms", "30000", "min.timeout.ms", "100", "percentile", "95");
+            expect(active, "dwcp.timeout~sync", "mode", "adaptive", "timeout.ms", "30000", "min.timeout.ms", "100");
+            expect(active, "dwcp.timeout~receive", "mode", "fixed", "timeout.ms", "30000", "min.timeout.ms", "100");
+            expect(active, "dwcp.timeout~consensus", "mode", "fixed", "timeout.ms", "30000", "min.timeout.ms", "100");
             expect(active, "dwcp.ratelimiter.adaptive~send", "initial.rate", "1000", "min.rate", "100", "max.rate", "10000",
                     "target.p95.ms", "100", "max.wait.ms", "0");
             expect(active, "dwcp.slo~overall", "dwcp.operation", "*", "objective", "99.9", "window", "30d");

@@ -17,6 +17,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Version;
+import org.osgi.framework.startlevel.BundleStartLevel;
 
 /**
  * Brings the framework's bundles in line with the runtime jar, once per start, before the framework
@@ -44,6 +45,10 @@ final class BundleSync {
     /** The record file in the system bundle's data area. */
     static final String RECORD = "dwcp-runtime-bundles.properties";
     static final String PREFIX = "dwcp-runtime: ";
+    /** The bundle whose prompt waits for the others (see {@link #startShellLast()}). */
+    static final String SHELL = "org.apache.felix.gogo.shell";
+    /** Its start level; every other bundle has 1, and the framework's beginning level is this one. */
+    static final int SHELL_START_LEVEL = 2;
 
     private final BundleContext context;
     private final Path recordFile;
@@ -85,6 +90,7 @@ final class BundleSync {
             }
         }
         save(applied);
+        startShellLast();
         if (!result.installed().isEmpty()) {
             out.accept(PREFIX + "installed " + result.installed().size() + " bundles from " + source);
         }
@@ -126,6 +132,32 @@ final class BundleSync {
             }
         }
         applied.setProperty(b.key(), b.stamp());
+    }
+
+    /**
+     * Puts the Gogo shell one start level above every other bundle ({@link #SHELL_START_LEVEL}; the
+     * runtime's {@code org.osgi.framework.startlevel.beginning} is that level), so that its prompt
+     * appears once the platform's bundles are started and SCR has activated their components: with
+     * every bundle at one level the shell started among the first, and on a loaded machine typed
+     * {@code dwcp:} commands were "not found" for the 25-30 s the rest of the start took. Done on
+     * every start, so a storage filled by an earlier runtime gets it too; an operator's own start
+     * level (above 1) is left alone.
+     */
+    private void startShellLast() {
+        for (Bundle bundle : context.getBundles()) {
+            if (!SHELL.equals(bundle.getSymbolicName())) {
+                continue;
+            }
+            BundleStartLevel level = bundle.adapt(BundleStartLevel.class);
+            if (level != null && level.getStartLevel() < SHELL_START_LEVEL) {
+                try {
+                    level.setStartLevel(SHELL_START_LEVEL);
+                } catch (RuntimeException e) {
+                    err.accept(PREFIX + "could not give " + SHELL + " start level " + SHELL_START_LEVEL
+                            + " (its prompt may come before the other bundles are started): " + e);
+                }
+            }
+        }
     }
 
     private void install(EmbeddedBundle b) throws BundleException, IOException {

@@ -161,7 +161,52 @@ class BundleSyncTest {
         assertTrue(err.get(0).startsWith(BundleSync.PREFIX + "could not install or update jar/x1.jar"), err.get(0));
     }
 
+    /**
+     * The Gogo shell starts one level above every other bundle, so its prompt comes once they are all
+     * started (typed dwcp: commands were "not found" for 25-30 s of a start on a loaded machine); on a
+     * restart of a storage whose shell is at level 1 (an earlier runtime) it is moved up too.
+     */
+    @Test
+    void theShellStartsAfterEveryOtherBundle() throws Exception {
+        Path jar = runtimeJar("r1.jar", bundle("a", "1.0.0", null, "one"), bundle(BundleSync.SHELL, "1.1.4", null, "one"),
+                bundle("z", "1.0.0", null, "one"));
+        List<String> started = new CopyOnWriteArrayList<>();
+        BundleContext ctx = start(jar, started);
+        Bundle shell = only(ctx, BundleSync.SHELL);
+        assertEquals(Bundle.ACTIVE, shell.getState());
+        assertEquals(BundleSync.SHELL_START_LEVEL, shell.adapt(org.osgi.framework.startlevel.BundleStartLevel.class).getStartLevel());
+        assertEquals(BundleSync.SHELL, started.get(started.size() - 1), "started in the order " + started);
+        assertEquals(3, started.size(), started.toString());
+
+        shell.adapt(org.osgi.framework.startlevel.BundleStartLevel.class).setStartLevel(1); // as an earlier runtime left it
+        framework.stop();
+        framework.waitForStop(10_000);
+        started.clear();
+        start(jar, started);
+        assertEquals(BundleSync.SHELL, started.get(started.size() - 1), "started in the order " + started);
+        assertTrue(err.isEmpty(), err.toString());
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    /** Starts at the runtime's beginning start level, recording the order in which the bundles start. */
+    private BundleContext start(Path runtimeJar, List<String> started) throws Exception {
+        framework = new FrameworkFactory().newFramework(Map.of(Constants.FRAMEWORK_STORAGE, dir.resolve("data").toString(),
+                Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(BundleSync.SHELL_START_LEVEL)));
+        framework.init();
+        BundleContext ctx = framework.getBundleContext();
+        ctx.addBundleListener((org.osgi.framework.SynchronousBundleListener) e -> {
+            if (e.getType() == org.osgi.framework.BundleEvent.STARTED && e.getBundle().getBundleId() != 0) {
+                started.add(e.getBundle().getSymbolicName());
+            }
+        });
+        try (RuntimeJar jar = new RuntimeJar(runtimeJar)) {
+            new BundleSync(ctx, ctx.getDataFile(BundleSync.RECORD).toPath(), out::add, err::add)
+                    .sync(jar.bundles(), runtimeJar.toString());
+        }
+        framework.start();
+        return ctx;
+    }
 
     private BundleContext start(Path runtimeJar) throws Exception {
         framework = new FrameworkFactory().newFramework(Map.of(Constants.FRAMEWORK_STORAGE, dir.resolve("data").toString()));

@@ -80,7 +80,7 @@ final class DedupWindow {
 
     /** Moves a remembered id to a new state; an id no longer remembered stays forgotten. */
     void set(long id, State state) {
-        states.computeIfPresent(id, (k, v) -> state);
+        states.replace(id, state); // only if remembered, and without a lambda per call
         if (state == State.CONFIRMED || state == State.IN_DOUBT) {
             handles.remove(id);
         }
@@ -130,15 +130,70 @@ final class DedupWindow {
 
     // ---- the journal's replay and compaction (InboundJournal)
 
-    /** @return an independent copy (ids, states and bound; no reply handles), for compaction */
-    DedupWindow copy() {
-        DedupWindow c = new DedupWindow(ring.length);
-        System.arraycopy(ring, 0, c.ring, 0, ring.length);
-        c.head = head;
-        c.size = size;
-        c.forgottenMax = forgottenMax;
-        c.states.putAll(states);
-        return c;
+    /**
+     * What a compaction writes of this window, copied so that the file can be written without holding
+     * the window's lock: the forgotten bound and the ids handed over (taken, in doubt or confirmed),
+     * oldest first. Copied in chunks of {@value HandedOver#CHUNK} ids, so that no allocation is large
+     * whatever the window's size (a single array would be a G1 humongous object at the default window
+     * on a small heap), and no per-id object.
+     */
+    HandedOver handedOver() {
+        HandedOver out = new HandedOver(forgottenMax != Long.MIN_VALUE, forgottenMax);
+        for (int i = 0; i < size; i++) {
+            long id = ring[(head + i) % ring.length];
+            State s = states.get(id);
+            if (s != null && s != State.QUEUED) { // a queued id was never handed over, and is lost with the process anyway
+                out.add(id, s == State.CONFIRMED);
+            }
+        }
+        return out;
+    }
+
+    /** A window as a compaction writes it (see {@link InboundJournal}): a copy, in small chunks. */
+    static final class HandedOver {
+        static final int CHUNK = 4096;
+        private final boolean forgets;
+        private final long forgottenMax;
+        private final java.util.List<long[]> ids = new java.util.ArrayList<>();
+        private final java.util.List<boolean[]> confirmed = new java.util.ArrayList<>();
+        private int count;
+
+        HandedOver(boolean forgets, long forgottenMax) {
+            this.forgets = forgets;
+            this.forgottenMax = forgottenMax;
+        }
+
+        private void add(long id, boolean isConfirmed) {
+            if (count % CHUNK == 0) {
+                ids.add(new long[CHUNK]);
+                confirmed.add(new boolean[CHUNK]);
+            }
+            ids.get(count / CHUNK)[count % CHUNK] = id;
+            confirmed.get(count / CHUNK)[count % CHUNK] = isConfirmed;
+            count++;
+        }
+
+        /** @return whether ids were forgotten (then {@link #forgottenMax} is written as an F line) */
+        boolean forgets() {
+            return forgets;
+        }
+
+        long forgottenMax() {
+            return forgottenMax;
+        }
+
+        /** @return how many ids were handed over */
+        int count() {
+            return count;
+        }
+
+        long id(int i) {
+            return ids.get(i / CHUNK)[i % CHUNK];
+        }
+
+        boolean confirmed(int i) {
+            return confirmed.get(i / CHUNK)[i % CHUNK];
+        }
     }
 
     void replayTaken(long id) {
@@ -170,34 +225,5 @@ final class DedupWindow {
         }
         handles.clear();
         return n;
-    }
-
-    /**
-     * Writes this window as journal lines (see {@link InboundJournal}): the forgotten bound, then each
-     * id handed over, oldest first; queued ids are left out (they were never handed over, and are lost
-     * with the process anyway). Taken and in-doubt ids are written as taken: they come back in doubt.
-     *
-     * @return the number of lines written
-     */
-    long writeTo(String sender, StringBuilder out) {
-        long lines = 0;
-        if (forgottenMax != Long.MIN_VALUE) {
-            out.append("F ").append(sender).append(' ').append(forgottenMax).append('\n');
-            lines++;
-        }
-        for (int i = 0; i < size; i++) {
-            long id = ring[(head + i) % ring.length];
-            State s = states.get(id);
-            if (s == null || s == State.QUEUED) {
-                continue;
-            }
-            out.append("T ").append(sender).append(' ').append(id).append('\n');
-            lines++;
-            if (s == State.CONFIRMED) {
-                out.append("C ").append(sender).append(' ').append(id).append('\n');
-                lines++;
-            }
-        }
-        return lines;
     }
 }

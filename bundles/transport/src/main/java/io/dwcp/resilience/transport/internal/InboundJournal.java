@@ -1,5 +1,6 @@
 package io.dwcp.resilience.transport.internal;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -33,7 +33,8 @@ import java.util.function.Function;
  *
  * <p>A {@code write} that returned is in the operating system's page cache: it survives the death of
  * the process (SIGKILL, an OutOfMemoryError), not a crash of the machine; no {@code fsync} per message.
- * The file is rewritten from the windows (compaction) once it holds more than twice their lines.
+ * The file is rewritten from the windows (compaction) once it holds more than twice their lines,
+ * streamed beside it and renamed over it.
  * Not thread-safe: the caller serialises access.
  */
 final class InboundJournal implements AutoCloseable {
@@ -46,7 +47,13 @@ final class InboundJournal implements AutoCloseable {
     private long linesSinceCompaction;
     /** Lines the last compaction wrote (0 until one ran): it writes two per confirmed id, more than the ids held. */
     private long linesOfLastCompaction;
-    private final ByteBuffer buffer = ByteBuffer.allocate(256);
+    /** One appended line: kind, node id (at most 64 ASCII characters), a long in decimal, separators. */
+    private static final int MAX_LINE = 2 + 64 + 1 + 20 + 1;
+    /** A compaction writes through this much memory, whatever the windows' size. */
+    private static final int COMPACTION_BUFFER = 64 * 1024;
+    private final ByteBuffer buffer = ByteBuffer.allocate(MAX_LINE);
+    /** The digits of one id while it is written (the caller serialises access). */
+    private final byte[] digits = new byte[19];
 
     private InboundJournal(Path file, FileChannel out, long lines) {
         this.file = file;
@@ -67,31 +74,36 @@ final class InboundJournal implements AutoCloseable {
      */
     static Loaded load(Path file, int windowSize) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
+        // A compaction the process died in leaves its half-written file beside the journal: the journal
+        // itself is whole (the rename is the compaction's commit), so the leftover is only removed.
+        Files.deleteIfExists(tmpOf(file));
         Map<String, DedupWindow> windows = new TreeMap<>();
         Function<String, DedupWindow> create = s -> new DedupWindow(windowSize);
         long lines = 0;
         long bad = 0;
         if (Files.exists(file)) {
-            List<String> all = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
-            for (String line : all) {
-                lines++;
-                String[] w = line.split(" ");
-                long id;
-                try {
-                    if (w.length != 3 || !TransportSettings.NODE_ID.matcher(w[1]).matches()) {
-                        throw new NumberFormatException();
+            // line by line: the journal is several MB at the default window, never held whole
+            try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    lines++;
+                    String[] w = line.split(" ");
+                    long id;
+                    try {
+                        if (w.length != 3 || !TransportSettings.NODE_ID.matcher(w[1]).matches()) {
+                            throw new NumberFormatException();
+                        }
+                        id = Long.parseLong(w[2]);
+                    } catch (NumberFormatException e) {
+                        bad++; // a torn last line (the process died inside a write) or a foreign file
+                        continue;
                     }
-                    id = Long.parseLong(w[2]);
-                } catch (NumberFormatException e) {
-                    bad++; // a torn last line (the process died inside a write) or a foreign file
-                    continue;
-                }
-                DedupWindow window = windows.computeIfAbsent(w[1], create);
-                switch (w[0]) {
-                    case "T" -> window.replayTaken(id);
-                    case "C" -> window.replayConfirmed(id);
-                    case "F" -> window.forgetUpTo(id);
-                    default -> bad++;
+                    DedupWindow window = windows.computeIfAbsent(w[1], create);
+                    switch (w[0]) {
+                        case "T" -> window.replayTaken(id);
+                        case "C" -> window.replayConfirmed(id);
+                        case "F" -> window.forgetUpTo(id);
+                        default -> bad++;
+                    }
                 }
             }
         }
@@ -134,11 +146,7 @@ final class InboundJournal implements AutoCloseable {
 
     private void append(char kind, String sender, long id) throws IOException {
         buffer.clear();
-        buffer.put((byte) kind).put((byte) ' ');
-        for (int i = 0; i < sender.length(); i++) {
-            buffer.put((byte) sender.charAt(i)); // node ids are ASCII (TransportSettings.NODE_ID)
-        }
-        buffer.put((byte) ' ').put(Long.toString(id).getBytes(StandardCharsets.ISO_8859_1)).put((byte) '\n');
+        encode(buffer, kind, sender, id);
         buffer.flip();
         while (buffer.hasRemaining()) {
             out.write(buffer);
@@ -148,6 +156,10 @@ final class InboundJournal implements AutoCloseable {
 
     /** @return whether the file holds enough lines beyond the windows' content to be worth rewriting */
     boolean compactionDue(Map<String, DedupWindow> windows) {
+        // asked on every confirmation: answer from the line counts alone until they could make it due
+        if (linesSinceCompaction <= COMPACT_FACTOR * Math.max(linesOfLastCompaction, 1024)) {
+            return false;
+        }
         long live = 0;
         for (DedupWindow w : windows.values()) {
             live += w.size();
@@ -158,23 +170,104 @@ final class InboundJournal implements AutoCloseable {
     }
 
     /**
-     * Rewrites the journal from the windows: per sender the forgotten bound, then every id taken or
-     * confirmed (in the order the window holds them). Written beside and moved over the old file, so a
-     * crash during compaction leaves one whole journal or the other.
+     * Rewrites the journal from copies of the windows: per sender the forgotten bound, then every id
+     * taken or confirmed, oldest first (the same lines as appending writes). Streamed through a small
+     * buffer into a file beside the journal and then renamed over it, so a process that dies during a
+     * compaction leaves the old journal whole (its leftover is removed by {@link #load}); a compaction
+     * that fails leaves the journal whole and still open for appending. Like every append, not forced
+     * to the disk: the journal survives the death of the process, not of the machine.
+     *
+     * @param windows per sender, what {@link DedupWindow#handedOver()} copied
      */
-    void compact(Map<String, DedupWindow> windows) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        StringBuilder text = new StringBuilder();
+    void compact(Map<String, DedupWindow.HandedOver> windows) throws IOException {
+        Path tmp = tmpOf(file);
+        FileChannel next = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
         long lines = 0;
-        for (Map.Entry<String, DedupWindow> e : windows.entrySet()) {
-            lines += e.getValue().writeTo(e.getKey(), text);
+        try {
+            ByteBuffer chunk = ByteBuffer.allocate(COMPACTION_BUFFER);
+            for (Map.Entry<String, DedupWindow.HandedOver> e : windows.entrySet()) {
+                String sender = e.getKey();
+                DedupWindow.HandedOver w = e.getValue();
+                if (w.forgets()) {
+                    line(next, chunk, 'F', sender, w.forgottenMax());
+                    lines++;
+                }
+                for (int i = 0; i < w.count(); i++) {
+                    long id = w.id(i);
+                    line(next, chunk, 'T', sender, id);
+                    lines++;
+                    if (w.confirmed(i)) {
+                        line(next, chunk, 'C', sender, id);
+                        lines++;
+                    }
+                }
+            }
+            drain(next, chunk);
+            // the new file's channel is positioned at its end: it is the journal's append channel from the rename on
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            next.close();
+            Files.deleteIfExists(tmp);
+            throw e;
         }
-        Files.writeString(tmp, text, StandardCharsets.ISO_8859_1);
-        out.close();
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        FileChannel old = out;
+        out = next;
+        try {
+            old.close();
+        } catch (IOException e) {
+            // the old file is replaced; closing it cannot lose a line
+        }
         linesSinceCompaction = lines;
         linesOfLastCompaction = lines;
+    }
+
+    /** @return where a compaction writes before it renames over the journal */
+    static Path tmpOf(Path journal) {
+        return journal.resolveSibling(journal.getFileName() + ".tmp");
+    }
+
+    /** Puts one journal line into the buffer, writing the buffer out first when the line might not fit. */
+    private void line(FileChannel to, ByteBuffer chunk, char kind, String sender, long id) throws IOException {
+        if (chunk.remaining() < MAX_LINE) {
+            drain(to, chunk);
+        }
+        encode(chunk, kind, sender, id);
+    }
+
+    private static void drain(FileChannel to, ByteBuffer chunk) throws IOException {
+        chunk.flip();
+        while (chunk.hasRemaining()) {
+            to.write(chunk);
+        }
+        chunk.clear();
+    }
+
+    /** {@code <kind> <sender> <id>\n} in ASCII, without an intermediate String. */
+    private void encode(ByteBuffer to, char kind, String sender, long id) {
+        to.put((byte) kind).put((byte) ' ');
+        for (int i = 0; i < sender.length(); i++) {
+            to.put((byte) sender.charAt(i)); // node ids are ASCII (TransportSettings.NODE_ID)
+        }
+        to.put((byte) ' ');
+        putDecimal(to, id, digits);
+        to.put((byte) '\n');
+    }
+
+    /** The id in decimal as {@link Long#toString(long)} writes it, every long included. */
+    static void putDecimal(ByteBuffer to, long value, byte[] digits) {
+        if (value < 0) {
+            to.put((byte) '-');
+        }
+        // digits of a negative value (-Long.MIN_VALUE does not exist), least significant first, into the
+        // scratch array (19 bytes), then one bulk put: a compaction writes 131 072 ids under the journal's lock
+        long v = value < 0 ? value : -value;
+        int i = digits.length;
+        do {
+            long q = v / 10;
+            digits[--i] = (byte) ('0' + (int) (q * 10 - v));
+            v = q;
+        } while (v != 0);
+        to.put(digits, i, digits.length - i);
     }
 
     @Override

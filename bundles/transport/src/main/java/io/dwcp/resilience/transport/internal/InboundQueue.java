@@ -101,6 +101,11 @@ final class InboundQueue {
     }
 
     private DedupWindow window(String sender) {
+        // every offer, take and confirmation asks: a known sender without the shared monitor or a lambda
+        DedupWindow known = windows.get(sender);
+        if (known != null) {
+            return known;
+        }
         synchronized (windows) {
             return windows.computeIfAbsent(sender, s -> new DedupWindow(windowSize));
         }
@@ -331,11 +336,11 @@ final class InboundQueue {
             copy = new TreeMap<>(windows);
         }
         // each window under its own lock in turn: a message confirmed meanwhile is appended after the
-        // rewrite (the journal's lock is held), so no line is lost
-        Map<String, DedupWindow> snapshot = new TreeMap<>();
+        // rewrite (the journal's lock is held), so no line is lost; copied in small chunks (HandedOver)
+        Map<String, DedupWindow.HandedOver> snapshot = new TreeMap<>();
         for (Map.Entry<String, DedupWindow> e : copy.entrySet()) {
             synchronized (e.getValue()) {
-                snapshot.put(e.getKey(), e.getValue().copy());
+                snapshot.put(e.getKey(), e.getValue().handedOver());
             }
         }
         journal.compact(snapshot);

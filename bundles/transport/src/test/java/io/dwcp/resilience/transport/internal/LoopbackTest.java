@@ -165,18 +165,22 @@ class LoopbackTest {
         NettyTransport a = node("a", Map.of());
         NettyTransport b = node("b", Map.of("inbound.queue.capacity", "1"));
         mesh(Map.of("inbound.queue.capacity", "1"));
-        connected(a, "b");
+        // every stream up, so that no send below waits for a connection (a HELLO crossing mesh()'s update
+        // may be refused and retried); each send's deadline is long enough for the write on a loaded machine
+        // (at 200 ms a send once ended NOT_CONNECTED, never written, instead of TIMEOUT, written and unacknowledged)
+        await(() -> a.peers().stream().anyMatch(p -> p.nodeId().equals("b") && p.state() == ConnectionState.CONNECTED
+                && p.streamsUp() == p.streamsConfigured()), "every stream from a to b up");
         long first = a.nextMessageId();
-        TransportException e = assertThrows(TransportException.class, () -> a.send("b", first, bytes("1"), in(200)));
+        TransportException e = assertThrows(TransportException.class, () -> a.send("b", first, bytes("1"), in(1000)));
         assertEquals(TransportException.Kind.TIMEOUT, e.kind(), "queued, but nobody took it: no ACK");
         assertEquals(1, b.metrics().inboundQueued());
         long second = a.nextMessageId();
         assertEquals(TransportException.Kind.TIMEOUT,
-                assertThrows(TransportException.class, () -> a.send("b", second, bytes("2"), in(200))).kind());
+                assertThrows(TransportException.class, () -> a.send("b", second, bytes("2"), in(1000))).kind());
         assertTrue(b.metrics().backPressured() >= 1, "the queue was full: not even queued");
         assertEquals("1", new String(b.receive(in(1000)).orElseThrow().payload(), StandardCharsets.UTF_8));
         assertEquals(TransportException.Kind.TIMEOUT,
-                assertThrows(TransportException.class, () -> a.send("b", first, bytes("1"), in(200))).kind(),
+                assertThrows(TransportException.class, () -> a.send("b", first, bytes("1"), in(1000))).kind(),
                 "taken, but the application has not come back for more: still no ACK");
         assertFalse(b.receive(in(0)).isPresent(), "coming back (even without waiting) confirms the message taken before");
         a.send("b", first, bytes("1"), in(5000)); // the retry of a confirmed message: acknowledged at once
