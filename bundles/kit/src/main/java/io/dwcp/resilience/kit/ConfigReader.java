@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -491,7 +492,10 @@ public final class ConfigReader {
         Map<String, Metatype.Attribute> metatype = Metatype.of(type, pid);
         Map<String, Object> values = new TreeMap<>();
         Set<String> secrets = new TreeSet<>();
-        for (Method method : type.getMethods()) {
+        // By name: getMethods() has no fixed order, and of several bad values the same one must be refused first.
+        Method[] methods = type.getMethods();
+        Arrays.sort(methods, Comparator.comparing(Method::getName));
+        for (Method method : methods) {
             if (method.getParameterCount() == 0 && !method.isDefault() && method.getDeclaringClass() == type) {
                 String key = prefix + keyOf(method.getName());
                 Object value = key.equals(Stage.OPERATION) && method.getReturnType() == String.class

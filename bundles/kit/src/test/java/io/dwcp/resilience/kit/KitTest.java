@@ -90,6 +90,11 @@ class KitTest {
         assertEquals(b, new ConfigReader("dwcp.bounded", Map.of("mode", "Adaptive_P95", "window.ms", 100L,
                 "dwcp.operation", "send", "secret", "hunter2")).typed(Bounded.class));
         assertFalse(b.equals(new ConfigReader("dwcp.bounded", Map.of()).typed(Bounded.class)));
+        // of several bad values, always the same one is refused (methods are read by name)
+        for (int i = 0; i < 20; i++) {
+            assertEquals("ratio", assertThrows(InvalidConfigurationException.class, () -> new ConfigReader("dwcp.bounded",
+                    Map.of("window.ms", "99", "ratio", "1.5", "sizes", "0")).typed(Bounded.class)).key());
+        }
         // no Metatype in the bundle: types are still checked, bounds are not
         assertEquals(-1, new ConfigReader("p", Map.of("max.operations", "-1")).typed(Typed.class).max_operations());
     }

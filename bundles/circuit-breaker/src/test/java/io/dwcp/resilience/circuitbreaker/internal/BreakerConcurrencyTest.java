@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.dwcp.resilience.api.CallNotPermittedException;
 import io.dwcp.resilience.api.ManualTimeSource;
 import io.dwcp.resilience.api.circuitbreaker.CircuitBreakerState;
+import io.dwcp.resilience.testkit.Hammer;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.RepeatedTest;
 
@@ -19,24 +17,7 @@ class BreakerConcurrencyTest {
     private static final int THREADS = 8;
 
     private static void runTogether(Runnable body) throws InterruptedException {
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < THREADS; i++) {
-            Thread t = new Thread(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                body.run();
-            });
-            t.start();
-            threads.add(t);
-        }
-        start.countDown();
-        for (Thread t : threads) {
-            t.join();
-        }
+        Hammer.together(THREADS, thread -> body.run());
     }
 
     @RepeatedTest(5)

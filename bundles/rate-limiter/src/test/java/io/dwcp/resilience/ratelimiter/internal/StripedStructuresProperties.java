@@ -1,10 +1,8 @@
 package io.dwcp.resilience.ratelimiter.internal;
 
 import io.dwcp.resilience.kit.Stripes;
-import java.util.ArrayList;
+import io.dwcp.resilience.testkit.Hammer;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
@@ -102,36 +100,17 @@ class StripedStructuresProperties {
         AtomicInteger mostHeld = new AtomicInteger();
         AtomicInteger admitted = new AtomicInteger();
         int threads = 4;
-        CountDownLatch go = new CountDownLatch(1);
-        List<Thread> workers = new ArrayList<>();
-        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            Thread w = new Thread(() -> {
-                try {
-                    go.await();
-                    for (int i = 0; i < 20_000; i++) {
-                        if (counter.tryIncrement(limit)) {
-                            admitted.incrementAndGet();
-                            int now = holding.incrementAndGet();
-                            mostHeld.accumulateAndGet(now, Math::max);
-                            holding.decrementAndGet();
-                            counter.decrement();
-                        }
-                    }
-                } catch (Throwable e) {
-                    failures.add(e);
+        Hammer.together(threads, thread -> {
+            for (int i = 0; i < 20_000; i++) {
+                if (counter.tryIncrement(limit)) {
+                    admitted.incrementAndGet();
+                    int now = holding.incrementAndGet();
+                    mostHeld.accumulateAndGet(now, Math::max);
+                    holding.decrementAndGet();
+                    counter.decrement();
                 }
-            });
-            w.start();
-            workers.add(w);
-        }
-        go.countDown();
-        for (Thread w : workers) {
-            w.join(TimeUnit.MINUTES.toMillis(5));
-        }
-        if (!failures.isEmpty()) {
-            throw new AssertionError("a worker failed", failures.get(0));
-        }
+            }
+        });
         if (mostHeld.get() > limit) {
             throw new AssertionError(mostHeld.get() + " places held at once, limit " + limit);
         }
