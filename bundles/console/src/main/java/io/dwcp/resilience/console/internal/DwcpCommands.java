@@ -33,9 +33,11 @@ import java.util.concurrent.Executors;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -87,7 +89,7 @@ public class DwcpCommands {
 
     static final String USAGE_PEERS = "dwcp:peers";
     static final String USAGE_SEND = "dwcp:send <peer> <text> [--timeout 10s]";
-    static final String USAGE_RECEIVE = "dwcp:receive [--timeout 1s]";
+    static final String USAGE_RECEIVE = "dwcp:receive [--timeout 1s] | dwcp:receive --for <30s|5m|1h> [--every 1s]";
     static final String USAGE_CONSENSUS = "dwcp:consensus <text> [--timeout 10s]";
     static final String USAGE_LOAD = "dwcp:load <peer> --rate <msg/s> --duration <30s|5m|1h> [--size <bytes>] [--timeout 10s] [--in-flight 256] [--every 1s]";
     static final String NO_TRANSPORT = "no transport installed (bundle io.dwcp.resilience.transport)";
@@ -708,8 +710,18 @@ public class DwcpCommands {
 
     public void receive(Object... args) {
         run("receive", USAGE_RECEIVE, out -> {
-            Args a = noHelp(args, Set.of("timeout")).expect(0, 0);
+            Args a = noHelp(args, Set.of("timeout", "for", "every")).expect(0, 0);
             DWCPManager tm = transport();
+            if (a.has("for")) {
+                if (a.has("timeout")) {
+                    throw new UsageException("--for receives until it ends: it takes no --timeout");
+                }
+                drain(tm, a.duration("for", null), a.duration("every", Duration.ofSeconds(1)), out);
+                return;
+            }
+            if (a.has("every")) {
+                throw new UsageException("--every goes with --for");
+            }
             Duration timeout = a.duration("timeout", Duration.ofSeconds(1));
             try {
                 Optional<InboundMessage> m = tm.receive(timeout);
@@ -734,6 +746,54 @@ public class DwcpCommands {
                 out.println("receive failed (" + LoadRun.reason(e) + "): " + e.getMessage());
             }
         });
+    }
+
+    /**
+     * {@code dwcp:receive --for}: takes and acknowledges every message for a while, as an application
+     * would, so that a peer's {@code dwcp:load} (or a cluster) sees its sends acknowledged; prints
+     * counts, not payloads. Without it a node whose application takes nothing acknowledges nothing:
+     * an acknowledgement means the application is done with the message (docs/transport.md).
+     */
+    private void drain(DWCPManager tm, Duration duration, Duration every, PrintStream out) {
+        out.println("receiving for " + Durations.format(duration) + ", acknowledging each message (Ctrl-C stops early)");
+        long start = clock.nanoTime();
+        long end = start + duration.toNanos();
+        long nextReport = start + every.toNanos();
+        long received = 0;
+        long bytes = 0;
+        long notAcknowledged = 0;
+        Map<String, Long> bySender = new TreeMap<>();
+        try {
+            for (long now = start; now < end; now = clock.nanoTime()) {
+                Optional<InboundMessage> m = tm.receive(Duration.ofNanos(Math.max(1, Math.min(end, nextReport) - now)));
+                if (m.isPresent()) {
+                    InboundMessage x = m.get();
+                    received++;
+                    bytes += x.payload().length;
+                    bySender.merge(x.sender(), 1L, Long::sum);
+                    try {
+                        tm.acknowledge(x);
+                    } catch (RuntimeException e) {
+                        notAcknowledged++; // its sender sees the failure; counted here, said once below
+                    }
+                }
+                if (clock.nanoTime() >= nextReport) {
+                    out.printf(Locale.ROOT, "%6s  received %8d  %10.1f KiB%n", Durations.format(Duration.ofNanos(nextReport - start)),
+                            received, bytes / 1024.0);
+                    nextReport += every.toNanos();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            out.println("interrupted");
+        } catch (Exception e) {
+            out.println("receive failed (" + LoadRun.reason(e) + "): " + e.getMessage());
+        }
+        StringBuilder senders = new StringBuilder();
+        bySender.forEach((sender, n) -> senders.append(senders.length() == 0 ? "" : ", ").append(sender).append(' ').append(n));
+        out.println("received " + received + " message" + (received == 1 ? "" : "s") + ", " + bytes + " bytes"
+                + (received == 0 ? "" : " (" + senders + ")") + (notAcknowledged == 0 ? ""
+                : "; " + notAcknowledged + " NOT acknowledged (their senders see a failure)"));
     }
 
     public void consensus(Object... args) {

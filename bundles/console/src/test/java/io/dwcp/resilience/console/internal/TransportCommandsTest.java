@@ -69,6 +69,8 @@ class TransportCommandsTest {
                     }
                     case "receive" -> {
                         InboundMessage m = inbound.poll();
+                        // a receive waits its whole timeout for nothing, 1 ms for a message
+                        clock.advance(m == null ? (Duration) args[0] : Duration.ofMillis(1));
                         events.add("receive " + (m == null ? "none" : m.messageId()) + " after printing: " + printedSoFar());
                         yield java.util.Optional.ofNullable(m);
                     }
@@ -151,6 +153,27 @@ class TransportCommandsTest {
         String s = printed();
         assertTrue(s.startsWith("from node-2, message 43, 1 bytes: x\nprinted but NOT acknowledged (its sender will see a failure): "
                 + "the inbound journal cannot be written"), s);
+    }
+
+    @Test
+    void receiveForAWhileAcknowledgesEveryMessageAndCountsThem() {
+        DwcpCommands c = commands(true);
+        for (long id = 1; id <= 3; id++) {
+            inbound.add(new InboundMessage(id == 2 ? "node-3" : "node-2", id, new byte[1024]));
+        }
+        c.receive("--for", "3s");
+        String s = printed();
+        assertTrue(s.startsWith("receiving for 3s, acknowledging each message (Ctrl-C stops early)\n"), s);
+        assertTrue(s.contains("    1s  received        3         3.0 KiB\n"), s);
+        assertTrue(s.contains("    3s  received        3         3.0 KiB\n"), s);
+        assertTrue(s.endsWith("received 3 messages, 3072 bytes (node-2 2, node-3 1)\n"), s);
+        assertEquals(List.of(1L, 2L, 3L), events.stream().filter(e -> e.startsWith("acknowledge"))
+                .map(e -> Long.parseLong(e.split(" ")[1])).toList(), events.toString());
+
+        c.receive("--for", "1s", "--timeout", "5s");
+        assertTrue(printed().contains("--for receives until it ends: it takes no --timeout"));
+        c.receive("--every", "1s");
+        assertTrue(printed().contains("--every goes with --for"));
     }
 
     @Test
