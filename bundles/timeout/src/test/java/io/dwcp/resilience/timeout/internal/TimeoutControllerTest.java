@@ -342,6 +342,18 @@ class TimeoutControllerTest {
     }
 
     @Test
+    void theForcedModeNeverRefusesACallMadeRightAfterAnotherReturned() throws Exception {
+        // the pool's own "no idle thread" refusal used to refuse it: the worker was not yet back
+        runner = new ForcedRunner("test", 1);
+        TimeoutController c = new TimeoutController("send",
+                TimeoutSettings.from("p", TimeoutSettingsTest.config("timeout.ms", "60000", "forced", "true")),
+                new TimeoutMetrics(), TimeoutListener.NONE, TimeSource.SYSTEM.nanoTime());
+        for (int i = 0; i < 5_000; i++) {
+            assertEquals("ok", c.executeForced(new TestInvocation("send", TimeSource.SYSTEM), inv -> "ok", runner), "call " + i);
+        }
+    }
+
+    @Test
     void theForcedModeRefusesACallWhenEveryThreadIsBusy() throws Exception {
         runner = new ForcedRunner("test", 1);
         TimeoutController c = new TimeoutController("send",
