@@ -292,12 +292,17 @@ class TimeoutControllerTest {
 
     // --- forced mode: real threads, a real wait of the (short) timeout, no timing assertions ---
 
+    /** A forced-mode controller of {@code send} on a new {@link #runner} of {@code threads} threads. */
+    private TimeoutController forced(int threads, long timeoutMs) {
+        runner = new ForcedRunner("test", threads);
+        return new TimeoutController("send",
+                TimeoutSettings.from("p", TimeoutSettingsTest.config("timeout.ms", String.valueOf(timeoutMs), "forced", "true")),
+                new TimeoutMetrics(), TimeoutListener.NONE, TimeSource.SYSTEM.nanoTime());
+    }
+
     @Test
     void theForcedModeInterruptsACallThatIgnoresTheDeadline() throws Exception {
-        runner = new ForcedRunner("test", 2);
-        TimeoutController c = new TimeoutController("send",
-                TimeoutSettings.from("p", TimeoutSettingsTest.config("timeout.ms", "50", "forced", "true")),
-                new TimeoutMetrics(), TimeoutListener.NONE, TimeSource.SYSTEM.nanoTime());
+        TimeoutController c = forced(2, 50);
         TestInvocation inv = new TestInvocation("send", TimeSource.SYSTEM);
         CountDownLatch interrupted = new CountDownLatch(1);
         AtomicReference<Invocation> seen = new AtomicReference<>();
@@ -325,10 +330,7 @@ class TimeoutControllerTest {
 
     @Test
     void theForcedModePassesResultsAndFailuresThrough() throws Exception {
-        runner = new ForcedRunner("test", 2);
-        TimeoutController c = new TimeoutController("send",
-                TimeoutSettings.from("p", TimeoutSettingsTest.config("timeout.ms", "60000", "forced", "true")),
-                new TimeoutMetrics(), TimeoutListener.NONE, TimeSource.SYSTEM.nanoTime());
+        TimeoutController c = forced(2, 60000);
 
         assertEquals("ok", c.executeForced(new TestInvocation("send", TimeSource.SYSTEM), i -> "ok", runner));
         IOException failure = new IOException("refused");
@@ -344,10 +346,7 @@ class TimeoutControllerTest {
     @Test
     void theForcedModeNeverRefusesACallMadeRightAfterAnotherReturned() throws Exception {
         // the pool's own "no idle thread" refusal used to refuse it: the worker was not yet back
-        runner = new ForcedRunner("test", 1);
-        TimeoutController c = new TimeoutController("send",
-                TimeoutSettings.from("p", TimeoutSettingsTest.config("timeout.ms", "60000", "forced", "true")),
-                new TimeoutMetrics(), TimeoutListener.NONE, TimeSource.SYSTEM.nanoTime());
+        TimeoutController c = forced(1, 60000);
         for (int i = 0; i < 5_000; i++) {
             assertEquals("ok", c.executeForced(new TestInvocation("send", TimeSource.SYSTEM), inv -> "ok", runner), "call " + i);
         }
@@ -355,10 +354,7 @@ class TimeoutControllerTest {
 
     @Test
     void theForcedModeRefusesACallWhenEveryThreadIsBusy() throws Exception {
-        runner = new ForcedRunner("test", 1);
-        TimeoutController c = new TimeoutController("send",
-                TimeoutSettings.from("p", TimeoutSettingsTest.config("timeout.ms", "60000", "forced", "true")),
-                new TimeoutMetrics(), TimeoutListener.NONE, TimeSource.SYSTEM.nanoTime());
+        TimeoutController c = forced(1, 60000);
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(1);
         AtomicBoolean finished = new AtomicBoolean();
