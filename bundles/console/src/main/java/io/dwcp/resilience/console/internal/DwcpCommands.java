@@ -91,6 +91,8 @@ public class DwcpCommands {
     static final String USAGE_PEERS = "dwcp:peers";
     static final String USAGE_SEND = "dwcp:send <peer> <text> [--timeout 10s]";
     static final String USAGE_RECEIVE = "dwcp:receive [--timeout 1s] | dwcp:receive --for <30s|5m|1h> [--every 1s]";
+    /** The shortest --every: a progress line more often than this floods a terminal and says nothing more. */
+    static final Duration MIN_REPORT_PERIOD = Duration.ofMillis(100);
     static final String USAGE_SYNC = "dwcp:sync <peer> [text] [--timeout 10s]";
     static final String USAGE_CONSENSUS = "dwcp:consensus <text> [--timeout 10s]";
     static final String USAGE_LOAD = "dwcp:load <peer> --rate <msg/s> --duration <30s|5m|1h> [--size <bytes>] [--timeout 10s] [--in-flight 256] [--every 1s]";
@@ -718,7 +720,7 @@ public class DwcpCommands {
                 if (a.has("timeout")) {
                     throw new UsageException("--for receives until it ends: it takes no --timeout");
                 }
-                drain(tm, a.duration("for", null), a.duration("every", Duration.ofSeconds(1)), out);
+                drain(tm, a.duration("for", null), a.duration("every", Duration.ofSeconds(1), MIN_REPORT_PERIOD), out);
                 return;
             }
             if (a.has("every")) {
@@ -861,7 +863,7 @@ public class DwcpCommands {
             int size = a.has("size") ? a.number("size", 0, MAX_LOAD_SIZE).intValue() : 256;
             int inFlight = a.has("in-flight") ? a.number("in-flight", 1, 10_000).intValue() : 256;
             Duration timeout = a.duration("timeout", Duration.ofSeconds(10));
-            Duration every = a.duration("every", Duration.ofSeconds(1));
+            Duration every = a.duration("every", Duration.ofSeconds(1), MIN_REPORT_PERIOD);
             DWCPManager tm = transport();
             String peer = a.positional(0, null);
             knownPeer(tm, peer);
