@@ -254,6 +254,12 @@ class TransportCommandsTest {
         assertTrue(printed().contains("dwcp:load: --rate and --duration are required\nusage: dwcp:load <peer>"));
         c.load("node-2", "--rate", "fast", "--duration", "5s");
         assertTrue(printed().contains("--rate 'fast' is not a number"));
+        // a progress line every millisecond would flood the terminal: refused, nothing sent
+        c.load("node-2", "--rate", "100", "--duration", "5s", "--every", "1ms");
+        assertTrue(printed().contains("dwcp:load: --every 1ms is shorter than 100ms\nusage: dwcp:load <peer>"));
+        assertEquals(List.of(), sentTo);
+        c.receive("--for", "5s", "--every", "99ms");
+        assertTrue(printed().contains("dwcp:receive: --every 99ms is shorter than 100ms\n"));
         c.load("node-2", "--rate", "100", "--duration", "5x");
         assertTrue(printed().contains("--duration '5x' is not a duration"));
         c.load("node-2", "--rate", "100", "--duration", "5s", "--size", "-1");
