@@ -90,7 +90,7 @@ public final class AdaptiveRateController {
         this.settings = settings;
         this.listener = listener;
         this.rate = clamp(startRate, settings);
-        this.bucket = new TokenBucket(rate, settings.burstAt(rate), 0, timeSource);
+        this.bucket = new TokenBucket(rate, settings.burstAt(rate), 0, settings.permitsPerCall(), timeSource);
         this.inflightLimit = settings.inflightLimitAt(rate);
         this.lastChangeNanos = timeSource.nanoTime() - TokenBucket.PREDATING_NANOS; // calls admitted just before count
         this.windowStartNanos = timeSource.nanoTime();
@@ -295,6 +295,7 @@ public final class AdaptiveRateController {
         rate = next;
         inflightLimit = s.inflightLimitAt(next);
         bucket.setLimits(next, s.burstAt(next), nowNanos);
+        bucket.setMaxPermitsPerCall(s.permitsPerCall(), nowNanos);
     }
 
     /** @return the configuration in force */
