@@ -98,4 +98,37 @@ class RetryBudgetTest {
         assertTrue(granted.get() <= budget.allowance(calls), granted + " > " + budget.allowance(calls));
         assertEquals(granted.get(), budget.retriesInWindow(1));
     }
+
+    /**
+     * A row has one writer: a thread counting on a row a live thread owns counts on the shared row;
+     * once the owner has ended, the row is taken over. No call is lost either way.
+     */
+    @Test
+    void aRowOwnedByALiveThreadIsNotWrittenByAnotherAndAnEndedOwnersRowIsTakenOver() throws Exception {
+        RetryBudget budget = new RetryBudget(0.2, 0, 10 * S);
+        java.util.concurrent.CountDownLatch owned = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        Thread owner = new Thread(() -> {
+            budget.recordCallOn(2, 1);
+            owned.countDown();
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        owner.start();
+        owned.await();
+        for (int i = 0; i < 5_000; i++) {
+            budget.recordCallOn(2, 1); // the owner lives: these go to the shared row
+        }
+        assertEquals(5_001, budget.callsInWindow(1));
+        done.countDown();
+        owner.join();
+        for (int i = 0; i < 5_000; i++) {
+            budget.recordCallOn(2, 1); // within 1024 calls this thread takes the ended owner's row over
+        }
+        assertEquals(10_001, budget.callsInWindow(1), "no call lost across the take-over");
+        assertTrue(budget.ownsRow(2), "the ended owner's row was taken over");
+    }
 }
