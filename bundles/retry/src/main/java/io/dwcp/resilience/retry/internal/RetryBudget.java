@@ -1,8 +1,8 @@
 package io.dwcp.resilience.retry.internal;
 
+import io.dwcp.resilience.kit.StripeOwners;
 import io.dwcp.resilience.kit.Stripes;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Caps retries at a ratio of calls over a sliding window, with a floor of a few retries per second,
@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * every call of every thread used to CAS the same bucket). <b>A row has one writer</b>: the first
  * thread to count on it claims it (one CAS, once) and from then on counts with a plain read and a
  * release store, no atomic instruction (the CAS per call was two thirds of the retry stage's
- * success path in a JFR profile, 2026-12-03). A thread whose row another live thread owns counts in
- * one shared row by CAS, as before; now and then (one such call in 1024) it checks whether the owner
- * has ended, and takes the row over if so (the ended thread's counts are all visible then).
+ * success path in a JFR profile, 2026-12-03; the kit's {@link StripeOwners}). A thread whose row
+ * another live thread owns counts in one shared row by CAS, as before; one such call in 1024 checks
+ * whether the owner has ended and takes the row over if so.
  * Readers sum every row; a count is never torn (64-bit atomic stores) and never lost. The count of the window is the sum over all rows; only granting a retry reads it,
  * which happens only after a failure and is serialised, so the budget is never exceeded, even when
  * many failing calls ask at once. Which bucket period a call falls in is a division by the bucket
@@ -55,12 +55,7 @@ final class RetryBudget {
     /** The row counted on by the threads whose own row another live thread owns, by CAS. */
     private static final int SHARED_ROW = STRIPES + 1;
     /** Per row: the one thread that writes it, once claimed. */
-    private final AtomicReferenceArray<Thread> owners = new AtomicReferenceArray<>(STRIPES);
-    /**
-     * In the shared row's spare longs (its line is written by those callers anyway): calls counted
-     * there, racy (when to check an owner, not a count).
-     */
-    private static final int SHARED_CALLS = SHARED_ROW * ROW + BUCKETS;
+    private final StripeOwners owners = new StripeOwners();
     /** Per bucket: (epoch << 32) | count of granted retries. Written only under {@code this}. */
     private final AtomicLongArray retries = new AtomicLongArray(BUCKETS);
     /**
@@ -95,9 +90,7 @@ final class RetryBudget {
     /** Counts one call on row {@code stripe} (tests model several threads with it). */
     void recordCallOn(int stripe, long nowNanos) {
         Period p = period(nowNanos);
-        Thread me = Thread.currentThread();
-        Thread owner = owners.get(stripe);
-        if (owner != me && !claim(stripe, owner, me)) {
+        if (!owners.isMine(stripe)) {
             increment(calls, SHARED_ROW * ROW + p.index, p.epoch);
             return;
         }
@@ -110,18 +103,9 @@ final class RetryBudget {
 
     /** @return whether the calling thread owns row {@code stripe} (tests) */
     boolean ownsRow(int stripe) {
-        return owners.get(stripe) == Thread.currentThread();
+        return owners.isMine(stripe);
     }
 
-    /** @return whether {@code me} now owns the row: it had no owner, or its owner has ended */
-    private boolean claim(int stripe, Thread owner, Thread me) {
-        if (owner == null) {
-            return owners.compareAndSet(stripe, null, me) || owners.get(stripe) == me;
-        }
-        long sampled = calls.getPlain(SHARED_CALLS) + 1;
-        calls.setPlain(SHARED_CALLS, sampled);
-        return (sampled & 1023) == 0 && !owner.isAlive() && owners.compareAndSet(stripe, owner, me);
-    }
 
     /**
      * Takes one retry from the budget if it allows one at {@code nowNanos}.
