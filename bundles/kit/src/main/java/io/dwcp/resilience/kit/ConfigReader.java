@@ -180,6 +180,11 @@ public final class ConfigReader {
         return file == null ? pid : pid + " (" + file + ")";
     }
 
+    /** @return whether {@code key} may be a setting: not one SCR, ConfigAdmin, FileInstall or Karaf add ({@link #unreadKeys()}) */
+    static boolean isSetting(String key) {
+        return !notASetting(key);
+    }
+
     private static boolean notASetting(String key) {
         return key.startsWith("service.") || key.startsWith("component.") || key.startsWith("felix.")
                 || key.startsWith("org.apache.") || key.startsWith("osgi.") || key.startsWith("event.")
