@@ -3,7 +3,7 @@ package io.dwcp.resilience.kit;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.concurrent.CountDownLatch;
+import io.dwcp.resilience.testkit.OtherThread;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -12,27 +12,14 @@ class StripeOwnersTest {
     @Test
     void theFirstThreadOwnsAStripeAnotherLiveThreadNeverAndAnEndedOwnersStripeIsTakenOver() throws Exception {
         StripeOwners owners = new StripeOwners();
-        CountDownLatch claimed = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(1);
         AtomicBoolean otherOwned = new AtomicBoolean();
-        Thread other = new Thread(() -> {
-            otherOwned.set(owners.isMine(1));
-            claimed.countDown();
-            try {
-                done.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        try (OtherThread owner = OtherThread.after(() -> otherOwned.set(owners.isMine(1)))) {
+            assertTrue(otherOwned.get(), "the first to ask owns the stripe");
+            for (int i = 0; i < 5_000; i++) {
+                assertFalse(owners.isMine(1), "a live owner's stripe is not mine");
             }
-        });
-        other.start();
-        claimed.await();
-        assertTrue(otherOwned.get(), "the first to ask owns the stripe");
-        for (int i = 0; i < 5_000; i++) {
-            assertFalse(owners.isMine(1), "a live owner's stripe is not mine");
+            assertTrue(owners.isMine(0), "a free stripe is mine");
         }
-        assertTrue(owners.isMine(0), "a free stripe is mine");
-        done.countDown();
-        other.join();
         boolean taken = false;
         for (int i = 0; i < 2_048 && !taken; i++) {
             taken = owners.isMine(1);

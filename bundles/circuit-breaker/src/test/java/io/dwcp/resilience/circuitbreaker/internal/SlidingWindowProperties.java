@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.dwcp.resilience.circuitbreaker.internal.SlidingWindow.WindowTally;
 import java.util.ArrayList;
 import java.util.List;
+import io.dwcp.resilience.testkit.OtherThread;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -71,29 +72,16 @@ class SlidingWindowProperties {
         CountSlidingWindow window = new CountSlidingWindow(size);
         List<Integer> model = new ArrayList<>();
         long[] now = {-1_000_000L};
-        java.util.concurrent.CountDownLatch claimed = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-        Thread other = new Thread(() -> {
-            for (int stripe : ownedByOther) {
-                window.recordOn(stripe, ++now[0], false, false);
-            }
-            claimed.countDown();
-            try {
-                done.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        other.start();
-        claimed.await();
         java.util.Set<Integer> distinct = new java.util.HashSet<>();
         for (int stripe : ownedByOther) {
             distinct.add(io.dwcp.resilience.kit.Stripes.of(stripe));
-        }
-        for (int i = 0; i < ownedByOther.size(); i++) {
             model.add(0); // the other thread's outcomes: successes, before all of ours
         }
-        try {
+        try (OtherThread other = OtherThread.after(() -> {
+            for (int stripe : ownedByOther) {
+                window.recordOn(stripe, ++now[0], false, false);
+            }
+        })) {
             for (int i = 0; i < outcomes.size(); i++) {
                 int o = outcomes.get(i);
                 now[0] += 1 + i % 7;
@@ -105,9 +93,6 @@ class SlidingWindowProperties {
                 assertEquals(last.stream().filter(x -> (x & 1) != 0).count(), t.failures(), "failures after " + model);
                 assertEquals(last.stream().filter(x -> (x & 2) != 0).count(), t.slowCalls(), "slow calls after " + model);
             }
-        } finally {
-            done.countDown();
-            other.join();
         }
     }
 

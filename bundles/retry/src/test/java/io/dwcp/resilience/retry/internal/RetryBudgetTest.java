@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dwcp.resilience.testkit.Hammer;
+import io.dwcp.resilience.testkit.OtherThread;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -106,25 +107,12 @@ class RetryBudgetTest {
     @Test
     void aRowOwnedByALiveThreadIsNotWrittenByAnotherAndAnEndedOwnersRowIsTakenOver() throws Exception {
         RetryBudget budget = new RetryBudget(0.2, 0, 10 * S);
-        java.util.concurrent.CountDownLatch owned = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-        Thread owner = new Thread(() -> {
-            budget.recordCallOn(2, 1);
-            owned.countDown();
-            try {
-                done.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        try (OtherThread owner = OtherThread.after(() -> budget.recordCallOn(2, 1))) {
+            for (int i = 0; i < 5_000; i++) {
+                budget.recordCallOn(2, 1); // the owner lives: these go to the shared row
             }
-        });
-        owner.start();
-        owned.await();
-        for (int i = 0; i < 5_000; i++) {
-            budget.recordCallOn(2, 1); // the owner lives: these go to the shared row
+            assertEquals(5_001, budget.callsInWindow(1));
         }
-        assertEquals(5_001, budget.callsInWindow(1));
-        done.countDown();
-        owner.join();
         for (int i = 0; i < 5_000; i++) {
             budget.recordCallOn(2, 1); // within 1024 calls this thread takes the ended owner's row over
         }
