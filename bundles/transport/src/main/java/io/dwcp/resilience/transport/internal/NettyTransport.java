@@ -403,14 +403,17 @@ public final class NettyTransport implements DWCPTransport, AutoCloseable {
      */
     @Override
     public Optional<InboundMessage> receive(long deadlineNanos) throws InterruptedException {
-        return inbound.receive(deadlineNanos, this::ack);
+        return inbound.receive(deadlineNanos, acker);
     }
 
     /** The application is done with a message it took: its ACK goes out now (see {@link InboundQueue#acknowledge}). */
     @Override
     public boolean acknowledge(InboundMessage message) {
-        return inbound.acknowledgeForApplication(message, this::ack);
+        return inbound.acknowledgeForApplication(message, acker);
     }
+
+    /** {@link #ack} as the inbound queue takes it, made once rather than per receive. */
+    private final InboundQueue.Acknowledger acker = this::ack;
 
     /**
      * Acknowledges a message the application is done with: on the connection its latest copy came on,
