@@ -201,50 +201,20 @@ public final class ConfigReader {
         return new InvalidConfigurationException(pid, key, value, reason);
     }
 
-    /** @return the operation protected: {@value Stage#OPERATION}, an operation name or {@code *} (the default) */
-    public String operation() {
-        return operation(Stage.ANY_OPERATION);
-    }
-
-    /**
-     * @param defaultValue what an absent key means, or {@code null} to make the key required
-     * @return an operation name or {@code *}
-     */
-    public String operation(String defaultValue) {
-        return operation(Stage.OPERATION, defaultValue);
-    }
-
     /**
      * An operation name: one of {@link #KNOWN_OPERATIONS}, {@code *}, or, when
      * {@code <key>.new = true}, any valid name.
      *
-     * @param key          the key naming the operation ({@value Stage#OPERATION} for a stage)
      * @param defaultValue what an absent key means, or {@code null} to make the key required
-     * @return an operation name or {@code *}
      */
-    public String operation(String key, String defaultValue) {
-        String operation = string(key, defaultValue);
-        boolean allowNew = booleanValue(key + NEW_OPERATION_SUFFIX, false);
+    private String operation(String key, String defaultValue) {
+        Object raw = single(key);
+        String operation = raw == null ? defaultValue : raw.toString().trim();
+        Object allowNew = single(key + NEW_OPERATION_SUFFIX);
         if (operation == null) {
             throw refuse(key, null, "required: an operation name or " + Stage.ANY_OPERATION);
         }
-        return checkOperation(key, operation, allowNew);
-    }
-
-    /**
-     * The operations of a list-valued key, each checked as {@link #operation(String, String)} checks one.
-     *
-     * @param defaultValue the comma-separated operations meant by an absent key
-     * @return the names, in order, or {@code [*]}
-     */
-    public List<String> operations(String key, String defaultValue) {
-        List<String> names = has(key) ? list(key) : new ConfigReader(pid, Map.of(key, defaultValue)).list(key);
-        boolean allowNew = booleanValue(key + NEW_OPERATION_SUFFIX, false);
-        List<String> checked = new ArrayList<>();
-        for (String name : names) {
-            checked.add(checkOperation(key, name, allowNew));
-        }
-        return List.copyOf(checked);
+        return checkOperation(key, operation, allowNew != null && toBoolean(key + NEW_OPERATION_SUFFIX, allowNew));
     }
 
     private String checkOperation(String key, String operation, boolean allowNew) {
@@ -299,45 +269,20 @@ public final class ConfigReader {
         return previous[b.length()];
     }
 
-    /** @return the text value, trimmed, or {@code defaultValue} */
-    public String string(String key, String defaultValue) {
-        Object raw = single(key);
-        return raw == null ? defaultValue : raw.toString().trim();
-    }
-
-    /** @return a whole number in {@code [min, max]} */
-    public long longValue(String key, long defaultValue, long min, long max) {
-        Object raw = single(key);
-        if (raw == null) {
-            return defaultValue;
-        }
-        long value;
+    /** @return a whole number, refused when it is none */
+    private long toLong(String key, Object raw) {
         if (raw instanceof Long || raw instanceof Integer || raw instanceof Short || raw instanceof Byte) {
-            value = ((Number) raw).longValue();
-        } else {
-            try {
-                value = Long.parseLong(raw.toString().trim());
-            } catch (NumberFormatException e) {
-                throw refuse(key, raw, "not a whole number");
-            }
+            return ((Number) raw).longValue();
         }
-        if (value < min || value > max) {
-            throw refuse(key, raw, "must be between " + min + " and " + max);
+        try {
+            return Long.parseLong(raw.toString().trim());
+        } catch (NumberFormatException e) {
+            throw refuse(key, raw, "not a whole number");
         }
-        return value;
     }
 
-    /** @return a whole number in {@code [min, max]} */
-    public int intValue(String key, int defaultValue, int min, int max) {
-        return (int) longValue(key, defaultValue, min, max);
-    }
-
-    /** @return a finite number in {@code [min, max]} */
-    public double doubleValue(String key, double defaultValue, double min, double max) {
-        Object raw = single(key);
-        if (raw == null) {
-            return defaultValue;
-        }
+    /** @return a finite number, refused when it is none */
+    private double toDouble(String key, Object raw) {
         double value;
         if (raw instanceof Number) {
             value = ((Number) raw).doubleValue();
@@ -351,23 +296,11 @@ public final class ConfigReader {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             throw refuse(key, raw, "must be a finite number");
         }
-        if (value < min || value > max) {
-            throw refuse(key, raw, "must be between " + min + " and " + max);
-        }
         return value;
     }
 
-    /** @return a percentage in {@code [0, 100]} */
-    public double percent(String key, double defaultValue) {
-        return doubleValue(key, defaultValue, 0.0, 100.0);
-    }
-
     /** @return {@code true} or {@code false}, nothing else */
-    public boolean booleanValue(String key, boolean defaultValue) {
-        Object raw = single(key);
-        if (raw == null) {
-            return defaultValue;
-        }
+    private boolean toBoolean(String key, Object raw) {
         if (raw instanceof Boolean) {
             return (Boolean) raw;
         }
@@ -381,10 +314,21 @@ public final class ConfigReader {
         throw refuse(key, raw, "must be true or false");
     }
 
-    /** @return the constant named (case-insensitively, {@code -} or {@code _} between words) */
-    public <E extends Enum<E>> E enumValue(String key, E defaultValue, Class<E> type) {
-        Object raw = single(key);
-        return raw == null ? defaultValue : toEnum(key, raw, type);
+    /** @return {@code service.ranking}: 0 when absent, refused when not a whole number of an {@code int} */
+    int serviceRanking() {
+        Object raw = single(org.osgi.framework.Constants.SERVICE_RANKING);
+        return raw == null ? 0 : (int) whole(org.osgi.framework.Constants.SERVICE_RANKING, raw, null, Integer.MIN_VALUE,
+                Integer.MAX_VALUE);
+    }
+
+    /** @return a whole number within the Metatype's bounds (refused in their words first), then within the type's */
+    private long whole(String key, Object raw, Metatype.Attribute attribute, long min, long max) {
+        long value = toLong(key, raw);
+        check(key, value, attribute);
+        if (value < min || value > max) {
+            throw refuse(key, raw, "must be between " + min + " and " + max);
+        }
+        return value;
     }
 
     /**
@@ -416,7 +360,7 @@ public final class ConfigReader {
      * @return the entries of a list-valued key: a comma-separated text, a {@code String[]} or a
      *         collection; blank entries dropped; empty when absent
      */
-    public List<String> list(String key) {
+    private List<String> list(String key) {
         Object raw = get(key);
         List<String> values = new ArrayList<>();
         if (raw == null) {
@@ -437,19 +381,10 @@ public final class ConfigReader {
     }
 
     /**
-     * @param defaultValue the comma-separated names meant by an absent key
+     * @param names the entries of a list-valued key, as a {@link #typed} view read them
      * @return Java class names (each checked for shape, not loaded: the class may live in a bundle
      *         this one cannot see); a failure matches a name when its class, a superclass or an
-     *         interface has that name
-     */
-    public Set<String> classNames(String key, String defaultValue) {
-        return classNames(key, (has(key) ? list(key) : new ConfigReader(pid, Map.of(key, defaultValue)).list(key))
-                .toArray(String[]::new));
-    }
-
-    /**
-     * @param names the entries of a list-valued key, as a {@link #typed} view read them
-     * @return the names, each checked for shape as {@link #classNames(String, String)} checks them
+     *         interface has that name ({@link ExceptionNames})
      */
     public Set<String> classNames(String key, String[] names) {
         Set<String> checked = new LinkedHashSet<>();
@@ -627,28 +562,28 @@ public final class ConfigReader {
 
     @SuppressWarnings({ "unchecked", "rawtypes" })
     private Object scalar(String key, Object raw, Class<?> type, Metatype.Attribute attribute) {
-        ConfigReader one = new ConfigReader(pid, Map.of(key, raw));
         if (type == String.class) {
             return raw.toString().trim();
-        } else if (type == long.class || type == Long.class) {
-            return one.longValue(key, 0, Long.MIN_VALUE, Long.MAX_VALUE);
-        } else if (type == int.class || type == Integer.class || type == short.class || type == Short.class
-                || type == byte.class || type == Byte.class) {
-            // the Metatype's bounds first, in their words, then the type's
-            check(key, one.longValue(key, 0, Long.MIN_VALUE, Long.MAX_VALUE), attribute);
-            if (type == int.class || type == Integer.class) {
-                return one.intValue(key, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
-            }
-            return type == short.class || type == Short.class ? (Object) (short) one.longValue(key, 0, Short.MIN_VALUE,
-                    Short.MAX_VALUE) : (Object) (byte) one.longValue(key, 0, Byte.MIN_VALUE, Byte.MAX_VALUE);
-        } else if (type == double.class || type == Double.class) {
-            return one.doubleValue(key, 0, -Double.MAX_VALUE, Double.MAX_VALUE);
-        } else if (type == float.class || type == Float.class) {
-            return (float) one.doubleValue(key, 0, -Float.MAX_VALUE, Float.MAX_VALUE);
         } else if (type == boolean.class || type == Boolean.class) {
-            return one.booleanValue(key, false);
+            return toBoolean(key, raw);
         } else if (type.isEnum()) {
             return toEnum(key, raw, (Class) type);
+        } else if (type == double.class || type == Double.class) {
+            return toDouble(key, raw);
+        } else if (type == float.class || type == Float.class) {
+            double value = toDouble(key, raw);
+            if (Math.abs(value) > Float.MAX_VALUE) {
+                throw refuse(key, raw, "must be between " + -Float.MAX_VALUE + " and " + Float.MAX_VALUE);
+            }
+            return (float) value;
+        } else if (type == long.class || type == Long.class) {
+            return toLong(key, raw);
+        } else if (type == int.class || type == Integer.class) {
+            return (int) whole(key, raw, attribute, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        } else if (type == short.class || type == Short.class) {
+            return (short) whole(key, raw, attribute, Short.MIN_VALUE, Short.MAX_VALUE);
+        } else if (type == byte.class || type == Byte.class) {
+            return (byte) whole(key, raw, attribute, Byte.MIN_VALUE, Byte.MAX_VALUE);
         }
         throw new IllegalArgumentException("unsupported configuration type " + type + " of " + key);
     }

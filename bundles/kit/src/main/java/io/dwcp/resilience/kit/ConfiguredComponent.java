@@ -284,7 +284,7 @@ public abstract class ConfiguredComponent<S> {
     /** {@link #read}, and for a registered component its {@code service.ranking}, refused like any other value. */
     private S readChecked(ConfigReader config) {
         if (registers()) {
-            config.intValue(Constants.SERVICE_RANKING, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+            config.serviceRanking();
         }
         config.uses(componentPropertyKeys());
         return read(config);
@@ -324,8 +324,7 @@ public abstract class ConfiguredComponent<S> {
         p.put("dwcp.pid", pid);
         if (properties.get(Constants.SERVICE_RANKING) != null) {
             // checked by readChecked: a whole number
-            p.put(Constants.SERVICE_RANKING, new ConfigReader(pid, properties).intValue(Constants.SERVICE_RANKING, 0,
-                    Integer.MIN_VALUE, Integer.MAX_VALUE));
+            p.put(Constants.SERVICE_RANKING, new ConfigReader(pid, properties).serviceRanking());
         }
         return p;
     }

@@ -6,7 +6,9 @@ import java.util.Locale;
  * How far a stage's instances are split: one per operation (the default) or one per operation and
  * peer, so that one dead peer opens only its own breaker (or fills only its own bulkhead) instead of
  * the operation's for every peer. Read from the same two keys in every stage that offers it
- * ({@value #SCOPE}, {@value #MAX_PEERS}), with the reader's one wording of refusals.
+ * ({@value #SCOPE}, {@value #MAX_PEERS}), declared in each stage's Metatype {@code @interface} (with
+ * {@link #SCOPE_DESCRIPTION} and {@link #MAX_PEERS_DESCRIPTION}) and read through {@link ConfigReader#typed},
+ * so they are refused with the kit's one wording.
  *
  * @param scope    what one instance serves
  * @param maxPeers with {@link Scope#PEER}: at most this many peers of one operation keep an instance;
@@ -56,14 +58,18 @@ public record Isolation(Scope scope, int maxPeers) {
     }
 
     /**
-     * @param config the configuration
-     * @return its {@value #SCOPE} (default {@code operation}) and {@value #MAX_PEERS} (default
-     *         {@value #DEFAULT_MAX_PEERS}), refused with the key, value and reason when bad
+     * @param scope    the {@value #SCOPE} of a {@link ConfigReader#typed} view (already checked against the
+     *                 Metatype's options {@code operation}, {@code peer}: case-insensitive)
+     * @param maxPeers its {@value #MAX_PEERS} (checked against the Metatype's bounds, 1 to {@value #MAX_MAX_PEERS})
+     * @return the isolation they describe
+     * @since 1.6
      */
-    public static Isolation read(ConfigReader config) {
-        Scope scope = config.enumValue(SCOPE, Scope.OPERATION, Scope.class);
-        int maxPeers = config.intValue(MAX_PEERS, DEFAULT_MAX_PEERS, 1, MAX_MAX_PEERS);
-        return new Isolation(scope, maxPeers);
+    public static Isolation of(String scope, int maxPeers) {
+        Scope s = ConfigReader.constant(Scope.class, scope);
+        if (s == null) {
+            throw new IllegalArgumentException(SCOPE + " '" + scope + "' is neither operation nor peer");
+        }
+        return new Isolation(s, maxPeers);
     }
 
     /** @return whether each peer has an instance of its own */

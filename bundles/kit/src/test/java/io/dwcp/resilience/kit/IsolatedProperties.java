@@ -107,14 +107,12 @@ class IsolatedProperties {
     }
 
     @Test
-    void scopeAndBoundAreReadAndRefusedLikeEveryKey() {
-        assertEquals(Isolation.PER_OPERATION, Isolation.read(new ConfigReader("p", Map.of())));
-        assertEquals(new Isolation(Isolation.Scope.PEER, 3),
-                Isolation.read(new ConfigReader("p", Map.of("scope", "PEER", "max.peers", "3"))));
-        assertEquals("scope", assertThrows(io.dwcp.resilience.api.InvalidConfigurationException.class,
-                () -> Isolation.read(new ConfigReader("p", Map.of("scope", "node")))).key());
-        assertEquals("max.peers", assertThrows(io.dwcp.resilience.api.InvalidConfigurationException.class,
-                () -> Isolation.read(new ConfigReader("p", Map.of("max.peers", "100001")))).key());
+    void scopeAndBoundComeFromTheTypedView() {
+        // refusals of scope and max.peers are the Metatype's (BulkheadSettingsTest, CircuitBreakerSettingsTest)
+        assertEquals(Isolation.PER_OPERATION, Isolation.of("operation", Isolation.DEFAULT_MAX_PEERS));
+        assertEquals(new Isolation(Isolation.Scope.PEER, 3), Isolation.of("PEER", 3));
+        assertThrows(IllegalArgumentException.class, () -> Isolation.of("node", 3));
+        assertThrows(IllegalArgumentException.class, () -> Isolation.of("peer", 100_001));
         assertNotNull(Isolation.PER_OPERATION.toString());
     }
 }

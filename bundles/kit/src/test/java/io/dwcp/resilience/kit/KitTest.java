@@ -99,18 +99,25 @@ class KitTest {
         assertEquals(-1, new ConfigReader("p", Map.of("max.operations", "-1")).typed(Typed.class).max_operations());
     }
 
+    @interface Scalars {
+        String dwcp_operation() default "*";
+        int a() default 1;
+        long b() default 1;
+        double c() default 1;
+    }
+
     @Test
-    void readerRefusesOutOfRangeAndListsForScalars() {
-        ConfigReader in = new ConfigReader("p", Map.of("a", "-1", "b", new String[] { "1", "2" }, "c", "NaN",
-                "dwcp.operation", "Not valid"));
-        assertEquals("must be between 0 and 10", assertThrows(InvalidConfigurationException.class,
-                () -> in.intValue("a", 1, 0, 10)).reason());
+    void aTypedViewRefusesValuesOutsideTheirTypeAndListsForScalars() {
+        assertEquals("must be between -2147483648 and 2147483647", assertThrows(InvalidConfigurationException.class,
+                () -> new ConfigReader("p", Map.of("a", "4294967296")).typed(Scalars.class)).reason());
         assertEquals("expected one value, not a list", assertThrows(InvalidConfigurationException.class,
-                () -> in.longValue("b", 1, 0, 10)).reason());
-        assertThrows(InvalidConfigurationException.class, () -> in.doubleValue("c", 1, 0, 10));
-        assertThrows(InvalidConfigurationException.class, in::operation);
-        assertEquals("*", new ConfigReader("p", Map.of()).operation());
-        assertEquals(7, new ConfigReader("p", Map.of("a", new String[] { "7" })).intValue("a", 1, 0, 10));
+                () -> new ConfigReader("p", Map.of("b", new String[] { "1", "2" })).typed(Scalars.class)).reason());
+        assertEquals("must be a finite number", assertThrows(InvalidConfigurationException.class,
+                () -> new ConfigReader("p", Map.of("c", "NaN")).typed(Scalars.class)).reason());
+        assertEquals("dwcp.operation", assertThrows(InvalidConfigurationException.class,
+                () -> new ConfigReader("p", Map.of("dwcp.operation", "Not valid")).typed(Scalars.class)).key());
+        assertEquals("*", new ConfigReader("p", Map.of()).typed(Scalars.class).dwcp_operation());
+        assertEquals(7, new ConfigReader("p", Map.of("a", new String[] { "7" })).typed(Scalars.class).a());
     }
 
     @Test
@@ -125,6 +132,11 @@ class KitTest {
     record Settings(int size) {
     }
 
+    /** Its Metatype is src/test/resources/OSGI-INF/metatype/dwcp.sample.xml: size between 1 and 100. */
+    @interface SampleConfig {
+        int size() default 10;
+    }
+
     static final class Sample extends ConfiguredComponent<Settings> {
         final List<String> calls = new java.util.ArrayList<>();
         Settings fallback;
@@ -135,7 +147,7 @@ class KitTest {
 
         @Override
         protected Settings read(ConfigReader config) {
-            return new Settings(config.intValue("size", 10, 1, 100));
+            return new Settings(config.typed(SampleConfig.class).size());
         }
 
         @Override
@@ -246,7 +258,7 @@ class KitTest {
     @Test
     void anOperationDwcpDoesNotKnowIsRefusedUnlessTheConfigurationSaysItIsNew() {
         InvalidConfigurationException typo = assertThrows(InvalidConfigurationException.class,
-                () -> new ConfigReader("dwcp.retry~send", Map.of("dwcp.operation", "snd")).operation());
+                () -> new ConfigReader("dwcp.retry~send", Map.of("dwcp.operation", "snd")).typed(Scalars.class).dwcp_operation());
         assertEquals("dwcp.retry~send", typo.pid());
         assertEquals("dwcp.operation", typo.key());
         assertEquals("snd", typo.value());
@@ -254,28 +266,21 @@ class KitTest {
         assertTrue(typo.reason().contains("did you mean 'send'?"), typo.reason());
         assertTrue(typo.reason().contains("dwcp.operation.new = true"), typo.reason());
         assertEquals("snd", new ConfigReader("p", Map.of("dwcp.operation", "snd", "dwcp.operation.new", "true"))
-                .operation());
+                .typed(Scalars.class).dwcp_operation());
         for (String known : List.of("send", "receive", "sync", "consensus", "*")) {
-            assertEquals(known, new ConfigReader("p", Map.of("dwcp.operation", known)).operation());
+            assertEquals(known, new ConfigReader("p", Map.of("dwcp.operation", known)).typed(Scalars.class).dwcp_operation());
         }
         InvalidConfigurationException far = assertThrows(InvalidConfigurationException.class,
-                () -> new ConfigReader("p", Map.of("dwcp.operation", "billing")).operation());
+                () -> new ConfigReader("p", Map.of("dwcp.operation", "billing")).typed(Scalars.class).dwcp_operation());
         assertFalse(far.reason().contains("did you mean"), far.reason());
         assertThrows(InvalidConfigurationException.class,
-                () -> new ConfigReader("p", Map.of("dwcp.operation", "snd", "dwcp.operation.new", "yes")).operation());
+                () -> new ConfigReader("p", Map.of("dwcp.operation", "snd", "dwcp.operation.new", "yes"))
+                        .typed(Scalars.class).dwcp_operation());
     }
 
-    @Test
-    void everyOperationOfAListIsChecked() {
-        assertEquals(List.of("send", "sync"), new ConfigReader("p", Map.of("operations", "send, sync"))
-                .operations("operations", "*"));
-        assertEquals(List.of("*"), new ConfigReader("p", Map.of()).operations("operations", "*"));
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> new ConfigReader("p", Map.of("operations", "send,recieve")).operations("operations", "*"));
-        assertEquals("recieve", e.value());
-        assertTrue(e.reason().contains("did you mean 'receive'?"), e.reason());
-        assertEquals(List.of("send", "billing"), new ConfigReader("p", Map.of("operations", "send,billing",
-                "operations.new", true)).operations("operations", "*"));
+    @interface Retry {
+        String dwcp_operation() default "*";
+        int max_retries() default 1;
     }
 
     @Test
@@ -284,8 +289,7 @@ class KitTest {
                 "max.retires", "5", "garbage line", "", "service.pid", "dwcp.retry~send", "service.factoryPid",
                 "dwcp.retry", "felix.fileinstall.filename", "file:/x/conf/dwcp.retry-send.cfg", "component.id", 4L,
                 "dwcp.stage", "retry", "logger.target", "(x=y)"));
-        in.operation();
-        in.intValue("max.retries", 1, 0, 10);
+        in.typed(Retry.class);
         assertFalse(in.has("absent"));
         assertEquals(List.of("garbage line", "max.retires"), in.unreadKeys());
         assertEquals(List.of("garbage line"), in.uses("max.retires").unreadKeys());

@@ -28,6 +28,6 @@ record QueueBulkheadSettings(String operation, int maxConcurrentCalls, int queue
     static QueueBulkheadSettings from(ConfigReader values) {
         QueueBulkheadConfig c = values.typed(QueueBulkheadConfig.class); // defaults and bounds: the Metatype's
         return new QueueBulkheadSettings(c.dwcp_operation(), c.max_concurrent_calls(), c.queue_capacity(),
-                TimeUnit.MILLISECONDS.toNanos(c.max_wait_ms()), Isolation.read(values));
+                TimeUnit.MILLISECONDS.toNanos(c.max_wait_ms()), Isolation.of(c.scope(), c.max_peers()));
     }
 }

@@ -24,6 +24,6 @@ record SemaphoreBulkheadSettings(String operation, int maxConcurrentCalls, Isola
     /** @return the settings {@code values} describe */
     static SemaphoreBulkheadSettings from(ConfigReader values) {
         SemaphoreBulkheadConfig c = values.typed(SemaphoreBulkheadConfig.class); // defaults and bounds: the Metatype's
-        return new SemaphoreBulkheadSettings(c.dwcp_operation(), c.max_concurrent_calls(), Isolation.read(values));
+        return new SemaphoreBulkheadSettings(c.dwcp_operation(), c.max_concurrent_calls(), Isolation.of(c.scope(), c.max_peers()));
     }
 }

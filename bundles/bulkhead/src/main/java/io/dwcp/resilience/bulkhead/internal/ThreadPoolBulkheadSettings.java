@@ -37,6 +37,6 @@ record ThreadPoolBulkheadSettings(String operation, int coreThreads, int maxThre
         }
         return new ThreadPoolBulkheadSettings(c.dwcp_operation(), c.core_threads(), c.max_threads(), c.queue_capacity(),
                 TimeUnit.MILLISECONDS.toNanos(c.keep_alive_ms()), TimeUnit.MILLISECONDS.toNanos(c.shutdown_grace_ms()),
-                Isolation.read(values));
+                Isolation.of(c.scope(), c.max_peers()));
     }
 }

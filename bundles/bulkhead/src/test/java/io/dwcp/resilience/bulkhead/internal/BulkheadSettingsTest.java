@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.kit.ConfigReader;
+import io.dwcp.resilience.kit.Isolation;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,27 @@ class BulkheadSettingsTest {
     @Test
     void starMeansEveryOperation() {
         assertEquals("*", SemaphoreBulkheadSettings.from(config(SemaphoreBulkheadSettings.PID, "dwcp.operation", "*")).operation());
+    }
+
+    @Test
+    void scopeAndMaxPeersAreReadAndRefusedThroughTheMetatypeInEveryBulkhead() {
+        assertEquals(new Isolation(Isolation.Scope.PEER, 3), SemaphoreBulkheadSettings.from(config(SemaphoreBulkheadSettings.PID,
+                "scope", "Peer", "max.peers", "3")).isolation());
+        for (String pid : new String[] { SemaphoreBulkheadSettings.PID, QueueBulkheadSettings.PID, ThreadPoolBulkheadSettings.PID }) {
+            InvalidConfigurationException scope = assertThrows(InvalidConfigurationException.class,
+                    () -> from(pid, config(pid, "scope", "node")));
+            assertEquals("scope", scope.key());
+            assertEquals("must be one of operation, peer", scope.reason());
+            InvalidConfigurationException peers = assertThrows(InvalidConfigurationException.class,
+                    () -> from(pid, config(pid, "max.peers", "100001")));
+            assertEquals("max.peers", peers.key());
+            assertEquals("must be between 1 and 100000", peers.reason());
+        }
+    }
+
+    private static BulkheadSettings from(String pid, ConfigReader config) {
+        return pid.equals(SemaphoreBulkheadSettings.PID) ? SemaphoreBulkheadSettings.from(config)
+                : pid.equals(QueueBulkheadSettings.PID) ? QueueBulkheadSettings.from(config) : ThreadPoolBulkheadSettings.from(config);
     }
 
     @Test

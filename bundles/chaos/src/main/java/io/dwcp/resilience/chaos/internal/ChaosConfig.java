@@ -36,7 +36,7 @@ public @interface ChaosConfig {
     String injectors() default "";
 
     /** @return the longest an operator may arm chaos for */
-    @AttributeDefinition(name = "Maximum arm duration (s)", min = "1",
+    @AttributeDefinition(name = "Maximum arm duration (s)", min = "1", max = "9223372036",
             description = "The longest duration an arm request may ask for, in seconds.")
     long max_arm_seconds() default 3600;
 

@@ -4,11 +4,14 @@ import io.dwcp.resilience.api.InvalidConfigurationException;
 import io.dwcp.resilience.api.Operations;
 import io.dwcp.resilience.kit.ConfigReader;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * The chaos engine's validated configuration.
+ * The chaos engine's validated configuration: the {@link ChaosConfig} view (defaults and bounds written
+ * once, in the Metatype) with its scopes and weights parsed.
  *
  * @param allowed           the first key: whether chaos may be armed at all
  * @param probability       default injection probability in [0, 1]
@@ -22,8 +25,7 @@ record ChaosSettings(boolean allowed, double probability, Set<String> operations
         Map<String, Double> weights, Duration maxArm, boolean enforcePartitions) {
 
     /** The defaults: not allowed, 1 %, everything in scope, every injector, at most one hour. */
-    static final ChaosSettings DEFAULTS = new ChaosSettings(false, 0.01, null, null, Map.of(),
-            Duration.ofHours(1), true);
+    static final ChaosSettings DEFAULTS = from(new ConfigReader(ChaosConfig.PID, Map.of()));
 
     /**
      * @param config the configuration, read with the kit's reader (one wording of refusals)
@@ -31,49 +33,24 @@ record ChaosSettings(boolean allowed, double probability, Set<String> operations
      * @throws InvalidConfigurationException naming the PID, key, value and reason
      */
     static ChaosSettings from(ConfigReader config) {
-        return of(config.booleanValue("allowed", false), config.doubleValue("probability", 0.01, 0.0, 1.0),
-                config.string("operations", "*"), config.string("peers", "*"), config.string("injectors", ""),
-                config.longValue("max.arm.seconds", 3600, 1, Long.MAX_VALUE / 1_000_000_000L),
-                config.booleanValue("partition.enforce", true));
+        ChaosConfig c = config.typed(ChaosConfig.class);
+        Set<String> ops = parse(config, "operations", c.operations(), text -> {
+            Set<String> scope = Selectors.parseScope(text);
+            if (scope != null) {
+                scope.forEach(Operations::validate);
+            }
+            return scope;
+        });
+        return new ChaosSettings(c.allowed(), c.probability(), ops, parse(config, "peers", c.peers(), Selectors::parseScope),
+                parse(config, "injectors", c.injectors(), text -> Collections.unmodifiableMap(Selectors.parseWeights(text))), Duration.ofSeconds(c.max_arm_seconds()),
+                c.partition_enforce());
     }
 
-    /**
-     * Validates raw configuration values.
-     *
-     * @return the settings
-     * @throws InvalidConfigurationException naming the PID, key, value and reason
-     */
-    static ChaosSettings of(boolean allowed, double probability, String operations, String peers, String injectors,
-            long maxArmSeconds, boolean enforcePartitions) {
-        String pid = ChaosConfig.PID;
-        if (!(probability >= 0.0 && probability <= 1.0)) {
-            throw new InvalidConfigurationException(pid, "probability", probability, "must be between 0 and 1");
-        }
-        if (maxArmSeconds <= 0) {
-            throw new InvalidConfigurationException(pid, "max.arm.seconds", maxArmSeconds, "must be positive");
-        }
-        Set<String> ops;
+    private static <T> T parse(ConfigReader config, String key, String text, Function<String, T> parser) {
         try {
-            ops = Selectors.parseScope(operations);
-            if (ops != null) {
-                ops.forEach(Operations::validate);
-            }
+            return parser.apply(text);
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfigurationException(pid, "operations", operations, e.getMessage());
+            throw config.refuse(key, text, e.getMessage());
         }
-        Set<String> peerScope;
-        try {
-            peerScope = Selectors.parseScope(peers);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidConfigurationException(pid, "peers", peers, e.getMessage());
-        }
-        Map<String, Double> weights;
-        try {
-            weights = Selectors.parseWeights(injectors);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidConfigurationException(pid, "injectors", injectors, e.getMessage());
-        }
-        return new ChaosSettings(allowed, probability, ops, peerScope, java.util.Collections.unmodifiableMap(weights),
-                Duration.ofSeconds(maxArmSeconds), enforcePartitions);
     }
 }

@@ -42,7 +42,7 @@ class ChaosEngineTest {
     private long nextServiceId = 1;
 
     private ChaosEngine engine(boolean allowed, double probability) {
-        return engine(ChaosSettings.of(allowed, probability, "*", "*", "", 3600, true));
+        return engine(Fakes.settings(allowed, probability, "*", "*", "", 3600, true));
     }
 
     private ChaosEngine engine(ChaosSettings settings) {
@@ -166,7 +166,7 @@ class ChaosEngineTest {
     @Test
     void aRevertThatThrowsDoesNotStopTheOthers() {
         ChaosEngine engine = new ChaosEngine(clock, random::nextDouble, audit,
-                ChaosSettings.of(true, 1.0, "*", "*", "", 3600, true));
+                Fakes.settings(true, 1.0, "*", "*", "", 3600, true));
         CountingInjector broken = new CountingInjector("broken") {
             @Override
             public void revert() {
@@ -187,7 +187,7 @@ class ChaosEngineTest {
     void configurationThatNoLongerAllowsChaosDisarmsAtOnce() throws Exception {
         ChaosEngine engine = engine(true, 1.0);
         engine.arm(ArmRequest.of(Duration.ofMinutes(10)));
-        engine.configure(ChaosSettings.of(false, 1.0, "*", "*", "", 3600, true));
+        engine.configure(Fakes.settings(false, 1.0, "*", "*", "", 3600, true));
         assertFalse(engine.status().armed());
         assertEquals(1, latency.reverts.get());
         assertEquals(0, run(engine, CALLS, "send", ""));
@@ -242,7 +242,7 @@ class ChaosEngineTest {
 
     @Test
     void configuredWeightsApplyWhenTheRequestNamesNone() throws Exception {
-        ChaosEngine engine = engine(ChaosSettings.of(true, 1.0, "*", "*", "error", 3600, true));
+        ChaosEngine engine = engine(Fakes.settings(true, 1.0, "*", "*", "error", 3600, true));
         engine.arm(ArmRequest.of(Duration.ofMinutes(1)));
         run(engine, 1000, "send", "");
         assertEquals(1000, error.injections.get());
@@ -262,7 +262,7 @@ class ChaosEngineTest {
 
     @Test
     void configuredScopeAppliesWhenTheRequestNamesNone() throws Exception {
-        ChaosEngine engine = engine(ChaosSettings.of(true, 1.0, "sync, consensus", "*", "", 3600, true));
+        ChaosEngine engine = engine(Fakes.settings(true, 1.0, "sync, consensus", "*", "", 3600, true));
         engine.arm(ArmRequest.of(Duration.ofMinutes(1)));
         assertEquals(0, run(engine, 100, "send", "x"));
         assertEquals(100, run(engine, 100, "consensus", "x"));
@@ -273,7 +273,7 @@ class ChaosEngineTest {
     @Test
     void anInjectorUninstalledWhileArmedDropsOutAndComesBack() throws Exception {
         ChaosEngine engine = new ChaosEngine(clock, random::nextDouble, audit,
-                ChaosSettings.of(true, 1.0, "*", "*", "", 3600, true));
+                Fakes.settings(true, 1.0, "*", "*", "", 3600, true));
         long id = register(engine, latency, 0);
         engine.arm(ArmRequest.of(Duration.ofMinutes(1)).withInjector("latency", 1));
         assertEquals(10, run(engine, 10, "send", ""));
@@ -316,7 +316,7 @@ class ChaosEngineTest {
         assertEquals(0, run(engine, 100, "send", "node-4"));
         assertEquals(200, engine.status().injections("partition"));
 
-        engine.configure(ChaosSettings.of(true, 0.0, "*", "*", "", 3600, false));
+        engine.configure(Fakes.settings(true, 0.0, "*", "*", "", 3600, false));
         assertEquals(0, run(engine, 100, "send", "node-3"), "partition.enforce=false leaves it to the transport");
     }
 
@@ -434,7 +434,7 @@ class ChaosEngineTest {
     void injectedLatencyIsBoundedByAnInnerTimeoutStage() throws Exception {
         DeadlineHonouringDelay slow = new DeadlineHonouringDelay(Duration.ofMillis(200).toNanos());
         ChaosEngine engine = new ChaosEngine(clock, random::nextDouble, audit,
-                ChaosSettings.of(true, 1.0, "*", "*", "", 3600, true));
+                Fakes.settings(true, 1.0, "*", "*", "", 3600, true));
         engine.addInjector(new Registration<>("latency", 0, nextServiceId++, slow));
         engine.arm(ArmRequest.of(Duration.ofMinutes(1)));
         RecordingStage breaker = new RecordingStage();
@@ -529,7 +529,7 @@ class ChaosEngineTest {
     @Test
     void armingWithNoInjectorRegisteredIsRefused() {
         ChaosEngine engine = new ChaosEngine(clock, random::nextDouble, audit,
-                ChaosSettings.of(true, 1.0, "*", "*", "", 3600, true));
+                Fakes.settings(true, 1.0, "*", "*", "", 3600, true));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> engine.arm(ArmRequest.of(Duration.ofMinutes(1))));
         assertTrue(e.getMessage().contains("no fault injector is registered"), e.getMessage());
@@ -537,7 +537,7 @@ class ChaosEngineTest {
 
     @Test
     void aConfiguredInjectorThatIsNotInstalledIsRefusedAtArmTime() {
-        ChaosEngine engine = engine(ChaosSettings.of(true, 1.0, "*", "*", "latency:2, cpu:1", 3600, true));
+        ChaosEngine engine = engine(Fakes.settings(true, 1.0, "*", "*", "latency:2, cpu:1", 3600, true));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> engine.arm(ArmRequest.of(Duration.ofMinutes(1))));
         assertTrue(e.getMessage().contains("unknown injector 'cpu' (from injectors in dwcp.chaos)"), e.getMessage());
@@ -545,17 +545,17 @@ class ChaosEngineTest {
 
     static Stream<Arguments> badConfigurations() {
         return Stream.of(
-                Arguments.of((Runnable) () -> ChaosSettings.of(true, 1.01, "*", "*", "", 60, true), "probability"),
-                Arguments.of((Runnable) () -> ChaosSettings.of(true, -0.5, "*", "*", "", 60, true), "probability"),
-                Arguments.of((Runnable) () -> ChaosSettings.of(true, Double.NaN, "*", "*", "", 60, true), "probability"),
-                Arguments.of((Runnable) () -> ChaosSettings.of(true, 0.1, "*", "*", "", -60, true), "max.arm.seconds"),
-                Arguments.of((Runnable) () -> ChaosSettings.of(true, 0.1, "*", "*", "", 0, true), "max.arm.seconds"),
-                Arguments.of((Runnable) () -> ChaosSettings.of(true, 0.1, "SEND", "*", "", 60, true), "operations"),
-                Arguments.of((Runnable) () -> ChaosSettings.of(true, 0.1, "send,,sync", "*", "", 60, true), "operations"),
-                Arguments.of((Runnable) () -> ChaosSettings.of(true, 0.1, "*", "a,", "", 60, true), "peers"),
-                Arguments.of((Runnable) () -> ChaosSettings.of(true, 0.1, "*", "*", "latency:-1", 60, true), "injectors"),
-                Arguments.of((Runnable) () -> ChaosSettings.of(true, 0.1, "*", "*", "latency:x", 60, true), "injectors"),
-                Arguments.of((Runnable) () -> ChaosSettings.of(true, 0.1, "*", "*", "latency,latency", 60, true),
+                Arguments.of((Runnable) () -> Fakes.settings(true, 1.01, "*", "*", "", 60, true), "probability"),
+                Arguments.of((Runnable) () -> Fakes.settings(true, -0.5, "*", "*", "", 60, true), "probability"),
+                Arguments.of((Runnable) () -> Fakes.settings(true, Double.NaN, "*", "*", "", 60, true), "probability"),
+                Arguments.of((Runnable) () -> Fakes.settings(true, 0.1, "*", "*", "", -60, true), "max.arm.seconds"),
+                Arguments.of((Runnable) () -> Fakes.settings(true, 0.1, "*", "*", "", 0, true), "max.arm.seconds"),
+                Arguments.of((Runnable) () -> Fakes.settings(true, 0.1, "SEND", "*", "", 60, true), "operations"),
+                Arguments.of((Runnable) () -> Fakes.settings(true, 0.1, "send,,sync", "*", "", 60, true), "operations"),
+                Arguments.of((Runnable) () -> Fakes.settings(true, 0.1, "*", "a,", "", 60, true), "peers"),
+                Arguments.of((Runnable) () -> Fakes.settings(true, 0.1, "*", "*", "latency:-1", 60, true), "injectors"),
+                Arguments.of((Runnable) () -> Fakes.settings(true, 0.1, "*", "*", "latency:x", 60, true), "injectors"),
+                Arguments.of((Runnable) () -> Fakes.settings(true, 0.1, "*", "*", "latency,latency", 60, true),
                         "injectors"));
     }
 
@@ -570,13 +570,13 @@ class ChaosEngineTest {
 
     @Test
     void goodConfigurationParses() {
-        ChaosSettings s = ChaosSettings.of(true, 0.25, " send , sync ", "node-1", "latency:3, error", 120, false);
+        ChaosSettings s = Fakes.settings(true, 0.25, " send , sync ", "node-1", "latency:3, error", 120, false);
         assertEquals(Set.of("send", "sync"), s.operations());
         assertEquals(Set.of("node-1"), s.peers());
         assertEquals(3.0, s.weights().get("latency"));
         assertEquals(1.0, s.weights().get("error"));
         assertEquals(Duration.ofMinutes(2), s.maxArm());
-        assertEquals(null, ChaosSettings.of(true, 0.25, "send,*", "", "", 120, false).operations());
+        assertEquals(null, Fakes.settings(true, 0.25, "send,*", "", "", 120, false).operations());
     }
 
     @Test

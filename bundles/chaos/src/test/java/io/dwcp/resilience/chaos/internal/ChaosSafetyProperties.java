@@ -61,7 +61,7 @@ class ChaosSafetyProperties {
         ManualTimeSource clock = new ManualTimeSource();
         CountingInjector injector = new CountingInjector("error");
         ChaosEngine engine = new ChaosEngine(clock, () -> 0.5, new RecordingAudit(),
-                ChaosSettings.of(false, 1.0, "*", "*", "", 3600, true));
+                Fakes.settings(false, 1.0, "*", "*", "", 3600, true));
         engine.addInjector(new Registration<>("error", 0, 1, injector));
 
         boolean allowed = false;
@@ -84,7 +84,7 @@ class ChaosSafetyProperties {
                 clock.advance(Duration.ofSeconds(adv.seconds()));
             } else if (a instanceof Allow allow) {
                 allowed = allow.allowed();
-                engine.configure(ChaosSettings.of(allowed, 1.0, "*", "*", "", 3600, true));
+                engine.configure(Fakes.settings(allowed, 1.0, "*", "*", "", 3600, true));
                 if (!allowed && expiresAt >= 0) {
                     expiresAt = -1;
                     expectedReverts++;

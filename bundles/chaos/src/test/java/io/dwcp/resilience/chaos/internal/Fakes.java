@@ -6,15 +6,25 @@ import io.dwcp.resilience.api.Next;
 import io.dwcp.resilience.api.Stage;
 import io.dwcp.resilience.api.chaos.ChaosStatus;
 import io.dwcp.resilience.api.chaos.FaultInjector;
+import io.dwcp.resilience.kit.ConfigReader;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Test doubles of the engine's collaborators. */
 final class Fakes {
 
     private Fakes() {
+    }
+
+    /** @return the settings of a configuration with these values, read as the component reads them */
+    static ChaosSettings settings(boolean allowed, double probability, String operations, String peers, String injectors,
+            long maxArmSeconds, boolean enforcePartitions) {
+        return ChaosSettings.from(new ConfigReader(ChaosConfig.PID, Map.of("allowed", allowed, "probability", probability,
+                "operations", operations, "peers", peers, "injectors", injectors, "max.arm.seconds", maxArmSeconds,
+                "partition.enforce", enforcePartitions)));
     }
 
     /** An injector that counts its injections and reverts, and fails the call. */

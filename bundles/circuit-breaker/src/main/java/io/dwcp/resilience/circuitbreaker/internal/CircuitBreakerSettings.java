@@ -96,7 +96,7 @@ public record CircuitBreakerSettings(String operation, Mode mode, int consecutiv
                 c.failure_rate_threshold(), c.slow_call_rate_threshold(), ms(c.slow_call_duration_ms()), windowType,
                 c.window_size(), c.window_minimum_calls(), ms(c.reset_timeout_ms()), c.half_open_probes(),
                 ms(c.half_open_max_wait_ms()), c.open_backoff_multiplier(), ms(c.open_max_duration_ms()),
-                new ExceptionClassifier(record, ignore), Isolation.read(in));
+                new ExceptionClassifier(record, ignore), Isolation.of(c.scope(), c.max_peers()));
     }
 
     private static long ms(long millis) {

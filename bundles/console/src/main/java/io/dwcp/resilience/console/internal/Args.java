@@ -115,6 +115,18 @@ final class Args {
         return v == null ? fallback : Durations.parse(v, "--" + name);
     }
 
+    /**
+     * @return --name as a duration of at least {@code min}, or {@code fallback} when absent; for a
+     *         reporting period, where a tiny one would flood the console with progress lines
+     */
+    Duration duration(String name, Duration fallback, Duration min) {
+        Duration d = duration(name, fallback);
+        if (d != null && d.compareTo(min) < 0) {
+            throw new UsageException("--" + name + " " + options.get(name) + " is shorter than " + Durations.format(min));
+        }
+        return d;
+    }
+
     /** @return --name as a number in [min, max], or null when absent */
     Double number(String name, double min, double max) {
         String v = options.get(name);

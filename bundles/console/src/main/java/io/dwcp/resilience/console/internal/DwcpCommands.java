@@ -69,6 +69,7 @@ import org.osgi.service.log.LoggerFactory;
         "osgi.command.function=peers",
         "osgi.command.function=send",
         "osgi.command.function=receive",
+        "osgi.command.function=sync",
         "osgi.command.function=consensus",
         "osgi.command.function=load" })
 public class DwcpCommands {
@@ -90,6 +91,9 @@ public class DwcpCommands {
     static final String USAGE_PEERS = "dwcp:peers";
     static final String USAGE_SEND = "dwcp:send <peer> <text> [--timeout 10s]";
     static final String USAGE_RECEIVE = "dwcp:receive [--timeout 1s] | dwcp:receive --for <30s|5m|1h> [--every 1s]";
+    /** The shortest --every: a progress line more often than this floods a terminal and says nothing more. */
+    static final Duration MIN_REPORT_PERIOD = Duration.ofMillis(100);
+    static final String USAGE_SYNC = "dwcp:sync <peer> [text] [--timeout 10s]";
     static final String USAGE_CONSENSUS = "dwcp:consensus <text> [--timeout 10s]";
     static final String USAGE_LOAD = "dwcp:load <peer> --rate <msg/s> --duration <30s|5m|1h> [--size <bytes>] [--timeout 10s] [--in-flight 256] [--every 1s]";
     static final String NO_TRANSPORT = "no transport installed (bundle io.dwcp.resilience.transport)";
@@ -637,7 +641,7 @@ public class DwcpCommands {
         return b.toString();
     }
 
-    // ------------------------------------------------------------------ transport: peers, send, receive, consensus, load
+    // ------------------------------------------------------------------ transport: peers, send, receive, sync, consensus, load
 
     private DWCPManager transport() {
         DWCPManager tm = transport;
@@ -716,7 +720,7 @@ public class DwcpCommands {
                 if (a.has("timeout")) {
                     throw new UsageException("--for receives until it ends: it takes no --timeout");
                 }
-                drain(tm, a.duration("for", null), a.duration("every", Duration.ofSeconds(1)), out);
+                drain(tm, a.duration("for", null), a.duration("every", Duration.ofSeconds(1), MIN_REPORT_PERIOD), out);
                 return;
             }
             if (a.has("every")) {
@@ -796,6 +800,33 @@ public class DwcpCommands {
                 : "; " + notAcknowledged + " NOT acknowledged (their senders see a failure)"));
     }
 
+    /**
+     * {@code dwcp:sync}: a request through the {@code sync} chain, answered by the peer's best
+     * {@code SyncHandler} (the transport's built-in one answers with that node's state summary).
+     */
+    public void sync(Object... args) {
+        run("sync", USAGE_SYNC, out -> {
+            Args a = noHelp(args, Set.of("timeout")).expect(1, Integer.MAX_VALUE);
+            DWCPManager tm = transport();
+            String peer = a.positional(0, null);
+            knownPeer(tm, peer);
+            // the request is for the handler; the built-in one answers whatever it is, so it may be empty
+            String text = String.join(" ", a.positionals().subList(1, a.positionals().size()));
+            Duration timeout = a.duration("timeout", Duration.ofSeconds(10));
+            long t0 = clock.nanoTime();
+            try {
+                byte[] answer = tm.sync(peer, text.getBytes(StandardCharsets.UTF_8), timeout);
+                out.println(peer + " answered in " + Units.millis(clock.nanoTime() - t0) + " ms, " + answer.length + " bytes: "
+                        + new String(answer, StandardCharsets.UTF_8));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                out.println("interrupted before " + peer + " answered");
+            } catch (Exception e) {
+                out.println("no answer from " + peer + " (" + LoadRun.reason(e) + "): " + e.getMessage());
+            }
+        });
+    }
+
     public void consensus(Object... args) {
         run("consensus", USAGE_CONSENSUS, out -> {
             Args a = noHelp(args, Set.of("timeout")).expect(1, Integer.MAX_VALUE);
@@ -832,7 +863,7 @@ public class DwcpCommands {
             int size = a.has("size") ? a.number("size", 0, MAX_LOAD_SIZE).intValue() : 256;
             int inFlight = a.has("in-flight") ? a.number("in-flight", 1, 10_000).intValue() : 256;
             Duration timeout = a.duration("timeout", Duration.ofSeconds(10));
-            Duration every = a.duration("every", Duration.ofSeconds(1));
+            Duration every = a.duration("every", Duration.ofSeconds(1), MIN_REPORT_PERIOD);
             DWCPManager tm = transport();
             String peer = a.positional(0, null);
             knownPeer(tm, peer);

@@ -67,6 +67,16 @@ class TransportCommandsTest {
                         }
                         yield n.get();
                     }
+                    case "sync" -> {
+                        sentTo.add((String) args[0]);
+                        clock.advance(Duration.ofMillis(3));
+                        Exception e = failure.apply(n.getAndIncrement());
+                        if (e != null) {
+                            throw e;
+                        }
+                        yield ("answer to " + new String((byte[]) args[1], StandardCharsets.UTF_8) + " within "
+                                + args[2]).getBytes(StandardCharsets.UTF_8);
+                    }
                     case "receive" -> {
                         InboundMessage m = inbound.poll();
                         // a receive waits its whole timeout for nothing, 1 ms for a message
@@ -200,6 +210,27 @@ class TransportCommandsTest {
     }
 
     @Test
+    void syncPrintsThePeersAnswerOrWhyThereIsNone() {
+        DwcpCommands c = commands(true);
+        c.sync("node-2", "state", "please", "--timeout", "2s");
+        assertEquals("node-2 answered in 3.00 ms, 34 bytes: answer to state please within PT2S\n", printed());
+        assertEquals(List.of("node-2"), sentTo);
+        c.sync("node-9", "x");
+        String s = printed();
+        assertTrue(s.contains("unknown peer 'node-9': the configured peers are node-2, node-3"), s);
+        assertTrue(s.contains("usage: dwcp:sync <peer> [text] [--timeout 10s]"), s);
+        c.sync("node-2");
+        assertEquals("node-2 answered in 3.00 ms, 23 bytes: answer to  within PT10S\n", printed());
+        c.sync();
+        assertTrue(printed().contains("expected at least 1 argument"));
+        failure = n -> new CallNotPermittedException("sync", "OPEN", "circuit breaker OPEN");
+        c.sync("node-2", "state");
+        s = printed();
+        assertTrue(s.startsWith("no answer from node-2 ("), s);
+        assertTrue(s.contains("circuit breaker OPEN"), s);
+    }
+
+    @Test
     void aSendThatTimedOutSaysTheMessageMayStillBeDelivered() {
         DwcpCommands c = commands(true);
         // the send chain's adaptive timeout ended the wait long before --timeout; the peer still holds the message
@@ -223,6 +254,12 @@ class TransportCommandsTest {
         assertTrue(printed().contains("dwcp:load: --rate and --duration are required\nusage: dwcp:load <peer>"));
         c.load("node-2", "--rate", "fast", "--duration", "5s");
         assertTrue(printed().contains("--rate 'fast' is not a number"));
+        // a progress line every millisecond would flood the terminal: refused, nothing sent
+        c.load("node-2", "--rate", "100", "--duration", "5s", "--every", "1ms");
+        assertTrue(printed().contains("dwcp:load: --every 1ms is shorter than 100ms\nusage: dwcp:load <peer>"));
+        assertEquals(List.of(), sentTo);
+        c.receive("--for", "5s", "--every", "99ms");
+        assertTrue(printed().contains("dwcp:receive: --every 99ms is shorter than 100ms\n"));
         c.load("node-2", "--rate", "100", "--duration", "5x");
         assertTrue(printed().contains("--duration '5x' is not a duration"));
         c.load("node-2", "--rate", "100", "--duration", "5s", "--size", "-1");

@@ -25,8 +25,8 @@ record LoadShedSettings(String operation, ShedTable table) implements Configured
     /** Reads through the Metatype {@link LoadShedConfig}, whose defaults are the only ones, with the kit's refusals. */
     static LoadShedSettings from(ConfigReader in) {
         String pid = in.pid();
-        String operation = in.operation();
         LoadShedConfig config = in.typed(LoadShedConfig.class);
+        String operation = config.dwcp_operation();
         Set<String> priorities = new LinkedHashSet<>();
         for (String op : KeyValues.list(config.priorities())) {
             try {

@@ -31,7 +31,7 @@ record HedgeSettings(String operation, double percentile, long windowNanos, int 
     static HedgeSettings read(ConfigReader config) {
         HedgeConfig c = config.typed(HedgeConfig.class);
         if (!c.idempotent()) {
-            throw config.refuse("idempotent", config.string("idempotent", null), "a hedge runs a call twice: set"
+            throw config.refuse("idempotent", false, "a hedge runs a call twice: set"
                     + " idempotent=true to state that " + c.dwcp_operation()
                     + " is safe to repeat (a DWCP send is, by its message id; consensus is not)");
         }

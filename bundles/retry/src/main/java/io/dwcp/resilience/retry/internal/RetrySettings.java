@@ -31,8 +31,8 @@ record RetrySettings(RetryConfig config, BackoffPreset backoffPreset, Jitter jit
             throw c.refuse("max.delay.ms", config.max_delay_ms(),
                     "must not be less than initial.delay.ms (" + config.initial_delay_ms() + ")");
         }
-        List<String> retry = List.copyOf(c.classNames("retry.exceptions", ""));
-        List<String> ignore = List.copyOf(c.classNames("ignore.exceptions", ""));
+        List<String> retry = List.copyOf(c.classNames("retry.exceptions", config.retry_exceptions()));
+        List<String> ignore = List.copyOf(c.classNames("ignore.exceptions", config.ignore_exceptions()));
         for (String name : retry) {
             if (ignore.contains(name)) {
                 throw c.refuse("retry.exceptions", name, "is also listed in ignore.exceptions");
@@ -40,7 +40,7 @@ record RetrySettings(RetryConfig config, BackoffPreset backoffPreset, Jitter jit
         }
         return new RetrySettings(config, ConfigReader.constant(BackoffPreset.class, config.backoff()),
                 ConfigReader.constant(Jitter.class, config.jitter()), new ExceptionRules(retry, ignore),
-                ResultRules.parse(c.pid(), "retry.on.results", c.list("retry.on.results")));
+                ResultRules.parse(c.pid(), "retry.on.results", List.of(config.retry_on_results())));
     }
 
     @Override

@@ -37,10 +37,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             description = "Whether calls refused by a stage (breaker open, rate limited, shed, ...) spend the error budget. If false they are not counted at all.")
     boolean rejections_count() default true;
 
-    @AttributeDefinition(name = "Burn-rate alerts",
+    @AttributeDefinition(name = "Burn-rate alerts", required = false,
             description = "Comma-separated factor:longWindow:shortWindow[:name] entries; an alert fires when both windows burn the budget at least factor times as fast as the objective allows. Empty for none.")
     // The SRE workbook's table: page on 2% of a 30-day budget in 1 h or 5% in 6 h, ticket on 10% in 3 d.
-    String alerts() default "14.4:1h:5m,6:6h:30m,1:3d:6h";
+    String[] alerts() default { "14.4:1h:5m", "6:6h:30m", "1:3d:6h" };
 
     @AttributeDefinition(name = "Alert minimum calls", min = "0",
             description = "A burn-rate alert does not fire while its short window holds fewer calls than this.")

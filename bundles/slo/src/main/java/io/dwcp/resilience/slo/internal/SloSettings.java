@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Validated settings of one budget. Built only by {@link #from}, which reads through the kit's
- * {@link ConfigReader} and refuses a bad value with an {@link InvalidConfigurationException} naming
- * the PID, the key, the value and the reason. The defaults are written once, in the Metatype
- * ({@link SloConfig}).
+ * Validated settings of one budget. Built only by {@link #from}, which reads the {@link SloConfig}
+ * view ({@link ConfigReader#typed}: defaults and bounds written once, in the Metatype), parses its
+ * durations and alerts, checks the rules across keys, and refuses a bad value with an
+ * {@link InvalidConfigurationException} naming the PID, the key, the value and the reason.
  *
  * @param operation              the operation, or {@link #ALL_OPERATIONS}
  * @param objective              the error objective as a ratio, e.g. 0.999
@@ -41,7 +41,6 @@ record SloSettings(String operation, double objective, Duration window, Duration
     static final String PID = "dwcp.slo";
     /** {@link #operation()} of the budget of all operations together. */
     static final String ALL_OPERATIONS = Stage.ANY_OPERATION;
-    private static final SloConfig D = new ConfigReader(PID, Map.of(Stage.OPERATION, ALL_OPERATIONS)).typed(SloConfig.class);
 
     /** The fine ring spans this many coarse buckets; windows that fit are read at fine resolution. */
     static final int FINE_SPAN_COARSE_BUCKETS = 24;
@@ -67,13 +66,13 @@ record SloSettings(String operation, double objective, Duration window, Duration
      * @throws InvalidConfigurationException naming the first bad key
      */
     static SloSettings from(ConfigReader in) {
-        String operation = in.operation(Stage.OPERATION, null);
-        double objectivePercent = percent(in, "objective", D.objective());
-        Duration fine = duration(in, "bucket.fine", D.bucket_fine());
+        SloConfig c = in.typed(SloConfig.class); // defaults and bounds: the Metatype's; dwcp.operation required
+        double objectivePercent = percent(in, "objective", c.objective());
+        Duration fine = duration(in, "bucket.fine", c.bucket_fine());
         if (fine.compareTo(Duration.ofSeconds(1)) < 0 || fine.toMillis() % 1000 != 0) {
             throw in.refuse("bucket.fine", Durations.format(fine), "must be a whole number of seconds, at least 1s");
         }
-        Duration coarse = duration(in, "bucket.coarse", D.bucket_coarse());
+        Duration coarse = duration(in, "bucket.coarse", c.bucket_coarse());
         if (coarse.compareTo(fine) < 0 || coarse.toMillis() % fine.toMillis() != 0) {
             throw in.refuse("bucket.coarse", Durations.format(coarse),
                     "must be a whole multiple of bucket.fine (" + Durations.format(fine) + ")");
@@ -82,37 +81,35 @@ record SloSettings(String operation, double objective, Duration window, Duration
             throw in.refuse("bucket.coarse", Durations.format(coarse), "the fine ring would need more than "
                     + MAX_BUCKETS + " buckets of " + Durations.format(fine) + "; use a wider bucket.fine");
         }
-        Duration window = duration(in, "window", D.window());
+        Duration window = duration(in, "window", c.window());
         if (window.compareTo(coarse) < 0 || ceilDiv(window, coarse) + 1 > MAX_BUCKETS) {
             throw in.refuse("window", Durations.format(window), "must span between 1 and " + (MAX_BUCKETS - 1)
                     + " coarse buckets of " + Durations.format(coarse));
         }
-        boolean countRejections = in.booleanValue("rejections.count", D.rejections_count());
-        List<BurnRateRule> alerts = alerts(in, window, fine);
-        int minRequests = in.intValue("alert.min.requests", D.alert_min_requests(), 0, Integer.MAX_VALUE);
-        double percentile = percent(in, "latency.percentile", D.latency_percentile());
-        Duration threshold = duration(in, "latency.threshold", D.latency_threshold());
+        List<BurnRateRule> alerts = alerts(in, String.join(",", c.alerts()), window, fine);
+        double percentile = percent(in, "latency.percentile", c.latency_percentile());
+        Duration threshold = duration(in, "latency.threshold", c.latency_threshold());
         if (threshold.toNanos() >= HIGHEST_TRACKABLE_LATENCY_NANOS) {
             throw in.refuse("latency.threshold", Durations.format(threshold), "must be below 1h (0 turns the latency budget off)");
         }
-        Duration latencyBucket = duration(in, "latency.bucket", D.latency_bucket());
+        Duration latencyBucket = duration(in, "latency.bucket", c.latency_bucket());
         if (latencyBucket.compareTo(fine) < 0 || latencyBucket.toMillis() % fine.toMillis() != 0
                 || ceilDiv(window, latencyBucket) + 1 > MAX_LATENCY_BUCKETS) {
             throw in.refuse("latency.bucket", Durations.format(latencyBucket), "must be a multiple of bucket.fine and"
                     + " split the window into at most " + (MAX_LATENCY_BUCKETS - 1) + " buckets");
         }
-        int precision = in.intValue("latency.precision", D.latency_precision(), 1, 3);
-        Duration evaluation = duration(in, "evaluation.interval", D.evaluation_interval());
+        Duration evaluation = duration(in, "evaluation.interval", c.evaluation_interval());
         if (evaluation.compareTo(Duration.ofMillis(100)) < 0 || evaluation.compareTo(fine) > 0) {
             throw in.refuse("evaluation.interval", Durations.format(evaluation),
                     "must be between 100ms and bucket.fine (" + Durations.format(fine) + ")");
         }
-        Duration persist = duration(in, "persist.interval", D.persist_interval());
+        Duration persist = duration(in, "persist.interval", c.persist_interval());
         if (persist.compareTo(Duration.ofSeconds(1)) < 0) {
             throw in.refuse("persist.interval", Durations.format(persist), "must be at least 1s");
         }
-        return new SloSettings(operation, objectivePercent / 100.0, window, fine, coarse, countRejections, alerts,
-                minRequests, percentile / 100.0, threshold, latencyBucket, precision, evaluation, persist);
+        return new SloSettings(c.dwcp_operation(), objectivePercent / 100.0, window, fine, coarse, c.rejections_count(),
+                alerts, c.alert_min_requests(), percentile / 100.0, threshold, latencyBucket, c.latency_precision(),
+                evaluation, persist);
     }
 
     /** @return whether the latency budget is on */
@@ -133,8 +130,7 @@ record SloSettings(String operation, double objective, Duration window, Duration
         return "slo/" + (ALL_OPERATIONS.equals(operation) ? "_overall" : operation);
     }
 
-    private static List<BurnRateRule> alerts(ConfigReader in, Duration window, Duration fine) {
-        String text = in.has("alerts") ? String.join(",", in.list("alerts")) : D.alerts();
+    private static List<BurnRateRule> alerts(ConfigReader in, String text, Duration window, Duration fine) {
         List<BurnRateRule> rules = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (String entry : text.split(",")) {
@@ -177,8 +173,7 @@ record SloSettings(String operation, double objective, Duration window, Duration
     }
 
     /** A percentage strictly between 0 and 100 that leaves a budget. */
-    private static double percent(ConfigReader in, String key, double dflt) {
-        double p = in.doubleValue(key, dflt, -Double.MAX_VALUE, Double.MAX_VALUE);
+    private static double percent(ConfigReader in, String key, double p) {
         if (!(p > 0 && p < 100)) {
             throw in.refuse(key, p, "must be a percentage strictly between 0 and 100");
         }
@@ -188,8 +183,7 @@ record SloSettings(String operation, double objective, Duration window, Duration
         return p;
     }
 
-    private static Duration duration(ConfigReader in, String key, String dflt) {
-        String text = in.string(key, dflt);
+    private static Duration duration(ConfigReader in, String key, String text) {
         try {
             return Durations.parse(text);
         } catch (IllegalArgumentException e) {

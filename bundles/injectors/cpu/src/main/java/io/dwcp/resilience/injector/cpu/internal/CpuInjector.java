@@ -81,9 +81,9 @@ public final class CpuInjector extends ConfiguredInjector<CpuInjector.Settings> 
 
     @Override
     protected Settings read(ConfigReader config) {
-        return new Settings(config.intValue("threads", 1, 1, 64), config.intValue("utilisation.percent", 80, 1, 100),
-                TimeUnit.MILLISECONDS.toNanos(config.longValue("duration.ms", 10_000, 1, 600_000)),
-                TimeUnit.MILLISECONDS.toNanos(config.longValue("period.ms", 100, 10, 1_000)));
+        Config c = config.typed(Config.class);
+        return new Settings(c.threads(), c.utilisation_percent(), TimeUnit.MILLISECONDS.toNanos(c.duration_ms()),
+                TimeUnit.MILLISECONDS.toNanos(c.period_ms()));
     }
 
     @Override

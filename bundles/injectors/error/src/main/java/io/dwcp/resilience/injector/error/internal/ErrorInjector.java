@@ -60,8 +60,9 @@ public final class ErrorInjector extends ConfiguredInjector<ErrorInjector.Settin
 
     @Override
     protected Settings read(ConfigReader config) {
-        String name = config.string("exception", DEFAULT_EXCEPTION);
-        String message = config.string("message", "injected error");
+        Config c = config.typed(Config.class);
+        String name = c.exception();
+        String message = c.message();
         if (name.isEmpty()) {
             throw config.refuse("exception", name, "an exception class name is required");
         }

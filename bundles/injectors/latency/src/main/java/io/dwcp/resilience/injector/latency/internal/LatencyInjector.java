@@ -42,7 +42,8 @@ public final class LatencyInjector extends ConfiguredInjector<LatencyInjector.Se
     @ObjectClassDefinition(id = PID, name = "DWCP chaos injector: latency", description = "Delays a call by a random "
             + "time drawn from a distribution within [min, max]; never past the call's deadline.")
     @interface Config {
-        @AttributeDefinition(name = "Minimum delay (ms)", min = "0", description = "Shortest delay, in milliseconds.")
+        @AttributeDefinition(name = "Minimum delay (ms)", min = "0", max = "600000",
+                description = "Shortest delay, in milliseconds; at most 10 minutes.")
         long min_ms() default 50;
 
         @AttributeDefinition(name = "Maximum delay (ms)", min = "0", max = "600000",
@@ -80,13 +81,12 @@ public final class LatencyInjector extends ConfiguredInjector<LatencyInjector.Se
 
     @Override
     protected Settings read(ConfigReader config) {
-        long min = config.longValue("min.ms", 50, 0, 600_000);
-        long max = config.longValue("max.ms", 200, 0, 600_000);
-        if (max < min) {
-            throw config.refuse("max.ms", max, "must not be below min.ms=" + min);
+        Config c = config.typed(Config.class);
+        if (c.max_ms() < c.min_ms()) {
+            throw config.refuse("max.ms", c.max_ms(), "must not be below min.ms=" + c.min_ms());
         }
-        return new Settings(TimeUnit.MILLISECONDS.toNanos(min), TimeUnit.MILLISECONDS.toNanos(max),
-                config.enumValue("distribution", DelayDistribution.UNIFORM, DelayDistribution.class));
+        return new Settings(TimeUnit.MILLISECONDS.toNanos(c.min_ms()), TimeUnit.MILLISECONDS.toNanos(c.max_ms()),
+                ConfigReader.constant(DelayDistribution.class, c.distribution()));
     }
 
     @Override

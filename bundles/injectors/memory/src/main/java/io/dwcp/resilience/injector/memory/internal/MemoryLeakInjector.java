@@ -70,14 +70,15 @@ public final class MemoryLeakInjector extends ConfiguredInjector<MemoryLeakInjec
 
     @Override
     protected Settings read(ConfigReader config) {
-        int stepMb = config.intValue("step.mb", 16, 1, 1024);
-        int capMb = config.intValue("cap.mb", 256, 1, 65536);
+        Config c = config.typed(Config.class);
+        int stepMb = c.step_mb();
+        int capMb = c.cap_mb();
         if (capMb < stepMb) {
             throw config.refuse("cap.mb", capMb, "must be at least step.mb=" + stepMb);
         }
         // 1024 MiB does not fit an int of bytes: the largest step is one byte short of it.
         long step = Math.min(stepMb * MIB, Integer.MAX_VALUE - 8);
-        return new Settings((int) step, capMb * MIB, config.intValue("safety.margin.percent", 25, 5, 90));
+        return new Settings((int) step, capMb * MIB, c.safety_margin_percent());
     }
 
     @Override

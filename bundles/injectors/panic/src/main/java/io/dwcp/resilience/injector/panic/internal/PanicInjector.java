@@ -60,7 +60,7 @@ public final class PanicInjector extends ConfiguredInjector<PanicInjector.Kind> 
 
     @Override
     protected Kind read(ConfigReader config) {
-        return config.enumValue("kind", Kind.EXCEPTION, Kind.class);
+        return ConfigReader.constant(Kind.class, config.typed(Config.class).kind()); // an option of the Metatype
     }
 
     @Override

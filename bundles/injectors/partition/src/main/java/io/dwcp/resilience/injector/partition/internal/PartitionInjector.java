@@ -84,8 +84,9 @@ public final class PartitionInjector extends ConfiguredInjector<PartitionInjecto
 
     @Override
     protected Settings read(ConfigReader config) {
-        long durationMs = config.longValue("duration.ms", 30_000, 1, 3_600_000);
-        String peers = config.string("peers", "");
+        Config c = config.typed(Config.class);
+        long durationMs = c.duration_ms();
+        String peers = c.peers();
         Set<String> set = new LinkedHashSet<>();
         if (!peers.isEmpty()) {
             for (String p : peers.split(",", -1)) {

@@ -57,7 +57,7 @@ public final class TimeoutInjector extends ConfiguredInjector<TimeoutInjector.Se
 
     @Override
     protected Settings read(ConfigReader config) {
-        return new Settings(TimeUnit.MILLISECONDS.toNanos(config.longValue("max.hold.ms", 10_000, 0, 600_000)));
+        return new Settings(TimeUnit.MILLISECONDS.toNanos(config.typed(Config.class).max_hold_ms()));
     }
 
     @Override
