@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * The permitted path of our rate-limit stages beside Resilience4j's {@code RateLimiter}
@@ -34,10 +35,13 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p><b>Keeping every call permitted.</b> Resilience4j and Failsafe get a limit no benchmark can
  * reach. Our buckets accept at most 10^6 permits/s, which a tight loop exceeds, so the calls run
- * on a synthetic clock shared by all threads that moves {@link #STEP_NANOS} per call (an atomic
- * add, counted in our figures): exactly the budget of the bucket's rate, so every call finds its
- * permit. That add stands for the clock read the manager makes on entry ({@code startNanos}); the
- * stage itself reads no clock. The adaptive and concurrency stages read the clock once after the
+ * on a synthetic clock that moves {@link #STEP_NANOS} per call of all threads together: exactly the
+ * budget of the bucket's rate, so every call finds its permit. Each thread keeps its own clock and
+ * moves it {@code STEP_NANOS x threads} per call (a plain add), as the manager's entry reading
+ * ({@code startNanos}, a {@code System.nanoTime()} of the calling thread) shares nothing between
+ * threads; the stage itself reads no clock. {@code dwcpTokenBucketStageSharedClock} keeps the
+ * earlier runs' clock, one atomic add on a counter all threads share per call (counted in our
+ * figure), for comparison with the figures taken with it (up to 2026-12-03 19:05). The adaptive and concurrency stages read the clock once after the
  * call to learn its latency, and that read is real here: the synthetic {@link TimeSource} calls
  * {@link System#nanoTime()} and discards the result. Resilience4j and Failsafe read the real clock
  * inside their acquire.
@@ -55,7 +59,7 @@ public class RateLimiterBenchmark {
     /** The synthetic clock moves this per call: 10^6 calls/s, the buckets' rate. */
     static final long STEP_NANOS = 1_000;
 
-    /** The synthetic clock of every thread. */
+    /** The synthetic clock all threads share ({@code dwcpTokenBucketStageSharedClock}); the others' start. */
     static final java.util.concurrent.atomic.AtomicLong CLOCK = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
 
     private static final String RESULT = "ack";
@@ -79,6 +83,12 @@ public class RateLimiterBenchmark {
     @State(Scope.Thread)
     public static class Caller {
         final SyntheticInvocation inv = new SyntheticInvocation();
+
+        @Setup(Level.Trial)
+        public void setUp(BenchmarkParams params) {
+            inv.step = STEP_NANOS * params.getThreads();
+            inv.own = CLOCK.get();
+        }
     }
 
     @Setup
@@ -140,6 +150,11 @@ public class RateLimiterBenchmark {
     }
 
     @Benchmark
+    public String dwcpTokenBucketStageSharedClock(Caller c) throws Exception {
+        return tokenBucket.execute(c.inv.tickShared(), NEXT);
+    }
+
+    @Benchmark
     public String dwcpAdaptiveRateStage(Caller c) throws Exception {
         return adaptive.execute(c.inv.tick(), NEXT);
     }
@@ -169,8 +184,17 @@ public class RateLimiterBenchmark {
     static final class SyntheticInvocation implements Invocation, TimeSource {
         private long now;
         private long sink;
+        /** This thread's own clock and how far one call moves it. */
+        long own;
+        long step = STEP_NANOS;
 
         SyntheticInvocation tick() {
+            own += step;
+            now = own;
+            return this;
+        }
+
+        SyntheticInvocation tickShared() {
             now = CLOCK.addAndGet(STEP_NANOS);
             return this;
         }

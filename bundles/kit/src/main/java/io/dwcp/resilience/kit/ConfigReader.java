@@ -33,7 +33,9 @@ import org.osgi.service.log.Logger;
  * receives its configuration as the raw map and reads it here, never through SCR's conversion of a
  * typed {@code @interface}: SCR throws a bare {@code ComponentException} out of the annotation
  * method for an unparsable value, after the component has started applying the configuration.
- * {@link #typed(Class)} gives the same {@code @interface} view with this reader's refusals instead.
+ * It reads only through {@link #typed(Class)}, the same {@code @interface} view with this reader's
+ * refusals and the Metatype's bounds (kit 2.0: the per-key getters of 1.x, {@code intValue} and the
+ * like, are gone, so a bound cannot be written a second time beside a call).
  *
  * <p>Conventions every component follows (documented once, in {@code docs/DESIGN.md}):
  * {@value Stage#OPERATION} is an operation name or {@code *} and defaults to {@code *}; lists are
@@ -402,8 +404,8 @@ public final class ConfigReader {
      * {@code max_operations()} reads the key {@code max.operations} (the DS name mapping: {@code _} is
      * {@code .}, {@code __} is {@code _}, {@code $_$} is {@code -}, {@code $$} is {@code $}; a
      * {@code PREFIX_} constant is prepended), converted by this reader, and an absent key is the method's
-     * default, so a default is written only in the annotation; {@value Stage#OPERATION} is checked as
-     * {@link #operation(String, String)} checks it. Every value is then checked against the
+     * default, so a default is written only in the annotation; {@value Stage#OPERATION} must be one of
+     * {@link #KNOWN_OPERATIONS} or {@code *}, or any valid name with {@code dwcp.operation.new = true}. Every value is then checked against the
      * bundle's generated Metatype ({@code OSGI-INF/metatype}, see {@link Metatype}): {@code min},
      * {@code max} and {@code options}, so a bound is written only in the {@code @AttributeDefinition}.
      * The first bad value throws {@link InvalidConfigurationException} here, before the component

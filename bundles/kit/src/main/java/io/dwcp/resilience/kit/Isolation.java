@@ -62,7 +62,7 @@ public record Isolation(Scope scope, int maxPeers) {
      *                 Metatype's options {@code operation}, {@code peer}: case-insensitive)
      * @param maxPeers its {@value #MAX_PEERS} (checked against the Metatype's bounds, 1 to {@value #MAX_MAX_PEERS})
      * @return the isolation they describe
-     * @since 1.6
+     * @since 2.0 (replaces {@code read(ConfigReader)})
      */
     public static Isolation of(String scope, int maxPeers) {
         Scope s = ConfigReader.constant(Scope.class, scope);

@@ -660,6 +660,18 @@ public class DwcpCommands {
         }
     }
 
+    /** @return the first argument, a configured peer (else a usage error naming the configured ones) */
+    private static String peer(DWCPManager tm, Args a) {
+        String peer = a.positional(0, null);
+        knownPeer(tm, peer);
+        return peer;
+    }
+
+    /** @return the words after the peer, as typed (Gogo splits unquoted words), in UTF-8 */
+    private static byte[] textAfterPeer(Args a) {
+        return String.join(" ", a.positionals().subList(1, a.positionals().size())).getBytes(StandardCharsets.UTF_8);
+    }
+
     public void peers(Object... args) {
         run("peers", USAGE_PEERS, out -> {
             noHelp(args, Set.of()).expect(0, 0);
@@ -678,14 +690,11 @@ public class DwcpCommands {
         run("send", USAGE_SEND, out -> {
             Args a = noHelp(args, Set.of("timeout")).expect(2, Integer.MAX_VALUE);
             DWCPManager tm = transport();
-            String peer = a.positional(0, null);
-            knownPeer(tm, peer);
-            // the words after the peer are the text, as typed (Gogo splits unquoted words)
-            String text = String.join(" ", a.positionals().subList(1, a.positionals().size()));
+            String peer = peer(tm, a);
             Duration timeout = a.duration("timeout", Duration.ofSeconds(10));
             long t0 = clock.nanoTime();
             try {
-                long id = tm.send(peer, text.getBytes(StandardCharsets.UTF_8), timeout);
+                long id = tm.send(peer, textAfterPeer(a), timeout);
                 out.println("sent to " + peer + " as message " + id + ", acknowledged in " + Units.millis(clock.nanoTime() - t0) + " ms");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -806,16 +815,14 @@ public class DwcpCommands {
      */
     public void sync(Object... args) {
         run("sync", USAGE_SYNC, out -> {
+            // the request is for the handler; the built-in one answers whatever it is, so it may be empty
             Args a = noHelp(args, Set.of("timeout")).expect(1, Integer.MAX_VALUE);
             DWCPManager tm = transport();
-            String peer = a.positional(0, null);
-            knownPeer(tm, peer);
-            // the request is for the handler; the built-in one answers whatever it is, so it may be empty
-            String text = String.join(" ", a.positionals().subList(1, a.positionals().size()));
+            String peer = peer(tm, a);
             Duration timeout = a.duration("timeout", Duration.ofSeconds(10));
             long t0 = clock.nanoTime();
             try {
-                byte[] answer = tm.sync(peer, text.getBytes(StandardCharsets.UTF_8), timeout);
+                byte[] answer = tm.sync(peer, textAfterPeer(a), timeout);
                 out.println(peer + " answered in " + Units.millis(clock.nanoTime() - t0) + " ms, " + answer.length + " bytes: "
                         + new String(answer, StandardCharsets.UTF_8));
             } catch (InterruptedException e) {
@@ -865,8 +872,7 @@ public class DwcpCommands {
             Duration timeout = a.duration("timeout", Duration.ofSeconds(10));
             Duration every = a.duration("every", Duration.ofSeconds(1), MIN_REPORT_PERIOD);
             DWCPManager tm = transport();
-            String peer = a.positional(0, null);
-            knownPeer(tm, peer);
+            String peer = peer(tm, a);
             LoadRun.Settings settings = new LoadRun.Settings(peer, rate, duration, size, inFlight, every);
             ExecutorService workers = Executors.newFixedThreadPool(Math.min(inFlight, 64), r -> {
                 Thread t = new Thread(r, "dwcp-load-" + peer);

@@ -53,7 +53,7 @@ public @interface DegradationConfig {
     /** @return per-operation error-rate thresholds */
     @AttributeDefinition(name = "Error-rate thresholds per operation", required = false,
             description = "operation:rate pairs, comma-separated, e.g. consensus:0.005.")
-    String error_rate_thresholds() default "";
+    String[] error_rate_thresholds() default {};
 
     /** @return the default latency threshold */
     @AttributeDefinition(name = "Latency threshold (ms)", min = "1",
@@ -64,7 +64,7 @@ public @interface DegradationConfig {
     @AttributeDefinition(name = "Latency thresholds per operation (ms)", required = false,
             description = "operation:milliseconds pairs, comma-separated; 0 = the operation's latency is not judged "
                     + "(receive: a receive waits for a peer that may simply be idle).")
-    String latency_thresholds_ms() default "send:100,receive:0,sync:500,consensus:1000";
+    String[] latency_thresholds_ms() default { "send:100", "receive:0", "sync:500", "consensus:1000" };
 
     /** @return the level of an unhealthy check */
     @AttributeDefinition(name = "Level of an UNHEALTHY check", description = "NORMAL, DEGRADED, SEVERELY_DEGRADED or EMERGENCY.")
@@ -81,8 +81,8 @@ public @interface DegradationConfig {
     /** @return the feature flags */
     @AttributeDefinition(name = "Features", required = false,
             description = "feature:level pairs, comma-separated: the worst level at which each feature stays on.")
-    String features() default "chaos:NORMAL,telemetry.detailed:NORMAL,prefetch:NORMAL,compression:DEGRADED,"
-            + "background.sync:DEGRADED,peer.discovery:SEVERELY_DEGRADED,heartbeat:EMERGENCY";
+    String[] features() default { "chaos:NORMAL", "telemetry.detailed:NORMAL", "prefetch:NORMAL", "compression:DEGRADED",
+        "background.sync:DEGRADED", "peer.discovery:SEVERELY_DEGRADED", "heartbeat:EMERGENCY" };
 
     /** @return the level for features not listed */
     @AttributeDefinition(name = "Unlisted features stay on up to", description = "The worst level at which a feature not listed stays on.")

@@ -15,20 +15,20 @@ public @interface LoadShedConfig {
 
     /** @return the priority order */
     @AttributeDefinition(name = "Priorities", description = "Operations, most important first, comma-separated. An operation not listed is shed like the last one.")
-    String priorities() default "consensus,send,sync,receive";
+    String[] priorities() default { "consensus", "send", "sync", "receive" };
 
     /** @return shedding at DEGRADED */
-    @AttributeDefinition(name = "Shed at DEGRADED", required = false,
+    @AttributeDefinition(name = "Shed at DEGRADED", required = false, min = "0", max = "1",
             description = "Probabilities from the least important operation upward, comma-separated; operations beyond the list are not shed.")
-    String shed_degraded() default "0.2,0.05";
+    double[] shed_degraded() default { 0.2, 0.05 };
 
     /** @return shedding at SEVERELY_DEGRADED */
-    @AttributeDefinition(name = "Shed at SEVERELY_DEGRADED", required = false,
+    @AttributeDefinition(name = "Shed at SEVERELY_DEGRADED", required = false, min = "0", max = "1",
             description = "As above, for SEVERELY_DEGRADED; at least the DEGRADED value for every operation.")
-    String shed_severely_degraded() default "0.5,0.25,0.1";
+    double[] shed_severely_degraded() default { 0.5, 0.25, 0.1 };
 
     /** @return shedding at EMERGENCY */
-    @AttributeDefinition(name = "Shed at EMERGENCY", required = false,
+    @AttributeDefinition(name = "Shed at EMERGENCY", required = false, min = "0", max = "1",
             description = "As above, for EMERGENCY; at least the SEVERELY_DEGRADED value for every operation.")
-    String shed_emergency() default "0.9,0.6,0.3";
+    double[] shed_emergency() default { 0.9, 0.6, 0.3 };
 }

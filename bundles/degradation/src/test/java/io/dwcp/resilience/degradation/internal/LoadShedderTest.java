@@ -101,7 +101,7 @@ class LoadShedderTest {
         assertRefused(Map.of("shed_emergency", "0.9,0.6"), "shed.emergency",
                 "sheds the 3rd least important operation less (0.0) than shed.severely.degraded does (0.1)");
         assertRefused(Map.of("shed_emergency", "0.9,0.6,0.3,0.1,0.05"), "shed.emergency", "5 probabilities for 4");
-        assertRefused(Map.of("shed_degraded", "1.2"), "shed.degraded", "not a probability");
+        assertRefused(Map.of("shed_degraded", "1.2"), "shed.degraded", "must be between 0 and 1");
         assertRefused(Map.of("shed_degraded", "lots"), "shed.degraded", "not a number");
         assertRefused(Map.of("priorities", "send,send"), "priorities", "listed twice");
         assertRefused(Map.of("priorities", " "), "priorities", "at least one");

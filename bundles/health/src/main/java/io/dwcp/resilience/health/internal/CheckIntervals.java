@@ -9,21 +9,25 @@ import io.dwcp.resilience.api.health.HealthCheck;
  */
 final class CheckIntervals {
 
+    /** The shortest interval accepted (the monitor's {@code default.interval.ms} too), so that a typo cannot turn a check into a busy loop. */
+    static final long MIN_INTERVAL_MILLIS = 10;
+
     private CheckIntervals() {
     }
 
     /**
      * @param pid            the PID, for messages
-     * @param intervalMillis 0 or at least {@link HealthSettings#MIN_INTERVAL_MILLIS}
+     * @param intervalMillis 0 or at least {@link #MIN_INTERVAL_MILLIS}
      * @param timeoutMillis  0 or positive
      * @throws InvalidConfigurationException otherwise
      */
     static void validate(String pid, long intervalMillis, long timeoutMillis) {
-        if (intervalMillis != 0) {
-            HealthSettings.checkInterval(pid, HealthCheck.INTERVAL_MILLIS, intervalMillis);
+        if (intervalMillis != 0 && intervalMillis < MIN_INTERVAL_MILLIS) {
+            throw new InvalidConfigurationException(pid, HealthCheck.INTERVAL_MILLIS, intervalMillis,
+                    "must be at least " + MIN_INTERVAL_MILLIS + " ms");
         }
-        if (timeoutMillis != 0) {
-            HealthSettings.checkTimeout(pid, HealthCheck.TIMEOUT_MILLIS, timeoutMillis);
+        if (timeoutMillis < 0) {
+            throw new InvalidConfigurationException(pid, HealthCheck.TIMEOUT_MILLIS, timeoutMillis, "must be at least 1 ms");
         }
     }
 

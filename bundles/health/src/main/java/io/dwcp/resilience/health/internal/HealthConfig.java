@@ -8,6 +8,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
         description = "Runs every HealthCheck service periodically, each with a timeout, and reports status changes.")
 public @interface HealthConfig {
 
+    /** The PID of the monitor's configuration. */
+    String PID = "dwcp.health";
+
     /** @return how often a check runs unless its dwcp.health.interval.ms property says otherwise */
     @AttributeDefinition(name = "Default interval (ms)", min = "10",
             description = "How often a check runs when it does not set dwcp.health.interval.ms.")

@@ -42,10 +42,10 @@ import org.osgi.service.metatype.annotations.Designate;
 @Capability(namespace = "osgi.service",
         attribute = "objectClass:List<String>=\"io.dwcp.resilience.api.health.HealthMonitor,io.dwcp.resilience.api.metrics.MetricsSource\"",
         uses = {HealthMonitor.class, MetricsSource.class})
-@Component(configurationPid = HealthSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+@Component(configurationPid = HealthConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {}) // the kit registers HealthMonitor and MetricsSource with the accepted properties
 @Designate(ocd = HealthConfig.class)
-public final class HealthMonitorComponent extends ConfiguredComponent<HealthSettings>
+public final class HealthMonitorComponent extends ConfiguredComponent<HealthConfig>
         implements HealthMonitor, MetricsSource, HealthEvents {
 
     /** The metrics source name. */
@@ -60,28 +60,29 @@ public final class HealthMonitorComponent extends ConfiguredComponent<HealthSett
     private ExecutorService notifier;
 
     public HealthMonitorComponent() {
-        super(HealthSettings.PID, HealthMonitor.class, MetricsSource.class);
+        super(HealthConfig.PID, HealthMonitor.class, MetricsSource.class);
     }
 
+    /** Defaults and bounds: the Metatype's (an interval of at least 10 ms, a timeout of at least 1 ms). */
     @Override
-    protected HealthSettings read(ConfigReader config) {
-        return HealthSettings.from(config);
+    protected HealthConfig read(ConfigReader config) {
+        return config.typed(HealthConfig.class);
     }
 
     /** The monitor always runs: a refused first configuration leaves the specified defaults in force. */
     @Override
-    protected HealthSettings fallback() {
-        return HealthSettings.DEFAULTS;
+    protected HealthConfig fallback() {
+        return read(new ConfigReader(HealthConfig.PID, Map.of()));
     }
 
     @Override
-    protected String describe(HealthSettings settings) {
-        return "checks every " + settings.defaultIntervalMillis() + " ms by default, timeout "
-                + settings.defaultTimeoutMillis() + " ms";
+    protected String describe(HealthConfig settings) {
+        return "checks every " + settings.default_interval_ms() + " ms by default, timeout "
+                + settings.default_timeout_ms() + " ms";
     }
 
     @Override
-    protected synchronized void start(HealthSettings settings) {
+    protected synchronized void start(HealthConfig settings) {
         scheduler = new ScheduledThreadPoolExecutor(1, new NamedThreads("dwcp-health-scheduler"));
         scheduler.setRemoveOnCancelPolicy(true);
         workers = Executors.newCachedThreadPool(new NamedThreads("dwcp-health-check"));
@@ -96,7 +97,7 @@ public final class HealthMonitorComponent extends ConfiguredComponent<HealthSett
     }
 
     @Override
-    protected synchronized void apply(HealthSettings previous, HealthSettings next) {
+    protected synchronized void apply(HealthConfig previous, HealthConfig next) {
         runner.updateSettings(next);
     }
 
@@ -142,7 +143,7 @@ public final class HealthMonitorComponent extends ConfiguredComponent<HealthSett
         String name = safeName(check);
         if (previous != null && name != null && name.equals(previous.admittedName)) {
             b.admittedName = name;
-            b.intervalMillis = millis(b, HealthCheck.INTERVAL_MILLIS, HealthSettings.MIN_INTERVAL_MILLIS, previous.intervalMillis);
+            b.intervalMillis = millis(b, HealthCheck.INTERVAL_MILLIS, CheckIntervals.MIN_INTERVAL_MILLIS, previous.intervalMillis);
             b.timeoutMillis = millis(b, HealthCheck.TIMEOUT_MILLIS, 1, previous.timeoutMillis);
             runner.update(key, b.intervalMillis, b.timeoutMillis);
         } else {
@@ -180,7 +181,7 @@ public final class HealthMonitorComponent extends ConfiguredComponent<HealthSett
 
     private void admit(long key, Bound b) {
         String name = safeName(b.check);
-        long interval = millis(b, HealthCheck.INTERVAL_MILLIS, HealthSettings.MIN_INTERVAL_MILLIS, 0);
+        long interval = millis(b, HealthCheck.INTERVAL_MILLIS, CheckIntervals.MIN_INTERVAL_MILLIS, 0);
         long timeout = millis(b, HealthCheck.TIMEOUT_MILLIS, 1, 0);
         switch (runner.add(key, b.check, name, interval, timeout)) {
             case ACTIVE:

@@ -51,7 +51,7 @@ final class HealthRunner implements HealthMonitor {
     private final Executor workers;
     private final Executor notifier;
     private final HealthEvents events;
-    private volatile HealthSettings settings;
+    private volatile HealthConfig settings;
 
     // guarded by this
     private final Map<Long, CheckState> byKey = new HashMap<>();
@@ -73,7 +73,7 @@ final class HealthRunner implements HealthMonitor {
      * @param settings  defaults for checks that do not set their own interval and timeout
      */
     HealthRunner(TimeSource clock, Scheduler scheduler, Executor workers, Executor notifier, HealthEvents events,
-            HealthSettings settings) {
+            HealthConfig settings) {
         this.clock = clock;
         this.scheduler = scheduler;
         this.workers = workers;
@@ -84,7 +84,7 @@ final class HealthRunner implements HealthMonitor {
     }
 
     /** @param settings new defaults, used from each check's next run on */
-    void updateSettings(HealthSettings settings) {
+    void updateSettings(HealthConfig settings) {
         this.settings = settings;
     }
 
@@ -246,11 +246,11 @@ final class HealthRunner implements HealthMonitor {
     }
 
     private long intervalMillis(CheckState s) {
-        return s.intervalMillis > 0 ? s.intervalMillis : settings.defaultIntervalMillis();
+        return s.intervalMillis > 0 ? s.intervalMillis : settings.default_interval_ms();
     }
 
     private long timeoutMillis(CheckState s) {
-        return s.timeoutMillis > 0 ? s.timeoutMillis : settings.defaultTimeoutMillis();
+        return s.timeoutMillis > 0 ? s.timeoutMillis : settings.default_timeout_ms();
     }
 
     private void trigger(CheckState s) {

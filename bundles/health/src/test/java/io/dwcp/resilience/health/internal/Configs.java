@@ -10,6 +10,15 @@ final class Configs {
     private Configs() {
     }
 
+    /** The monitor's documented defaults. */
+    static final HealthConfig MONITOR_DEFAULTS = new ConfigReader(HealthConfig.PID, Map.of()).typed(HealthConfig.class);
+
+    /** @return the monitor's settings with these defaults for checks that set none */
+    static HealthConfig monitor(long intervalMillis, long timeoutMillis) {
+        return new ConfigReader(HealthConfig.PID, Map.of("default.interval.ms", intervalMillis, "default.timeout.ms",
+                timeoutMillis)).typed(HealthConfig.class);
+    }
+
     /**
      * @param pid    the PID
      * @param values method name ({@code dwcp_health_check}) to value; missing keys take their defaults

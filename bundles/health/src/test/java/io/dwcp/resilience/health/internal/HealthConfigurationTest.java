@@ -141,7 +141,7 @@ class HealthConfigurationTest {
     @Test
     void aRefusedFirstMonitorConfigurationRunsOnTheSpecifiedDefaults() {
         ConfiguredComponent<?> c = start(HealthMonitorComponent::new, config("dwcp.health", List.of(), "default.timeout.ms", "soon"));
-        assertEquals(HealthSettings.DEFAULTS, c.settings());
+        assertEquals(Configs.MONITOR_DEFAULTS, c.settings());
         assertEquals(1, events.on(ResilienceEvents.CONFIGURATION_REFUSED).size());
         c.deactivate();
     }

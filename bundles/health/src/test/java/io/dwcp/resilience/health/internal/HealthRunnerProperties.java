@@ -45,7 +45,7 @@ class HealthRunnerProperties {
             public void listenerFailed(HealthListener listener, StatusChange change, Throwable failure) {
                 throw new AssertionError(failure);
             }
-        }, HealthSettings.DEFAULTS);
+        }, Configs.MONITOR_DEFAULTS);
         List<ScriptedCheck> checks = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             ScriptedCheck check = new ScriptedCheck("c" + i);

@@ -41,7 +41,7 @@ class HealthRunnerTest {
     private ExecutorService pool;
 
     private HealthRunner directRunner() {
-        return new HealthRunner(clock, scheduler, Runnable::run, Runnable::run, events, HealthSettings.DEFAULTS);
+        return new HealthRunner(clock, scheduler, Runnable::run, Runnable::run, events, Configs.MONITOR_DEFAULTS);
     }
 
     @AfterEach
@@ -76,7 +76,7 @@ class HealthRunnerTest {
         scheduler.advanceMillis(10_000);
         assertEquals(11, fast.runs.get());
         assertEquals(2, usual.runs.get());
-        runner.updateSettings(new HealthSettings(5_000, 5_000));
+        runner.updateSettings(Configs.monitor(5_000, 5_000));
         scheduler.advanceMillis(20_000);
         // the run at 20 s was still scheduled with 10 s; from then on every 5 s: 20, 25, 30
         assertEquals(5, usual.runs.get());
@@ -260,7 +260,7 @@ class HealthRunnerTest {
     @Test
     void aHungCheckTimesOutIsInterruptedAndDoesNotStallTheOthers() throws Exception {
         pool = Executors.newCachedThreadPool();
-        HealthRunner runner = new HealthRunner(clock, scheduler, pool, Runnable::run, events, HealthSettings.DEFAULTS);
+        HealthRunner runner = new HealthRunner(clock, scheduler, pool, Runnable::run, events, Configs.MONITOR_DEFAULTS);
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
         HealthCheck hung = new HealthCheck() {
@@ -306,7 +306,7 @@ class HealthRunnerTest {
     @Test
     void aCheckThatIgnoresInterruptionHoldsOneWorkerAndEveryIntervalCountsAsAFailedRun() throws Exception {
         pool = Executors.newCachedThreadPool();
-        HealthRunner runner = new HealthRunner(clock, scheduler, pool, Runnable::run, events, HealthSettings.DEFAULTS);
+        HealthRunner runner = new HealthRunner(clock, scheduler, pool, Runnable::run, events, Configs.MONITOR_DEFAULTS);
         AtomicInteger started = new AtomicInteger();
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch returned = new CountDownLatch(1);

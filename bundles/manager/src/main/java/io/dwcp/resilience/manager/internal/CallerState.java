@@ -1,23 +1,23 @@
 package io.dwcp.resilience.manager.internal;
 
 import io.dwcp.resilience.api.CallObserver;
-import org.HdrHistogram.Histogram;
+import io.dwcp.resilience.kit.latency.LatencyCounts;
 
 /**
  * What one calling thread keeps for one operation (in its {@link InvocationPool}): its own latency
- * histogram, which only it writes (plain stores, no atomic instruction: issue 15), and the
+ * latency counts, which only it writes (plain stores, no atomic instruction: issue 15), and the
  * observers it calls, each the {@link CallObserver#forCaller} of the operation's shared observer,
  * bound again when the operation's observers change.
  */
 final class CallerState {
 
     final OperationRuntime runtime;
-    final Histogram latency;
+    final LatencyCounts latency;
     /** The operation's observers these were bound from; compared by identity on every call. */
     private CallObserver[] source = OperationRuntime.NO_OBSERVERS;
     private CallObserver[] observers = OperationRuntime.NO_OBSERVERS;
 
-    CallerState(OperationRuntime runtime, Histogram latency) {
+    CallerState(OperationRuntime runtime, LatencyCounts latency) {
         this.runtime = runtime;
         this.latency = latency;
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dwcp.resilience.api.metrics.LatencySnapshot;
 import io.dwcp.resilience.api.metrics.OperationMetrics;
+import io.dwcp.resilience.kit.latency.LatencyCounts;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -16,10 +17,11 @@ import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link OperationRuntime#snapshot} adds the calling threads' histograms into one total it reuses
- * (cleared each time) rather than a new one per snapshot: every snapshot must still be exactly the
- * merge of everything recorded so far, by threads still running and threads that ended, whatever
- * the earlier snapshots held.
+ * {@link OperationRuntime#snapshot} folds the calling threads' counts into one total it reuses
+ * (cleared each time) rather than a new histogram per snapshot: every snapshot, taken again and again
+ * as a sampler does, must still be exactly everything recorded so far, by threads still running and
+ * threads that ended, whatever the earlier snapshots held (one snapshot at the end:
+ * {@link LatencySnapshotProperties}).
  */
 class OperationSnapshotProperties {
 
@@ -35,18 +37,18 @@ class OperationSnapshotProperties {
     void everySnapshotIsTheMergeOfAllThatWasRecorded(@ForAll("batches") List<List<Long>> batches) throws Exception {
         OperationRuntime rt = new OperationRuntime("send", 0);
         Histogram reference = new Histogram(1, OperationRuntime.MAX_RECORDED_NANOS, 2);
-        Histogram mine = rt.newCallerState().latency; // the test's thread: a live writer throughout
+        LatencyCounts mine = rt.newCallerState().latency; // the test's thread: a live writer throughout
         int n = 0;
         for (List<Long> batch : batches) {
             if (n++ % 2 == 0) {
                 for (long v : batch) {
-                    mine.recordValue(v);
+                    mine.record(v);
                 }
             } else {
                 Thread t = new Thread(() -> {
-                    Histogram h = rt.newCallerState().latency;
+                    LatencyCounts h = rt.newCallerState().latency;
                     for (long v : batch) {
-                        h.recordValue(v);
+                        h.record(v);
                     }
                 });
                 t.start();
@@ -81,9 +83,9 @@ class OperationSnapshotProperties {
     @Test
     void aSnapshotAllocatesNoHistogram() {
         OperationRuntime rt = new OperationRuntime("send", 0);
-        Histogram mine = rt.newCallerState().latency;
+        LatencyCounts mine = rt.newCallerState().latency;
         for (long v = 1; v < 1_000_000_000L; v *= 3) {
-            mine.recordValue(v);
+            mine.record(v);
         }
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().getId();

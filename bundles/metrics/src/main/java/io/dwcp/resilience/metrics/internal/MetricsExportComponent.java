@@ -75,8 +75,11 @@ public class MetricsExportComponent {
     private final LatencyHistograms histograms = new LatencyHistograms();
     private final PrometheusExposition exposition = new PrometheusExposition();
 
+    /** The documented defaults. */
+    static final MetricsConfig DEFAULTS = read(new ConfigReader(MetricsConfig.PID, Map.of()));
+
     private final AcceptedConfiguration accepted = new AcceptedConfiguration();
-    private MetricsSettings settings;
+    private MetricsConfig settings;
     private HttpServer http;
     private ExecutorService httpExecutor;
     private JmxExporter jmx;
@@ -92,14 +95,14 @@ public class MetricsExportComponent {
     @Activate
     synchronized void activate(BundleContext context, Map<String, Object> properties) {
         observer = context.registerService(CallObserver.class, histograms, null);
-        MetricsSettings wanted;
+        MetricsConfig wanted;
         ConfigReader reader = ConfigReader.of(properties, MetricsConfig.PID);
         try {
-            wanted = MetricsSettings.of(reader);
+            wanted = read(reader);
             reader.warnUnreadKeys(logger);
         } catch (InvalidConfigurationException e) {
             refuse(e);
-            wanted = MetricsSettings.DEFAULTS;
+            wanted = DEFAULTS;
         }
         try {
             apply(wanted);
@@ -117,7 +120,7 @@ public class MetricsExportComponent {
         }
         ConfigReader reader = ConfigReader.of(properties, MetricsConfig.PID);
         try {
-            MetricsSettings next = MetricsSettings.of(reader);
+            MetricsConfig next = read(reader);
             if (!next.equals(settings)) {
                 apply(next);
                 logger.info("{} reconfigured: {}", reader.pid(), next);
@@ -136,20 +139,35 @@ public class MetricsExportComponent {
         stopJmx();
     }
 
+    /**
+     * @param c the configuration: defaults and bounds are the Metatype's; here only what it cannot say
+     * @throws InvalidConfigurationException naming the PID, the key, the value and the rule
+     */
+    static MetricsConfig read(ConfigReader c) {
+        MetricsConfig k = c.typed(MetricsConfig.class);
+        if (k.host().isEmpty() || k.host().contains(" ")) {
+            throw c.refuse("host", k.host(), "must be a host name or address, e.g. 127.0.0.1");
+        }
+        if (!k.path().startsWith("/") || k.path().chars().anyMatch(ch -> ch <= ' ' || ch == '?' || ch == '#')) {
+            throw c.refuse("path", k.path(), "must start with '/' and hold no blank, '?' or '#'");
+        }
+        return k;
+    }
+
     /** Applies new settings whole, or throws and leaves the old ones running. */
-    private void apply(MetricsSettings next) {
-        MetricsSettings previous = settings;
-        boolean httpChanged = previous == null || previous.httpEnabled() != next.httpEnabled() || !previous.host().equals(next.host())
+    private void apply(MetricsConfig next) {
+        MetricsConfig previous = settings;
+        boolean httpChanged = previous == null || previous.http_enabled() != next.http_enabled() || !previous.host().equals(next.host())
                 || previous.port() != next.port() || !previous.path().equals(next.path());
         if (httpChanged) {
             HttpServer old = http;
             ExecutorService oldExecutor = httpExecutor;
-            boolean samePort = previous != null && previous.httpEnabled() && previous.port() == next.port() && next.port() != 0;
+            boolean samePort = previous != null && previous.http_enabled() && previous.port() == next.port() && next.port() != 0;
             if (samePort) {
                 stopHttp(); // the new server needs the port; restarted below if the new one fails
             }
             try {
-                if (next.httpEnabled()) {
+                if (next.http_enabled()) {
                     startHttp(next);
                 } else {
                     http = null;
@@ -174,16 +192,16 @@ public class MetricsExportComponent {
                 oldExecutor.shutdownNow();
             }
         }
-        if (previous == null || previous.jmxEnabled() != next.jmxEnabled() || previous.jmxRefreshSeconds() != next.jmxRefreshSeconds()) {
+        if (previous == null || previous.jmx_enabled() != next.jmx_enabled() || previous.jmx_refresh_seconds() != next.jmx_refresh_seconds()) {
             stopJmx();
-            if (next.jmxEnabled()) {
+            if (next.jmx_enabled()) {
                 startJmx(next);
             }
         }
         settings = next;
     }
 
-    private void startHttp(MetricsSettings s) throws IOException {
+    private void startHttp(MetricsConfig s) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(s.host(), s.port()), 16);
         server.createContext(s.path(), this::serve);
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
@@ -209,7 +227,7 @@ public class MetricsExportComponent {
         }
     }
 
-    private void startJmx(MetricsSettings s) {
+    private void startJmx(MetricsConfig s) {
         JmxExporter exporter = new JmxExporter(ManagementFactory.getPlatformMBeanServer(), this::operationMetrics, manager::metrics,
                 view::figures);
         ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -223,7 +241,7 @@ public class MetricsExportComponent {
             } catch (JMException | RuntimeException e) {
                 logger.warn("JMX MBeans could not be refreshed: {}", e.toString());
             }
-        }, 0, s.jmxRefreshSeconds(), TimeUnit.SECONDS);
+        }, 0, s.jmx_refresh_seconds(), TimeUnit.SECONDS);
         jmx = exporter;
         jmxRefresher = refresher;
     }

@@ -1,31 +1,50 @@
 package io.dwcp.resilience.ratelimiter.internal;
 
 import io.dwcp.resilience.api.TimeSource;
+import io.dwcp.resilience.kit.Stripes;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * An adaptive limit on the calls in flight: admission is one CAS on the in-flight count against
- * the current limit; every completed call is a sample, and once a window has enough samples and
- * has lasted long enough the {@link LimitAlgorithm} moves the limit.
+ * An adaptive limit on the calls in flight: admission takes a permit, a completed call gives it
+ * back and is a sample; once a window has enough samples and has lasted long enough the
+ * {@link LimitAlgorithm} moves the limit.
  *
- * <p>As in {@link AdaptiveRateController}, the caller whose sample closes a window does the update
- * if it can take the adjusting flag, and otherwise leaves: no caller waits. A window's figures are
- * kept in atomics and taken with {@code getAndSet}, so a sample that races with the close counts in
- * this window or the next. Allocation-free.
+ * <p><b>Striped (issue 15).</b> One in-flight count and one set of window sums were shared CAS
+ * targets that every admitted call moved four times. Now the limit is {@link StripedPermits} (a
+ * call takes a free permit from its own stripe, else borrows one; never more in flight than the
+ * limit; a refusal only when no stripe had a free permit; a lower limit retires the permits of calls
+ * in flight as they end), and each stripe keeps its calls in flight and its share of the window's
+ * figures in a cell block of its own, so a caller writes only its own stripe's lines:
+ * <ul>
+ * <li><b>Windows.</b> Samples, RTT sums and drops are added on the caller's stripe; the window
+ * closes at the first sample after its minimum time that finds the stripes' samples together at
+ * {@code window.samples} (summed only once the time is in). The most calls in flight of a window
+ * is the sum of each stripe's most: exact with one calling thread, an upper bound otherwise (the
+ * stripes need not peak together), which the algorithms only compare with half the limit. Chosen
+ * over summing every stripe on every call, which is the shared-line traffic this removes.</li>
+ * </ul>
+ * As in {@link AdaptiveRateController}, the caller whose sample closes a window does the update if
+ * it can take the adjusting flag, and otherwise leaves: no caller waits. Allocation-free. Tests:
+ * {@code ConcurrencyLimiterTest}, {@code StripedConcurrencyLimiterProperties}.
  */
 public final class ConcurrencyLimiter {
 
+    /** Longs between two stripes' cell blocks: 128 bytes, no shared line nor adjacent-line prefetch pair. */
+    private static final int SPACING = 16;
+    private static final int INFLIGHT = 1;
+    private static final int MAX_INFLIGHT = 2;
+    private static final int SAMPLES = 3;
+    private static final int UNMEASURED = 4;
+    private static final int RTT_SUM = 5;
+    private static final int DROPS = 6;
+
     private final TimeSource timeSource;
     private final LimitListener listener;
-    private final AtomicInteger inflight = new AtomicInteger();
-    private final AtomicInteger windowCount = new AtomicInteger();
-    private final AtomicInteger rttCount = new AtomicInteger();
-    private final AtomicLong rttSum = new AtomicLong();
-    private final AtomicInteger windowMaxInflight = new AtomicInteger();
-    /** Calls of the window that timed out, were shed downstream or were slower than the drop latency. */
-    private final AtomicInteger windowDrops = new AtomicInteger();
+    /** Per stripe: its calls in flight, their most in this window, and its share of the window's sums. */
+    private final AtomicLongArray cells = new AtomicLongArray((Stripes.COUNT + 1) * SPACING);
+    private final StripedPermits permits;
     private final AtomicBoolean adjusting = new AtomicBoolean();
     private final AtomicLong raised = new AtomicLong();
     private final AtomicLong lowered = new AtomicLong();
@@ -58,26 +77,37 @@ public final class ConcurrencyLimiter {
         this.lastLongRtt = algorithm.longRttNanos();
         this.estimate = clamp(startLimit, settings);
         this.limit = (int) estimate;
+        this.permits = new StripedPermits(limit);
         this.windowStart = timeSource.nanoTime();
+    }
+
+    private static int slot(int stripe) {
+        return (stripe + 1) * SPACING; // the first block is left empty: it neighbours the array header
     }
 
     /** @return whether a call may start; if so it must be {@linkplain #release released} */
     public boolean tryAcquire() {
-        for (;;) {
-            int current = inflight.get();
-            if (current >= limit) {
-                return false;
-            }
-            if (inflight.compareAndSet(current, current + 1)) {
-                int now = current + 1;
-                for (int max = windowMaxInflight.get(); now > max; max = windowMaxInflight.get()) {
-                    if (windowMaxInflight.compareAndSet(max, now)) {
-                        break;
-                    }
-                }
-                return true;
+        return tryAcquire(Stripes.ofCurrentThread());
+    }
+
+    /**
+     * {@link #tryAcquire()} as a thread of the given stripe (tests model several threads with it).
+     *
+     * @param stripe the caller's stripe, in {@code [0, Stripes.COUNT)}
+     * @return whether a call may start; if so it must be released on the same stripe
+     */
+    boolean tryAcquire(int stripe) {
+        if (!permits.tryAcquire(stripe)) {
+            return false;
+        }
+        int slot = slot(stripe);
+        long now = cells.incrementAndGet(slot + INFLIGHT);
+        for (long max = cells.get(slot + MAX_INFLIGHT); now > max; max = cells.get(slot + MAX_INFLIGHT)) {
+            if (cells.compareAndSet(slot + MAX_INFLIGHT, max, now)) {
+                break;
             }
         }
+        return true;
     }
 
     /**
@@ -89,18 +119,43 @@ public final class ConcurrencyLimiter {
      * @param nowNanos the current time
      */
     public void release(long rttNanos, boolean dropped, long nowNanos) {
-        inflight.decrementAndGet();
+        release(Stripes.ofCurrentThread(), rttNanos, dropped, nowNanos);
+    }
+
+    /** {@link #release(long, boolean, long)} as a thread of the given stripe. */
+    void release(int stripe, long rttNanos, boolean dropped, long nowNanos) {
+        int slot = slot(stripe);
+        cells.decrementAndGet(slot + INFLIGHT);
+        permits.release(stripe);
         ConcurrencyLimitSettings s = settings;
         if (rttNanos >= 0) {
-            rttSum.addAndGet(rttNanos);
-            rttCount.incrementAndGet();
+            cells.addAndGet(slot + RTT_SUM, rttNanos);
+        } else {
+            cells.incrementAndGet(slot + UNMEASURED);
         }
         if (dropped || rttNanos > s.dropLatencyNanos()) {
-            windowDrops.incrementAndGet();
+            cells.incrementAndGet(slot + DROPS);
         }
-        if (windowCount.incrementAndGet() >= s.windowSamples() && nowNanos - windowStart >= s.windowMinNanos()) {
+        cells.incrementAndGet(slot + SAMPLES);
+        if (nowNanos - windowStart >= s.windowMinNanos() && sum(SAMPLES) >= s.windowSamples()) {
             closeWindow(nowNanos);
         }
+    }
+
+    private long sum(int field) {
+        long total = 0;
+        for (int i = 0; i < Stripes.COUNT; i++) {
+            total += cells.get(slot(i) + field);
+        }
+        return total;
+    }
+
+    private long takeAll(int field) {
+        long total = 0;
+        for (int i = 0; i < Stripes.COUNT; i++) {
+            total += cells.getAndSet(slot(i) + field, 0);
+        }
+        return total;
     }
 
     private void closeWindow(long nowNanos) {
@@ -109,28 +164,35 @@ public final class ConcurrencyLimiter {
         }
         try {
             ConcurrencyLimitSettings s = settings;
-            if (windowCount.get() < s.windowSamples() || nowNanos - windowStart < s.windowMinNanos()) {
+            if (sum(SAMPLES) < s.windowSamples() || nowNanos - windowStart < s.windowMinNanos()) {
                 return;
             }
-            int count = windowCount.getAndSet(0);
-            long sum = rttSum.getAndSet(0);
-            int measured = rttCount.getAndSet(0);
-            int maxInflight = windowMaxInflight.getAndSet(inflight.get());
+            long count = takeAll(SAMPLES);
+            long unmeasured = takeAll(UNMEASURED);
+            long sum = takeAll(RTT_SUM);
+            long measured = count - unmeasured;
+            long maxInflight = 0;
+            for (int i = 0; i < Stripes.COUNT; i++) {
+                int slot = slot(i);
+                long inflight = cells.get(slot + INFLIGHT);
+                maxInflight += Math.max(0, cells.getAndSet(slot + MAX_INFLIGHT, Math.max(0, inflight)));
+            }
             // a share, not a single call: ordinary latency variance always has a few slow calls
-            boolean dropped = windowDrops.getAndSet(0) > s.dropShare() * count;
+            boolean dropped = takeAll(DROPS) > s.dropShare() * count;
             windowStart = nowNanos;
             long shortRtt = measured > 0 ? sum / measured : -1;
             if (shortRtt >= 0) {
                 lastShortRtt = shortRtt;
             }
             windowsClosed.incrementAndGet();
-            double next = algorithm.update(estimate, shortRtt, maxInflight, dropped);
+            double next = algorithm.update(estimate, shortRtt, (int) Math.min(Integer.MAX_VALUE, maxInflight), dropped);
             lastLongRtt = algorithm.longRttNanos();
             estimate = next;
             int before = limit;
             int after = (int) next;
             if (after != before) {
                 limit = after;
+                permits.setLimit(after);
                 (after < before ? lowered : raised).incrementAndGet();
                 listener.limitChanged(before, after, algorithm.reason(before, after), shortRtt, nowNanos);
             }
@@ -165,6 +227,7 @@ public final class ConcurrencyLimiter {
             int after = (int) estimate;
             if (after != before) {
                 limit = after;
+                permits.setLimit(after);
                 listener.limitChanged(before, after, LimitListener.Reason.CONFIGURED, -1, nowNanos);
             }
         } finally {
@@ -179,7 +242,12 @@ public final class ConcurrencyLimiter {
 
     /** @return calls in flight */
     public int inflight() {
-        return inflight.get();
+        return (int) sum(INFLIGHT);
+    }
+
+    /** @return free permits in the stripes minus those owed (limit - in flight, when quiet) */
+    long freePermits() {
+        return permits.free();
     }
 
     /** @return the configuration in force */

@@ -67,7 +67,7 @@ public class TokenBucketStage extends AbstractRateLimitStage<TokenBucketSettings
 
     @Override
     TokenBucket create(TokenBucketSettings s, TimeSource clock, LimitChangeLog changes, Map<String, String> saved) {
-        return new TokenBucket(s.rate(), s.burst(), s.warmupNanos(), clock);
+        return new TokenBucket(s.rate(), s.burst(), s.warmupNanos(), s.permitsPerCall(), clock);
     }
 
     @Override
@@ -75,6 +75,9 @@ public class TokenBucketStage extends AbstractRateLimitStage<TokenBucketSettings
         TokenBucket bucket = limiter.algorithm;
         double before = bucket.rate();
         bucket.setLimits(next.rate(), next.burst(), limiter.clock.nanoTime());
+        if (next.permitsPerCall() != previous.permitsPerCall()) {
+            bucket.setMaxPermitsPerCall(next.permitsPerCall(), limiter.clock.nanoTime());
+        }
         if (next.warmupNanos() != previous.warmupNanos()) {
             bucket.setWarmup(next.warmupNanos());
         }

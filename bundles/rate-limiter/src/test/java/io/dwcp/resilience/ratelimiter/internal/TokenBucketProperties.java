@@ -134,7 +134,7 @@ class TokenBucketProperties {
      * Checks that by every grant's effective instant {@code e}, the permits effective by {@code e}
      * are at most {@code burst + integral of the rate from t0 to e}, in exact decimal arithmetic.
      */
-    private static void assertBound(List<Grant> grants, long t0, List<RateFrom> rates, int burst) {
+    static void assertBound(List<Grant> grants, long t0, List<RateFrom> rates, int burst) {
         List<Grant> byTime = new ArrayList<>(grants);
         byTime.sort(Comparator.comparingLong(Grant::effectiveNanos));
         long granted = 0;

@@ -1,15 +1,17 @@
 package io.dwcp.resilience.slo.internal;
 
+import io.dwcp.resilience.kit.latency.LatencyCounts;
 import org.HdrHistogram.AbstractHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
- * Latency histograms (HdrHistogram) per time bucket: an {@link EpochRing} of histograms. Each
- * calling thread records into its own plain {@link Histogram} of the current bucket through its
- * {@link Writer}: no atomic instruction, no line shared with another thread (issue 15); a read adds
- * a bucket's histograms up. A reader reads another thread's plain {@code long} counts: on the
- * 64-bit JVMs this runs on such reads are never torn, and {@link Histogram#add} totals the counts
- * it saw, so the sum is consistent.
+ * Latency histograms (HdrHistogram) per time bucket: an {@link EpochRing} of latency counts in
+ * HdrHistogram's slots ({@link LatencyCounts}). Each calling thread records into its own cell of the
+ * current bucket through its {@link Writer}: no atomic instruction, no line shared with another
+ * thread, and a record is one slot computation and one store (issue 15: recording into a plain
+ * {@link Histogram} also kept its count, minimum and maximum on every call); a read folds a
+ * bucket's cells into a {@link Histogram} of the same layout, which then reads exactly as if every
+ * latency had been recorded into it.
  */
 final class LatencyRing {
 
@@ -18,7 +20,7 @@ final class LatencyRing {
 
     private final long highestNanos;
     private final int precision;
-    private final EpochRing<Histogram> ring;
+    private final EpochRing<LatencyCounts> ring;
 
     /**
      * @param widthNanos   width of one bucket
@@ -29,7 +31,11 @@ final class LatencyRing {
     LatencyRing(long widthNanos, int minBuckets, long highestNanos, int precision) {
         this.highestNanos = highestNanos;
         this.precision = precision;
-        this.ring = new EpochRing<>(widthNanos, minBuckets, this::empty, (from, into) -> into.add(from));
+        this.ring = new EpochRing<>(widthNanos, minBuckets, this::emptyCounts, (from, into) -> into.add(from));
+    }
+
+    private LatencyCounts emptyCounts() {
+        return new LatencyCounts(LOWEST_DISCERNIBLE_NANOS, highestNanos, precision);
     }
 
     private Histogram empty() {
@@ -43,16 +49,16 @@ final class LatencyRing {
 
     /** One thread's recording into the ring; only the thread that made it may use it. */
     final class Writer {
-        private final EpochRing<Histogram>.Writer cells = ring.writer();
+        private final EpochRing<LatencyCounts>.Writer cells = ring.writer();
 
         /**
          * @param wallNanos    when the call ended, wall-clock nanoseconds since the epoch
          * @param latencyNanos how long it took
          */
         void record(long wallNanos, long latencyNanos) {
-            Histogram h = cells.cellFor(wallNanos);
-            if (h != null) {
-                h.recordValue(clamped(latencyNanos));
+            LatencyCounts c = cells.cellFor(wallNanos);
+            if (c != null) {
+                c.record(clamped(latencyNanos));
             }
         }
     }
@@ -64,7 +70,7 @@ final class LatencyRing {
 
     /** Records one latency for a caller without a {@link Writer}: under the ring's lock. */
     void record(long wallNanos, long latencyNanos) {
-        ring.update(Math.floorDiv(wallNanos, ring.widthNanos()), Histogram::recordValue, clamped(latencyNanos));
+        ring.update(Math.floorDiv(wallNanos, ring.widthNanos()), LatencyCounts::record, clamped(latencyNanos));
     }
 
     /**
@@ -73,9 +79,9 @@ final class LatencyRing {
      * @return whether the slot could take it
      */
     boolean add(long epoch, AbstractHistogram histogram) {
-        Histogram h = empty();
-        h.add(histogram);
-        return ring.add(epoch, h);
+        LatencyCounts c = emptyCounts();
+        c.add(histogram);
+        return ring.add(epoch, c);
     }
 
     long widthNanos() {
@@ -96,12 +102,12 @@ final class LatencyRing {
 
     /** @return how many latencies slot {@code i} holds */
     long totalCount(int i) {
-        return ring.sum(i, Histogram::getTotalCount);
+        return ring.sum(i, LatencyCounts::totalCount);
     }
 
     /** Adds slot {@code i}'s latencies (every thread's) to {@code target}. */
     void addTo(int i, AbstractHistogram target) {
-        ring.read(i, target::add);
+        ring.read(i, counts -> counts.addTo(target));
     }
 
     /** @return a copy of slot {@code i}'s latencies, every thread's added up */

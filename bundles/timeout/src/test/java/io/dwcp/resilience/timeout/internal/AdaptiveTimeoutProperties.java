@@ -9,6 +9,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.LongRange;
 
 /** The adaptive timeout follows its two rules exactly and never leaves its bounds. */
@@ -47,6 +48,30 @@ class AdaptiveTimeoutProperties {
                 assertTrue(after >= Math.min(MAX, 2 * latency), "never below 2 x latency (up to the cap)");
             }
             assertTrue(t.currentNanos() >= MIN && t.currentNanos() <= MAX);
+        }
+    }
+
+    /**
+     * At the minimum, a success either leaves it there or raises it to {@code multiplier x latency}:
+     * whatever the multiplier, factor and minimum, latencies around {@code min / multiplier} (where
+     * the shortcut for fast calls decides) follow the same rule as everywhere else.
+     */
+    @Property(tries = 2_000)
+    void atTheMinimumASuccessFollowsTheRuleAroundTheShortcutsEdge(
+            @ForAll @LongRange(min = 1, max = 1_000 * MS) long min,
+            @ForAll @DoubleRange(min = 1.0, max = 8.0) double multiplier,
+            @ForAll @DoubleRange(min = 0.01, max = 1.0) double successFactor,
+            @ForAll @LongRange(min = -3, max = 3) long offset) {
+        AdaptiveTimeout t = new AdaptiveTimeout(min, min, 4 * min + 8, successFactor, 1.10, multiplier);
+        long edge = (long) (min / multiplier);
+        for (long latency : new long[] {edge + offset, edge / 2, 0, -1, edge * 2}) {
+            t.restore(min);
+            t.onSuccess(latency);
+            double floor = multiplier * Math.max(0, latency);
+            double shrunk = min * successFactor;
+            double raw = Math.max(shrunk, floor);
+            long expected = raw < min ? min : raw >= 4 * min + 8 ? 4 * min + 8 : (long) raw;
+            assertEquals(expected, t.currentNanos(), "latency " + latency);
         }
     }
 }
