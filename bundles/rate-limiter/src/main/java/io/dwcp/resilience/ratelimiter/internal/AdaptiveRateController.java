@@ -34,7 +34,7 @@ import org.HdrHistogram.Histogram;
  *
  * <p><b>Off the critical path, and striped.</b> Recording is wait-free and touches only the
  * caller's own stripe ({@link StripedLatencyWindow}: one HdrHistogram per stripe, whose totals are
- * also the window's sample count), and so is the in-flight count ({@link StripedCounter}): with two
+ * also the window's sample count), and so is the in-flight cap ({@link StripedPermits}): with two
  * threads, one shared histogram, sample counter and in-flight counter made this stage the largest
  * cost of the chain (issue 15). The caller whose sample completes a window does the adjustment, at
  * most one at a time: whoever fails to take the adjusting flag just leaves, so no caller ever
@@ -60,7 +60,7 @@ public final class AdaptiveRateController {
     private final AtomicLong lowered = new AtomicLong();
     private final AtomicLong windowsClosed = new AtomicLong();
     /** Calls admitted and not yet finished. */
-    private final StripedCounter inflight = new StripedCounter();
+    private final StripedPermits inflight;
     /** The most calls that may be in flight at the current rate. */
     private volatile int inflightLimit;
 
@@ -92,6 +92,7 @@ public final class AdaptiveRateController {
         this.rate = clamp(startRate, settings);
         this.bucket = new TokenBucket(rate, settings.burstAt(rate), 0, settings.permitsPerCall(), timeSource);
         this.inflightLimit = settings.inflightLimitAt(rate);
+        this.inflight = new StripedPermits(inflightLimit);
         this.lastChangeNanos = timeSource.nanoTime() - TokenBucket.PREDATING_NANOS; // calls admitted just before count
         this.windowStartNanos = timeSource.nanoTime();
     }
@@ -114,17 +115,17 @@ public final class AdaptiveRateController {
      * @return whether the call may start
      */
     public boolean tryStart() {
-        return inflight.tryIncrement(inflightLimit);
+        return inflight.tryAcquire();
     }
 
     /** Gives back the place a successful {@link #tryStart()} took. */
     public void finished() {
-        inflight.decrement();
+        inflight.release();
     }
 
     /** @return calls admitted and not yet finished */
     public int inflight() {
-        return (int) inflight.sum();
+        return (int) inflight.inUse();
     }
 
     /** @return the most calls that may be in flight at the current rate */
@@ -293,7 +294,11 @@ public final class AdaptiveRateController {
             lastChangeRaised = next > rate;
         }
         rate = next;
-        inflightLimit = s.inflightLimitAt(next);
+        int cap = s.inflightLimitAt(next);
+        if (cap != inflightLimit) {
+            inflightLimit = cap;
+            inflight.setLimit(cap);
+        }
         bucket.setLimits(next, s.burstAt(next), nowNanos);
         bucket.setMaxPermitsPerCall(s.permitsPerCall(), nowNanos);
     }

@@ -11,23 +11,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * back and is a sample; once a window has enough samples and has lasted long enough the
  * {@link LimitAlgorithm} moves the limit.
  *
- * <p><b>Striped permits (issue 15).</b> One in-flight count and one set of window sums were shared
- * CAS targets that every admitted call moved four times. Now each {@linkplain Stripes stripe} (a
- * cell block of its own, two cache lines apart from the others) holds free permits, its calls in
- * flight and its share of the window's figures, so a caller writes only its own stripe's line:
+ * <p><b>Striped (issue 15).</b> One in-flight count and one set of window sums were shared CAS
+ * targets that every admitted call moved four times. Now the limit is {@link StripedPermits} (a
+ * call takes a free permit from its own stripe, else borrows one; never more in flight than the
+ * limit; a refusal only when no stripe had a free permit; a lower limit retires the permits of calls
+ * in flight as they end), and each stripe keeps its calls in flight and its share of the window's
+ * figures in a cell block of its own, so a caller writes only its own stripe's lines:
  * <ul>
- * <li><b>Never more than the limit.</b> There are exactly {@code limit} permits: the free ones in
- * the stripes plus one per call in flight. A call takes a free permit from its own stripe, else
- * borrows one from another stripe; a finished call puts its permit into its own stripe. So the calls
- * in flight never exceed the limit.</li>
- * <li><b>Exact when refusing.</b> A call is refused only when its own stripe and every other
- * stripe had no free permit when it looked (a permit given back during the look, by a call ending
- * in that instant, may be missed: a refusal a moment early, never an admission too many).</li>
- * <li><b>Limit changes.</b> A raise adds permits to the stripes; a cut takes free permits out, and
- * what it cannot take (calls in flight) it records as owed: a finished call pays the debt instead
- * of freeing its permit, and a permit taken while a debt is open pays the debt instead of admitting.
- * As before, calls in flight when the limit falls go on; no new one starts until they are below
- * it.</li>
  * <li><b>Windows.</b> Samples, RTT sums and drops are added on the caller's stripe; the window
  * closes at the first sample after its minimum time that finds the stripes' samples together at
  * {@code window.samples} (summed only once the time is in). The most calls in flight of a window
@@ -43,19 +33,18 @@ public final class ConcurrencyLimiter {
 
     /** Longs between two stripes' cell blocks: 128 bytes, no shared line nor adjacent-line prefetch pair. */
     private static final int SPACING = 16;
-    private static final int FREE = 0;
     private static final int INFLIGHT = 1;
     private static final int MAX_INFLIGHT = 2;
     private static final int SAMPLES = 3;
     private static final int UNMEASURED = 4;
     private static final int RTT_SUM = 5;
     private static final int DROPS = 6;
-    /** Permits owed after a cut below the calls in flight: in a block of its own after the stripes. */
-    private static final int OWED = (Stripes.COUNT + 1) * SPACING;
 
     private final TimeSource timeSource;
     private final LimitListener listener;
-    private final AtomicLongArray cells = new AtomicLongArray((Stripes.COUNT + 2) * SPACING);
+    /** Per stripe: its calls in flight, their most in this window, and its share of the window's sums. */
+    private final AtomicLongArray cells = new AtomicLongArray((Stripes.COUNT + 1) * SPACING);
+    private final StripedPermits permits;
     private final AtomicBoolean adjusting = new AtomicBoolean();
     private final AtomicLong raised = new AtomicLong();
     private final AtomicLong lowered = new AtomicLong();
@@ -88,7 +77,7 @@ public final class ConcurrencyLimiter {
         this.lastLongRtt = algorithm.longRttNanos();
         this.estimate = clamp(startLimit, settings);
         this.limit = (int) estimate;
-        addPermits(limit);
+        this.permits = new StripedPermits(limit);
         this.windowStart = timeSource.nanoTime();
     }
 
@@ -108,45 +97,17 @@ public final class ConcurrencyLimiter {
      * @return whether a call may start; if so it must be released on the same stripe
      */
     boolean tryAcquire(int stripe) {
-        for (;;) {
-            if (!takeFree(stripe)) {
-                return false;
-            }
-            if (cells.get(OWED) > 0 && payOwed()) {
-                continue; // that permit paid a cut's debt instead
-            }
-            int slot = slot(stripe);
-            long now = cells.incrementAndGet(slot + INFLIGHT);
-            for (long max = cells.get(slot + MAX_INFLIGHT); now > max; max = cells.get(slot + MAX_INFLIGHT)) {
-                if (cells.compareAndSet(slot + MAX_INFLIGHT, max, now)) {
-                    break;
-                }
-            }
-            return true;
+        if (!permits.tryAcquire(stripe)) {
+            return false;
         }
-    }
-
-    /** Takes a free permit from the stripe, else from any other; false when none had one. */
-    private boolean takeFree(int stripe) {
-        for (int i = 0; i < Stripes.COUNT; i++) {
-            int slot = slot((stripe + i) & (Stripes.COUNT - 1));
-            for (long free = cells.get(slot + FREE); free > 0; free = cells.get(slot + FREE)) {
-                if (cells.compareAndSet(slot + FREE, free, free - 1)) {
-                    return true;
-                }
+        int slot = slot(stripe);
+        long now = cells.incrementAndGet(slot + INFLIGHT);
+        for (long max = cells.get(slot + MAX_INFLIGHT); now > max; max = cells.get(slot + MAX_INFLIGHT)) {
+            if (cells.compareAndSet(slot + MAX_INFLIGHT, max, now)) {
+                break;
             }
         }
-        return false;
-    }
-
-    /** @return whether one owed permit was paid */
-    private boolean payOwed() {
-        for (long owed = cells.get(OWED); owed > 0; owed = cells.get(OWED)) {
-            if (cells.compareAndSet(OWED, owed, owed - 1)) {
-                return true;
-            }
-        }
-        return false;
+        return true;
     }
 
     /**
@@ -165,9 +126,7 @@ public final class ConcurrencyLimiter {
     void release(int stripe, long rttNanos, boolean dropped, long nowNanos) {
         int slot = slot(stripe);
         cells.decrementAndGet(slot + INFLIGHT);
-        if (cells.get(OWED) <= 0 || !payOwed()) {
-            cells.incrementAndGet(slot + FREE);
-        }
+        permits.release(stripe);
         ConcurrencyLimitSettings s = settings;
         if (rttNanos >= 0) {
             cells.addAndGet(slot + RTT_SUM, rttNanos);
@@ -232,48 +191,13 @@ public final class ConcurrencyLimiter {
             int before = limit;
             int after = (int) next;
             if (after != before) {
-                setLimit(before, after);
+                limit = after;
+                permits.setLimit(after);
                 (after < before ? lowered : raised).incrementAndGet();
                 listener.limitChanged(before, after, algorithm.reason(before, after), shortRtt, nowNanos);
             }
         } finally {
             adjusting.set(false);
-        }
-    }
-
-    /** Moves the permits from {@code before} to {@code after}; under the adjusting flag. */
-    private void setLimit(int before, int after) {
-        limit = after;
-        if (after > before) {
-            long add = after - before;
-            while (add > 0 && payOwed()) {
-                add--;
-            }
-            addPermits(add);
-        } else {
-            long cut = before - after;
-            for (int i = 0; i < Stripes.COUNT && cut > 0; i++) {
-                int slot = slot(i);
-                for (long free = cells.get(slot + FREE); free > 0 && cut > 0; free = cells.get(slot + FREE)) {
-                    long taken = Math.min(free, cut);
-                    if (cells.compareAndSet(slot + FREE, free, free - taken)) {
-                        cut -= taken;
-                    }
-                }
-            }
-            if (cut > 0) {
-                cells.addAndGet(OWED, cut); // calls in flight: their permits are retired as they end
-            }
-        }
-    }
-
-    /** Spreads {@code permits} over the stripes, as evenly as they divide. */
-    private void addPermits(long permits) {
-        for (int i = 0; i < Stripes.COUNT; i++) {
-            long share = permits / Stripes.COUNT + (i < permits % Stripes.COUNT ? 1 : 0);
-            if (share > 0) {
-                cells.addAndGet(slot(i) + FREE, share);
-            }
         }
     }
 
@@ -302,7 +226,8 @@ public final class ConcurrencyLimiter {
             int before = limit;
             int after = (int) estimate;
             if (after != before) {
-                setLimit(before, after);
+                limit = after;
+                permits.setLimit(after);
                 listener.limitChanged(before, after, LimitListener.Reason.CONFIGURED, -1, nowNanos);
             }
         } finally {
@@ -322,7 +247,7 @@ public final class ConcurrencyLimiter {
 
     /** @return free permits in the stripes minus those owed (limit - in flight, when quiet) */
     long freePermits() {
-        return sum(FREE) - cells.get(OWED);
+        return permits.free();
     }
 
     /** @return the configuration in force */

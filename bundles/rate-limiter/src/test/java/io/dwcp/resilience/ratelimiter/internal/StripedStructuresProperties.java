@@ -13,53 +13,42 @@ import net.jqwik.api.constraints.Size;
 import org.HdrHistogram.Histogram;
 
 /**
- * The striped structures of the adaptive rate limiter read, merged, exactly what one sequential
- * counter or histogram would have seen, and the striped in-flight bound holds under real threads.
+ * The striped structures of the rate limiters: the latency window reads, merged, exactly what one
+ * sequential histogram would have seen; the striped permits grant exactly what one sequential count
+ * would, and their bound holds under real threads.
  */
 class StripedStructuresProperties {
 
-    /** Increments and decrements spread over stripes sum to the sequential count. */
+    /**
+     * Alone (one step at a time, on any stripes, with the limit moving), a permit is granted exactly
+     * while fewer than the limit are held, and the free permits are always the limit less those held
+     * (more are held than the limit only after a cut, until they come back).
+     */
     @Property(tries = 300)
-    void counterSumIsTheSequentialCount(
-            @ForAll @Size(max = 200) List<@IntRange(min = -64, max = 63) Integer> ops) {
-        StripedCounter counter = new StripedCounter();
-        long sequential = 0;
+    void permitsAreGrantedExactlyWhileFewerThanTheLimitAreHeld(@ForAll @IntRange(min = 0, max = 50) int limit,
+            @ForAll @Size(max = 300) List<@IntRange(min = -64, max = 95) Integer> ops) {
+        StripedPermits permits = new StripedPermits(limit);
+        java.util.ArrayDeque<Integer> held = new java.util.ArrayDeque<>(); // the stripe each permit was taken on
+        long current = limit;
         for (int op : ops) {
             int stripe = Math.floorMod(op, Stripes.COUNT);
-            if (op >= 0) {
-                counter.incrementOn(stripe);
-                sequential++;
-            } else {
-                counter.decrementOn(stripe);
-                sequential--;
-            }
-            if (counter.sum() != sequential) {
-                throw new AssertionError("sum " + counter.sum() + ", sequential " + sequential);
-            }
-        }
-    }
-
-    /** Alone, the bounded increment admits exactly while the count is below the limit, like a CAS loop. */
-    @Property(tries = 300)
-    void boundedIncrementIsTheSequentialBound(@ForAll @IntRange(min = 0, max = 50) int limit,
-            @ForAll @Size(max = 200) List<Boolean> starts) {
-        StripedCounter counter = new StripedCounter();
-        int sequential = 0;
-        for (boolean start : starts) {
-            if (start) {
-                boolean expected = sequential < limit;
-                if (counter.tryIncrement(limit) != expected) {
-                    throw new AssertionError("count " + sequential + ", limit " + limit + ": admitted " + !expected);
+            if (op >= 64) {
+                current = op - 64; // 0..31
+                permits.setLimit(current);
+            } else if (op >= 0) {
+                boolean expected = held.size() < current;
+                if (permits.tryAcquire(stripe) != expected) {
+                    throw new AssertionError(held.size() + " held, limit " + current + ": admitted " + !expected);
                 }
                 if (expected) {
-                    sequential++;
+                    held.add(stripe);
                 }
-            } else if (sequential > 0) {
-                counter.decrement();
-                sequential--;
+            } else if (!held.isEmpty()) {
+                held.poll();
+                permits.release(stripe); // given back on any stripe: only the sum counts
             }
-            if (counter.sum() != sequential) {
-                throw new AssertionError("sum " + counter.sum() + ", sequential " + sequential);
+            if (permits.free() != current - held.size()) {
+                throw new AssertionError("free " + permits.free() + ", limit " + current + ", held " + held.size());
             }
         }
     }
@@ -91,31 +80,28 @@ class StripedStructuresProperties {
         }
     }
 
-    /** Real threads racing for few places never hold more than the limit at once, and give every place back. */
+    /** Real threads racing for few permits never hold more than the limit at once, and give every one back. */
     @Example
     void concurrentBoundNeverExceeded() throws Exception {
-        StripedCounter counter = new StripedCounter();
-        int limit = 3;
+        StripedPermits permits = new StripedPermits(3);
         AtomicInteger holding = new AtomicInteger();
         AtomicInteger mostHeld = new AtomicInteger();
         AtomicInteger admitted = new AtomicInteger();
-        int threads = 4;
-        Hammer.together(threads, thread -> {
+        Hammer.together(4, thread -> {
             for (int i = 0; i < 20_000; i++) {
-                if (counter.tryIncrement(limit)) {
+                if (permits.tryAcquire()) {
                     admitted.incrementAndGet();
-                    int now = holding.incrementAndGet();
-                    mostHeld.accumulateAndGet(now, Math::max);
+                    mostHeld.accumulateAndGet(holding.incrementAndGet(), Math::max);
                     holding.decrementAndGet();
-                    counter.decrement();
+                    permits.release();
                 }
             }
         });
-        if (mostHeld.get() > limit) {
-            throw new AssertionError(mostHeld.get() + " places held at once, limit " + limit);
+        if (mostHeld.get() > 3) {
+            throw new AssertionError(mostHeld.get() + " permits held at once, limit 3");
         }
-        if (counter.sum() != 0) {
-            throw new AssertionError("places not given back: " + counter.sum());
+        if (permits.free() != 3) {
+            throw new AssertionError("permits not given back: " + permits.free() + " free of 3");
         }
         if (admitted.get() == 0) {
             throw new AssertionError("nothing was admitted");
