@@ -21,7 +21,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * The permitted path of our rate-limit stages beside Resilience4j's {@code RateLimiter}
@@ -36,12 +35,15 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * <p><b>Keeping every call permitted.</b> Resilience4j and Failsafe get a limit no benchmark can
  * reach. Our buckets accept at most 10^6 permits/s, which a tight loop exceeds, so the calls run
  * on a synthetic clock that moves {@link #STEP_NANOS} per call of all threads together: exactly the
- * budget of the bucket's rate, so every call finds its permit. Each thread keeps its own clock and
- * moves it {@code STEP_NANOS x threads} per call (a plain add), as the manager's entry reading
- * ({@code startNanos}, a {@code System.nanoTime()} of the calling thread) shares nothing between
- * threads; the stage itself reads no clock. {@code dwcpTokenBucketStageSharedClock} keeps the
- * earlier runs' clock, one atomic add on a counter all threads share per call (counted in our
- * figure), for comparison with the figures taken with it (up to 2026-12-03 19:05). The adaptive and concurrency stages read the clock once after the
+ * budget of the bucket's rate, so every call finds its permit. Each thread takes its time in blocks
+ * of {@link #BLOCK} calls from the shared clock (one atomic add per block) and moves through its
+ * block with a plain add per call: the threads' readings stay within a few blocks of each other
+ * (far inside the bucket's one second of credit, so no thread falls behind into reservations), and
+ * like the manager's entry reading ({@code startNanos}, a {@code System.nanoTime()} of the calling
+ * thread) it puts no shared write on every call; the stage itself reads no clock.
+ * {@code dwcpTokenBucketStageSharedClock} keeps the earlier runs' clock, one atomic add on the shared
+ * counter per call (counted in our figure), for comparison with the figures taken with it (up to
+ * 2026-12-03 19:05). The adaptive and concurrency stages read the clock once after the
  * call to learn its latency, and that read is real here: the synthetic {@link TimeSource} calls
  * {@link System#nanoTime()} and discards the result. Resilience4j and Failsafe read the real clock
  * inside their acquire.
@@ -58,6 +60,9 @@ public class RateLimiterBenchmark {
 
     /** The synthetic clock moves this per call: 10^6 calls/s, the buckets' rate. */
     static final long STEP_NANOS = 1_000;
+
+    /** Calls per block of synthetic time a thread takes from the shared clock at once. */
+    static final int BLOCK = 1_024;
 
     /** The synthetic clock all threads share ({@code dwcpTokenBucketStageSharedClock}); the others' start. */
     static final java.util.concurrent.atomic.AtomicLong CLOCK = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
@@ -84,11 +89,6 @@ public class RateLimiterBenchmark {
     public static class Caller {
         final SyntheticInvocation inv = new SyntheticInvocation();
 
-        @Setup(Level.Trial)
-        public void setUp(BenchmarkParams params) {
-            inv.step = STEP_NANOS * params.getThreads();
-            inv.own = CLOCK.get();
-        }
     }
 
     @Setup
@@ -184,12 +184,16 @@ public class RateLimiterBenchmark {
     static final class SyntheticInvocation implements Invocation, TimeSource {
         private long now;
         private long sink;
-        /** This thread's own clock and how far one call moves it. */
-        long own;
-        long step = STEP_NANOS;
+        /** This thread's next reading and the end of its block of synthetic time. */
+        private long own;
+        private long blockEnd;
 
         SyntheticInvocation tick() {
-            own += step;
+            if (own == blockEnd) {
+                blockEnd = CLOCK.addAndGet(BLOCK * STEP_NANOS);
+                own = blockEnd - BLOCK * STEP_NANOS;
+            }
+            own += STEP_NANOS;
             now = own;
             return this;
         }

@@ -180,6 +180,11 @@ public final class ConfigReader {
         return file == null ? pid : pid + " (" + file + ")";
     }
 
+    /** @return whether {@code key} may be a setting: not one SCR, ConfigAdmin, FileInstall or Karaf add ({@link #unreadKeys()}) */
+    static boolean isSetting(String key) {
+        return !notASetting(key);
+    }
+
     private static boolean notASetting(String key) {
         return key.startsWith("service.") || key.startsWith("component.") || key.startsWith("felix.")
                 || key.startsWith("org.apache.") || key.startsWith("osgi.") || key.startsWith("event.")
@@ -405,8 +410,8 @@ public final class ConfigReader {
      * {@code .}, {@code __} is {@code _}, {@code $_$} is {@code -}, {@code $$} is {@code $}; a
      * {@code PREFIX_} constant is prepended), converted by this reader, and an absent key is the method's
      * default, so a default is written only in the annotation; {@value Stage#OPERATION} must be one of
-     * {@link #KNOWN_OPERATIONS} or {@code *}, or any valid name with {@code dwcp.operation.new = true}. Every value is then checked against the
-     * bundle's generated Metatype ({@code OSGI-INF/metatype}, see {@link Metatype}): {@code min},
+     * {@link #KNOWN_OPERATIONS} or {@code *}, or any valid name with {@code dwcp.operation.new = true}.
+     * Every value is then checked against the bundle's generated Metatype ({@code OSGI-INF/metatype}, see {@link Metatype}): {@code min},
      * {@code max} and {@code options}, so a bound is written only in the {@code @AttributeDefinition}.
      * The first bad value throws {@link InvalidConfigurationException} here, before the component
      * applies anything; what is left to the component is its rules across keys. Two views of equal

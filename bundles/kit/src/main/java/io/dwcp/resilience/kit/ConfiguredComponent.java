@@ -210,6 +210,7 @@ public abstract class ConfiguredComponent<S> {
         this.context = context;
         pid = ConfigReader.pidOf(properties, factoryPid);
         S first;
+        Map<String, Object> published = properties;
         try {
             ConfigReader reader = new ConfigReader(pid, properties);
             first = readChecked(reader);
@@ -222,10 +223,11 @@ public abstract class ConfiguredComponent<S> {
                 throw e;
             }
             logger.warn("{} starts with its documented defaults: {}", pid, describe(first));
+            published = ownProperties(properties); // no refused value reaches the service properties
         }
         settings = first;
         start(first);
-        register(first, properties);
+        register(first, published);
         logger.info("{} active: {}", pid, describe(first));
     }
 
@@ -288,6 +290,22 @@ public abstract class ConfiguredComponent<S> {
         }
         config.uses(componentPropertyKeys());
         return read(config);
+    }
+
+    /**
+     * @return what SCR, ConfigAdmin and the component description add (component.name and id,
+     *         service.pid, the component's own properties), without the configuration's values
+     *         ({@code service.ranking} included): what a component running on its {@link #fallback()} publishes
+     */
+    private Map<String, Object> ownProperties(Map<String, Object> properties) {
+        Set<String> own = Set.of(componentPropertyKeys());
+        Map<String, Object> p = new java.util.HashMap<>();
+        properties.forEach((key, value) -> {
+            if ((own.contains(key) || !ConfigReader.isSetting(key)) && !key.equals(Constants.SERVICE_RANKING)) {
+                p.put(key, value);
+            }
+        });
+        return p;
     }
 
     private void register(S first, Map<String, Object> properties) {

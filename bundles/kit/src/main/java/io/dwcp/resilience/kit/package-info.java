@@ -13,5 +13,5 @@
  * (bnd {@code -conditionalpackage}), as the DWCP bundles do so that a kit update never refreshes
  * every stage at once.
  */
-@org.osgi.annotation.versioning.Version("2.0.0")
+@org.osgi.annotation.versioning.Version("2.1.0")
 package io.dwcp.resilience.kit;

@@ -35,4 +35,21 @@ class StripedAdderProperties {
         });
         assertEquals(200_000, adder.sum());
     }
+
+    /** More threads than stripes: some add on the shared cell; nothing is lost. */
+    @Example
+    void moreThreadsThanStripesLoseNothing() throws Exception {
+        StripedAdder adder = new StripedAdder();
+        int threads = 2 * Stripes.COUNT + 1;
+        Hammer.together(threads, thread -> {
+            for (int i = 0; i < 20_000; i++) {
+                adder.add(thread % 2 == 0 ? 1 : 2);
+            }
+        });
+        long expected = 0;
+        for (int t = 0; t < threads; t++) {
+            expected += 20_000L * (t % 2 == 0 ? 1 : 2);
+        }
+        assertEquals(expected, adder.sum());
+    }
 }

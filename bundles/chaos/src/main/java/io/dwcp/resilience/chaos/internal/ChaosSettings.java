@@ -41,9 +41,10 @@ record ChaosSettings(boolean allowed, double probability, Set<String> operations
             }
             return scope;
         });
-        return new ChaosSettings(c.allowed(), c.probability(), ops, parse(config, "peers", c.peers(), Selectors::parseScope),
-                parse(config, "injectors", c.injectors(), text -> Collections.unmodifiableMap(Selectors.parseWeights(text))), Duration.ofSeconds(c.max_arm_seconds()),
-                c.partition_enforce());
+        Set<String> peers = parse(config, "peers", c.peers(), Selectors::parseScope);
+        Map<String, Double> weights = parse(config, "injectors", c.injectors(), Selectors::parseWeights);
+        return new ChaosSettings(c.allowed(), c.probability(), ops, peers, Collections.unmodifiableMap(weights),
+                Duration.ofSeconds(c.max_arm_seconds()), c.partition_enforce());
     }
 
     private static <T> T parse(ConfigReader config, String key, String text, Function<String, T> parser) {

@@ -1,5 +1,6 @@
 package io.dwcp.resilience.circuitbreaker.internal;
 
+import io.dwcp.resilience.kit.StripeOwners;
 import io.dwcp.resilience.kit.Stripes;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -12,7 +13,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>Why striped (issue 15): the ring used to be one for all callers, so every call of every thread
  * CASed one shared cursor and swapped a slot on a shared line. Now a call writes only its stripe's
  * ring (a cursor CAS and a slot swap on lines no other stripe writes); a success replacing a success
- * changes no count.
+ * changes no count. A ring has one writer (the kit's {@link StripeOwners}): the first thread to record
+ * on a stripe claims it and from then on writes its ring with plain reads and release stores, no
+ * atomic instruction; a thread whose stripe another live thread owns records on one shared ring by
+ * CAS and swap, as all did before (and takes the stripe over once its owner has ended).
  *
  * <p>Reading: with one stripe in use (one calling thread, or several on one stripe) the window is
  * that ring and its running counts, exact and O(1), as before. With several stripes in use and more
@@ -45,7 +49,10 @@ final class CountSlidingWindow implements SlidingWindow {
      * size slots, [PAD]}. A slot is {@code (end time << 3) | code}, 0 while empty; the cursor is
      * the next slot to write, always in [0, size).
      */
-    private final AtomicReferenceArray<AtomicLongArray> rings = new AtomicReferenceArray<>(Stripes.COUNT);
+    private final AtomicReferenceArray<AtomicLongArray> rings = new AtomicReferenceArray<>(Stripes.COUNT + 1);
+    /** The ring of the callers whose stripe another live thread owns (written atomically). */
+    private static final int SHARED = Stripes.COUNT;
+    private final StripeOwners owners = new StripeOwners();
 
     CountSlidingWindow(int size) {
         if (size < 1) {
@@ -61,8 +68,13 @@ final class CountSlidingWindow implements SlidingWindow {
 
     /** Records on stripe {@code stripe} (any int; tests model several threads with it). */
     void recordOn(int stripe, long nowNanos, boolean failure, boolean slow) {
-        AtomicLongArray ring = ring(Stripes.of(stripe));
+        int s = Stripes.of(stripe);
         int code = RECORDED | (failure ? FAILED : 0) | (slow ? SLOW : 0);
+        if (owners.isMine(s)) {
+            recordOwned(ring(s), (nowNanos << CODE_BITS) | code, code);
+            return;
+        }
+        AtomicLongArray ring = ring(SHARED);
         int old = (int) (ring.getAndSet(SLOTS + nextSlot(ring), (nowNanos << CODE_BITS) | code) & CODE_MASK);
         if (old == code) {
             return;
@@ -76,6 +88,27 @@ final class CountSlidingWindow implements SlidingWindow {
         }
         if ((changed & SLOW) != 0) {
             ring.getAndAdd(SLOW_CALLS, slow ? 1 : -1);
+        }
+    }
+
+    /** Records on a ring this thread alone writes: plain reads, release stores (readers read volatile). */
+    private void recordOwned(AtomicLongArray ring, long entry, int code) {
+        int slot = (int) ring.get(CURSOR);
+        ring.setRelease(CURSOR, slot + 1 == size ? 0 : slot + 1);
+        int old = (int) (ring.get(SLOTS + slot) & CODE_MASK);
+        ring.setRelease(SLOTS + slot, entry);
+        if (old == code) {
+            return;
+        }
+        if ((old & RECORDED) == 0) {
+            ring.setRelease(CALLS, ring.get(CALLS) + 1);
+        }
+        int changed = old ^ code;
+        if ((changed & FAILED) != 0) {
+            ring.setRelease(FAILURES, ring.get(FAILURES) + ((code & FAILED) != 0 ? 1 : -1));
+        }
+        if ((changed & SLOW) != 0) {
+            ring.setRelease(SLOW_CALLS, ring.get(SLOW_CALLS) + ((code & SLOW) != 0 ? 1 : -1));
         }
     }
 
@@ -104,7 +137,7 @@ final class CountSlidingWindow implements SlidingWindow {
         long failures = 0;
         long slowCalls = 0;
         int used = 0;
-        for (int s = 0; s < Stripes.COUNT; s++) {
+        for (int s = 0; s <= SHARED; s++) {
             AtomicLongArray ring = rings.get(s);
             if (ring != null && ring.get(CALLS) > 0) {
                 used++;
@@ -121,7 +154,7 @@ final class CountSlidingWindow implements SlidingWindow {
 
     /** The {@code size} newest entries of all rings, merged by end time. */
     private WindowTally newest() {
-        int stripes = Stripes.COUNT;
+        int stripes = SHARED + 1;
         AtomicLongArray[] ring = new AtomicLongArray[stripes];
         int[] at = new int[stripes];
         long[] left = new long[stripes];

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.dwcp.resilience.circuitbreaker.internal.SlidingWindow.WindowTally;
 import java.util.ArrayList;
 import java.util.List;
+import io.dwcp.resilience.testkit.OtherThread;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -53,6 +54,45 @@ class SlidingWindowProperties {
             assertEquals(last.size(), t.calls(), "calls after " + model);
             assertEquals(last.stream().filter(x -> (x & 1) != 0).count(), t.failures(), "failures after " + model);
             assertEquals(last.stream().filter(x -> (x & 2) != 0).count(), t.slowCalls(), "slow calls after " + model);
+        }
+    }
+
+    /**
+     * The same while another live thread owns some stripes (claimed by recording first): the test
+     * thread's outcomes on those stripes go to the shared ring, and the totals are still those of the
+     * last N outcomes of all.
+     */
+    @Property(tries = 200)
+    void aStripedCountWindowTotalsTheLastNOutcomesAlsoWhenOtherThreadsOwnStripes(
+            @ForAll @IntRange(min = 1, max = 30) int size,
+            @ForAll @Size(max = 200) List<@IntRange(min = 0, max = 3) Integer> outcomes,
+            @ForAll @Size(min = 1, max = 200) List<@IntRange(min = 0, max = 7) Integer> stripes,
+            @ForAll @Size(min = 1, max = 8) java.util.Set<@IntRange(min = 0, max = 7) Integer> ownedByOther)
+            throws Exception {
+        CountSlidingWindow window = new CountSlidingWindow(size);
+        List<Integer> model = new ArrayList<>();
+        long[] now = {-1_000_000L};
+        java.util.Set<Integer> distinct = new java.util.HashSet<>();
+        for (int stripe : ownedByOther) {
+            distinct.add(io.dwcp.resilience.kit.Stripes.of(stripe));
+            model.add(0); // the other thread's outcomes: successes, before all of ours
+        }
+        try (OtherThread other = OtherThread.after(() -> {
+            for (int stripe : ownedByOther) {
+                window.recordOn(stripe, ++now[0], false, false);
+            }
+        })) {
+            for (int i = 0; i < outcomes.size(); i++) {
+                int o = outcomes.get(i);
+                now[0] += 1 + i % 7;
+                window.recordOn(stripes.get(i % stripes.size()), now[0], (o & 1) != 0, (o & 2) != 0);
+                model.add(o);
+                List<Integer> last = model.subList(Math.max(0, model.size() - size), model.size());
+                WindowTally t = window.tally(now[0]);
+                assertEquals(last.size(), t.calls(), "calls after " + model + ", other owns " + distinct);
+                assertEquals(last.stream().filter(x -> (x & 1) != 0).count(), t.failures(), "failures after " + model);
+                assertEquals(last.stream().filter(x -> (x & 2) != 0).count(), t.slowCalls(), "slow calls after " + model);
+            }
         }
     }
 

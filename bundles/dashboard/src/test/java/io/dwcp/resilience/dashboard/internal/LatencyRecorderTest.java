@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import io.dwcp.resilience.api.CallObserver;
 import io.dwcp.resilience.api.CallOutcome;
 import io.dwcp.resilience.api.Invocation;
 import java.lang.reflect.Proxy;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The sampler takes each operation's latencies once a tick, and gives the previous tick's histogram
  * back to be reused: each interval must hold exactly what was recorded during it, nothing of the
- * intervals before, per operation.
+ * intervals before, per operation; per-caller observers record where the sampler reads.
  */
 class LatencyRecorderTest {
 
@@ -62,5 +63,22 @@ class LatencyRecorderTest {
         }
         Histogram empty = r.takeInterval("send");
         assertEquals(0, empty.getTotalCount(), "nothing recorded since the last take");
+    }
+
+    /** The per-caller observer records where the sampler reads, like the shared one. */
+    @Test
+    void aCallersObserverRecordsIntoTheOperationsIntervalWithoutALookUpPerCall() {
+        LatencyRecorder recorder = new LatencyRecorder();
+        CallObserver send = recorder.forCaller("send");
+        send.onCall(null, CallOutcome.SUCCESS, 5_000_000, null); // the invocation is not read
+        send.onCall(null, CallOutcome.FAILURE, 300, null); // below a microsecond: 1 us
+        recorder.forCaller("send").onCall(null, CallOutcome.SUCCESS, 2_000_000, null); // another thread's: the same recorder
+
+        Histogram interval = recorder.takeInterval("send");
+        assertEquals(3, interval.getTotalCount());
+        assertEquals(1, interval.getMinValue());
+        assertEquals(5_000, interval.getMaxValue(), 5_000 / 100);
+        assertEquals(0, recorder.takeInterval("send").getTotalCount(), "the next interval starts empty");
+        assertNull(recorder.takeInterval("sync"));
     }
 }

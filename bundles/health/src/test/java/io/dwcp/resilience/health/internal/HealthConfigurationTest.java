@@ -1,6 +1,7 @@
 package io.dwcp.resilience.health.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -140,9 +141,17 @@ class HealthConfigurationTest {
 
     @Test
     void aRefusedFirstMonitorConfigurationRunsOnTheSpecifiedDefaults() {
-        ConfiguredComponent<?> c = start(HealthMonitorComponent::new, config("dwcp.health", List.of(), "default.timeout.ms", "soon"));
+        ConfiguredComponent<?> c = start(HealthMonitorComponent::new, config("dwcp.health", List.of(), "default.timeout.ms", "soon",
+                "service.ranking", "high"));
         assertEquals(Configs.MONITOR_DEFAULTS, c.settings());
         assertEquals(1, events.on(ResilienceEvents.CONFIGURATION_REFUSED).size());
+        // the refused values are not published: the service carries only what the component itself adds
+        Map<String, Object> published = bundle.only().properties();
+        assertEquals("dwcp.health", published.get("service.pid"));
+        assertFalse(published.containsKey("default.timeout.ms"), published.toString());
+        assertFalse(published.containsKey("service.ranking"), published.toString());
+        c.modified(config("dwcp.health", List.of(), "default.timeout.ms", "4000"));
+        assertEquals("4000", bundle.only().properties().get("default.timeout.ms"), "an accepted change is published");
         c.deactivate();
     }
 }

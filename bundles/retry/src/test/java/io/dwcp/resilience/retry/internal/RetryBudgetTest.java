@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dwcp.resilience.testkit.Hammer;
+import io.dwcp.resilience.testkit.OtherThread;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -97,5 +98,25 @@ class RetryBudgetTest {
         assertEquals(500 + threads * 1_000, calls, "no call lost under contention");
         assertTrue(granted.get() <= budget.allowance(calls), granted + " > " + budget.allowance(calls));
         assertEquals(granted.get(), budget.retriesInWindow(1));
+    }
+
+    /**
+     * A row has one writer: a thread counting on a row a live thread owns counts on the shared row;
+     * once the owner has ended, the row is taken over. No call is lost either way.
+     */
+    @Test
+    void aRowOwnedByALiveThreadIsNotWrittenByAnotherAndAnEndedOwnersRowIsTakenOver() throws Exception {
+        RetryBudget budget = new RetryBudget(0.2, 0, 10 * S);
+        try (OtherThread owner = OtherThread.after(() -> budget.recordCallOn(2, 1))) {
+            for (int i = 0; i < 5_000; i++) {
+                budget.recordCallOn(2, 1); // the owner lives: these go to the shared row
+            }
+            assertEquals(5_001, budget.callsInWindow(1));
+        }
+        for (int i = 0; i < 5_000; i++) {
+            budget.recordCallOn(2, 1); // within 1024 calls this thread takes the ended owner's row over
+        }
+        assertEquals(10_001, budget.callsInWindow(1), "no call lost across the take-over");
+        assertTrue(budget.ownsRow(2), "the ended owner's row was taken over");
     }
 }
