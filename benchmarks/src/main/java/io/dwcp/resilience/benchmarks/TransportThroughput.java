@@ -33,18 +33,23 @@ import org.HdrHistogram.Recorder;
  *
  * <p>Not JMH: a send that the chain refuses (a rate limiter, a load shedder) must be counted as a
  * failure, apart, not as an operation, and the two paths are measured in alternating rounds on the
- * same two nodes so that the ratio compares like with like on a noisy machine; the summary gives the
- * ratio of the median rounds and the median of the per-pair ratios (adjacent rounds, so a drift of the
- * machine cancels out). Each round also prints the load average at its start, the GCs during it, the heap
- * used and node B's inbound journal size after it, so a slow round can be explained. Each round reports
- * acknowledged msg/s, the P50/P99/P99.9 latency of acknowledged sends (HdrHistogram) and failures
- * by exception class; the summary is the median round of each path and their ratio. A sender whose
- * send failed backs off (1 ms doubling to 100 ms, reset by a success) as a real client would.
+ * same two nodes so that the ratio compares like with like on a noisy machine. THE figure is the median
+ * of the per-pair chain/raw throughput ratios (adjacent rounds, so a drift of the machine cancels out),
+ * with the mean and its 95 % interval; the ratio of the median rounds is printed beside it. A pair in
+ * which either round saw the host's steal share above {@code bench.max.steal} is left out of the figures
+ * (the count dropped is printed): the host taking the CPU slows whichever path runs then. As a second,
+ * steal-robust view, each round's CPU time of this JVM (both nodes, senders and receivers) per
+ * acknowledged message, and the median of its per-pair chain/raw ratios. Each round also prints the
+ * load average at its start, the GCs during it, the heap used and node B's inbound journal size after
+ * it, so a slow round can be explained. Each round reports acknowledged msg/s, CPU µs per message, the
+ * P50/P99/P99.9 latency of acknowledged sends (HdrHistogram) and failures by exception class. A sender
+ * whose send failed backs off (1 ms doubling to 100 ms, reset by a success) as a real client would.
  *
  * <p>Run from the repository root, after {@code ./mvnw -B -o package -DskipTests -pl runtime,benchmarks -am}:
  * {@code java -cp benchmarks/target/benchmarks.jar io.dwcp.resilience.benchmarks.TransportThroughput}.
- * Options (system properties): {@code bench.rounds} (9 per path, in ABBA order: raw then chain, then
- * chain then raw, ...), {@code bench.seconds} (5 per round), {@code bench.warmup.seconds} (10 per path), {@code bench.threads} (64), {@code bench.size} (1024),
+ * Options (system properties): {@code bench.rounds} (20 per path, in ABBA order: raw then chain, then
+ * chain then raw, ...), {@code bench.seconds} (3 per round), {@code bench.max.steal} (5: percent of the
+ * machine's CPU ticks), {@code bench.warmup.seconds} (10 per path), {@code bench.threads} (64), {@code bench.size} (1024),
  * {@code bench.receivers} (4 application threads at B), {@code bench.limiter} ({@code lifted}, the
  * default: the adaptive send rate limiter's rates raised out of reach in both nodes' configuration, as
  * {@link FullChainBenchmark} does, so the figure is the chain's own cost and not the shipped
@@ -55,8 +60,10 @@ import org.HdrHistogram.Recorder;
  */
 public final class TransportThroughput {
 
-    private static final int ROUNDS = Integer.getInteger("bench.rounds", 9);
-    private static final int SECONDS = Integer.getInteger("bench.seconds", 5);
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 20);
+    private static final int SECONDS = Integer.getInteger("bench.seconds", 3);
+    /** A pair of rounds is left out of the figures when either round's host steal share is above this (percent). */
+    private static final double MAX_STEAL = Double.parseDouble(System.getProperty("bench.max.steal", "5"));
     private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup.seconds", 10);
     private static final int THREADS = Integer.getInteger("bench.threads", 64);
     private static final int SIZE = Integer.getInteger("bench.size", 1024);
@@ -68,9 +75,15 @@ public final class TransportThroughput {
     }
 
     /** One round's figures. */
-    record Round(String path, long acked, long failed, double seconds, Histogram latency, Map<String, Long> failures, String context) {
+    record Round(String path, long acked, long failed, double seconds, Histogram latency, Map<String, Long> failures, String context,
+            long cpuNanos, double stealPercent) {
         double perSecond() {
             return acked / seconds;
+        }
+
+        /** This JVM's CPU time (both nodes, senders and receivers) per acknowledged message, in µs: steal-robust. */
+        double cpuMicrosPerMessage() {
+            return acked == 0 ? Double.NaN : cpuNanos / 1e3 / acked;
         }
 
         double micros(double percentile) {
@@ -78,8 +91,9 @@ public final class TransportThroughput {
         }
 
         String line() {
-            return String.format(Locale.ROOT, "  %-5s %8.0f msg/s  p50 %8.1f µs  p99 %8.1f µs  p99.9 %8.1f µs  acked %d  failed %d  [%s] %s",
-                    path, perSecond(), micros(50), micros(99), micros(99.9), acked, failed, context, failures.isEmpty() ? "" : failures);
+            return String.format(Locale.ROOT, "  %-5s %8.0f msg/s  CPU %6.2f µs/msg  p50 %8.1f µs  p99 %8.1f µs  p99.9 %8.1f µs  acked %d  failed %d  [%s] %s",
+                    path, perSecond(), cpuMicrosPerMessage(), micros(50), micros(99), micros(99.9), acked, failed, context,
+                    failures.isEmpty() ? "" : failures);
         }
     }
 
@@ -120,9 +134,11 @@ public final class TransportThroughput {
             List<Round> raw = new ArrayList<>();
             List<Round> chain = new ArrayList<>();
             List<Double> pairRatios = new ArrayList<>();
+            List<Double> cpuRatios = new ArrayList<>();
+            int dropped = 0;
             for (int i = 0; i < ROUNDS; i++) {
                 // ABBA order (raw, chain, then chain, raw, ...): a drift of the machine during the run (another
-                // process, the heap, the journal) weighs on both paths alike instead of always on the second
+                // process, the heap, the journal, the JIT) weighs on both paths alike instead of always on the second
                 Round r;
                 Round c;
                 if (i % 2 == 0) {
@@ -136,25 +152,50 @@ public final class TransportThroughput {
                     r = round("raw", rawA, chainA, rawB, chainB, SECONDS, journalB);
                     System.out.println(r.line());
                 }
+                // the host taking the CPU (steal) slows whichever path runs then: such a pair says nothing of the
+                // chain; a steal share not known (no /proc/stat) counts as none
+                if (r.stealPercent() > MAX_STEAL || c.stealPercent() > MAX_STEAL) {
+                    dropped++;
+                    System.out.printf(Locale.ROOT, "  pair %d dropped: host steal %.0f %% / %.0f %% (raw / chain) above %.0f %%%n", i + 1,
+                            r.stealPercent(), c.stealPercent(), MAX_STEAL);
+                    continue;
+                }
                 raw.add(r);
                 chain.add(c);
                 pairRatios.add(c.perSecond() / r.perSecond());
+                cpuRatios.add(c.cpuMicrosPerMessage() / r.cpuMicrosPerMessage());
+            }
+            System.out.printf(Locale.ROOT, "%n%d of %d pairs kept, %d dropped for host steal above %.0f %% in either round%n", raw.size(),
+                    ROUNDS, dropped, MAX_STEAL);
+            if (raw.isEmpty()) {
+                System.out.println("no pair left: no figure (the host's steal was above the threshold throughout)");
+                System.exit(1);
             }
             Round r = median(raw);
             Round c = median(chain);
             List<Double> sortedRatios = new ArrayList<>(pairRatios);
             sortedRatios.sort(null);
             double pairMedian = medianOf(sortedRatios);
-            System.out.printf(Locale.ROOT, "%n| path | msg/s | P50 µs | P99 µs | P99.9 µs | failed |%n|---|---:|---:|---:|---:|---:|%n");
-            System.out.printf(Locale.ROOT, "| raw transport | %.0f | %.0f | %.0f | %.0f | %d |%n", r.perSecond(), r.micros(50), r.micros(99),
-                    r.micros(99.9), r.failed());
-            System.out.printf(Locale.ROOT, "| full default chain | %.0f | %.0f | %.0f | %.0f | %d |%n", c.perSecond(), c.micros(50),
-                    c.micros(99), c.micros(99.9), c.failed());
-            System.out.printf(Locale.ROOT, "%nchain/raw throughput %.3f by the median rounds (the chain costs %.1f %%); "
-                    + "median of the %d per-pair ratios %.3f (%.1f %%), pairs from %.3f to %.3f; %d alternating (ABBA) rounds of %d s "
-                    + "per path; load average before %s, after %s; %d cores%n", c.perSecond() / r.perSecond(),
-                    100 * (1 - c.perSecond() / r.perSecond()), ROUNDS, pairMedian, 100 * (1 - pairMedian), sortedRatios.get(0),
-                    sortedRatios.get(sortedRatios.size() - 1), ROUNDS, SECONDS, loadBefore, loadAverage(),
+            double[] ci = meanInterval(pairRatios);
+            List<Double> sortedCpu = new ArrayList<>(cpuRatios);
+            sortedCpu.sort(null);
+            double cpuMedian = medianOf(sortedCpu);
+            double[] cpuCi = meanInterval(cpuRatios);
+            System.out.printf(Locale.ROOT, "%n| path | msg/s | CPU µs/msg | P50 µs | P99 µs | P99.9 µs | failed |%n|---|---:|---:|---:|---:|---:|---:|%n");
+            System.out.printf(Locale.ROOT, "| raw transport | %.0f | %.2f | %.0f | %.0f | %.0f | %d |%n", r.perSecond(),
+                    medianCpu(raw), r.micros(50), r.micros(99), r.micros(99.9), r.failed());
+            System.out.printf(Locale.ROOT, "| full default chain | %.0f | %.2f | %.0f | %.0f | %.0f | %d |%n", c.perSecond(),
+                    medianCpu(chain), c.micros(50), c.micros(99), c.micros(99.9), c.failed());
+            System.out.printf(Locale.ROOT, "%nTHE FIGURE: chain/raw throughput, median of the %d per-pair ratios %.3f (the chain costs %.1f %%); "
+                    + "mean %.3f, 95 %% interval of the mean %.3f to %.3f (costs %.1f to %.1f %%); pairs from %.3f to %.3f; "
+                    + "ratio of the median rounds %.3f (%.1f %%)%n", pairRatios.size(), pairMedian, 100 * (1 - pairMedian), ci[0], ci[1],
+                    ci[2], 100 * (1 - ci[2]), 100 * (1 - ci[1]), sortedRatios.get(0), sortedRatios.get(sortedRatios.size() - 1),
+                    c.perSecond() / r.perSecond(), 100 * (1 - c.perSecond() / r.perSecond()));
+            System.out.printf(Locale.ROOT, "second view (steal-robust): chain/raw CPU time per message, median of the per-pair ratios %.3f "
+                    + "(the chain adds %.1f %% CPU per message); mean %.3f, 95 %% interval %.3f to %.3f%n", cpuMedian, 100 * (cpuMedian - 1),
+                    cpuCi[0], cpuCi[1], cpuCi[2]);
+            System.out.printf(Locale.ROOT, "%d alternating (ABBA) rounds of %d s per path, %d pairs dropped for steal > %.0f %%; "
+                    + "load average before %s, after %s; %d cores%n", ROUNDS, SECONDS, dropped, MAX_STEAL, loadBefore, loadAverage(),
                     Runtime.getRuntime().availableProcessors());
         }
         // Felix and Netty leave non-daemon threads behind on some JDKs; the measurement is over
@@ -292,7 +333,8 @@ public final class TransportThroughput {
             LAST_COUNTERS.putAll(now);
         }
         long[] gcAfter = gcPauses();
-        double cpuCores = (processCpuNanos() - cpuBefore) / 1e9 / elapsed;
+        long cpuNanos = processCpuNanos() - cpuBefore;
+        double cpuCores = cpuNanos / 1e9 / elapsed;
         long[] stealAfter = cpuTicks();
         long ticks = stealAfter[0] - stealBefore[0];
         Runtime rt = Runtime.getRuntime();
@@ -303,7 +345,9 @@ public final class TransportThroughput {
                 ticks == 0 ? Double.NaN : 100.0 * (stealAfter[2] - stealBefore[2]) / ticks,
                 gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024),
                 journalB == null ? "none" : (journalB.length() / 1024) + " KiB");
-        return new Round(path, acked.get(), failed.get(), elapsed, latencies.getIntervalHistogram(), byKind, context);
+        double stealPercent = ticks == 0 ? 0 : 100.0 * (stealAfter[2] - stealBefore[2]) / ticks;
+        return new Round(path, acked.get(), failed.get(), elapsed, latencies.getIntervalHistogram(), byKind, context, cpuNanos,
+                stealPercent);
     }
 
     /** The send chain's counters at the end of the previous chain round. */
@@ -375,6 +419,37 @@ public final class TransportThroughput {
     private static double medianOf(List<Double> sorted) {
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** @return the mean of the values and its 95 % interval (Student's t for n - 1 degrees of freedom) */
+    private static double[] meanInterval(List<Double> values) {
+        int n = values.size();
+        double mean = 0;
+        for (double v : values) {
+            mean += v / n;
+        }
+        if (n < 2) {
+            return new double[] {mean, Double.NaN, Double.NaN};
+        }
+        double ss = 0;
+        for (double v : values) {
+            ss += (v - mean) * (v - mean);
+        }
+        double half = T95[Math.min(n - 1, T95.length) - 1] * Math.sqrt(ss / (n - 1) / n);
+        return new double[] {mean, mean - half, mean + half};
+    }
+
+    /** Student's t, two-sided 95 %, for 1 to 30 degrees of freedom (more: the 30's value, slightly wide). */
+    private static final double[] T95 = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+
+    private static double medianCpu(List<Round> rounds) {
+        List<Double> v = new ArrayList<>();
+        for (Round x : rounds) {
+            v.add(x.cpuMicrosPerMessage());
+        }
+        v.sort(null);
+        return medianOf(v);
     }
 
     private static Round median(List<Round> rounds) {

@@ -3,6 +3,8 @@ package io.dwcp.resilience.dashboard.internal;
 import io.dwcp.resilience.api.CallObserver;
 import io.dwcp.resilience.api.CallOutcome;
 import io.dwcp.resilience.api.Invocation;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.HdrHistogram.Histogram;
@@ -49,12 +51,25 @@ final class LatencyRecorder implements CallObserver {
         r.recordValue(Math.max(1, latencyNanos / 1_000));
     }
 
+    /** Per operation, the interval histogram handed out last, recycled by the next take. Sampler thread only. */
+    private final Map<String, Histogram> lastIntervals = new HashMap<>();
+
     /**
+     * One caller (the sampler thread): the histogram returned is reused by the next call for the same
+     * operation, so read it before then.
+     *
      * @param operation an operation
      * @return the latencies (microseconds) recorded since the previous call for it, or null if none
      */
     Histogram takeInterval(String operation) {
         Recorder r = recorders.get(operation);
-        return r == null ? null : r.getIntervalHistogram();
+        if (r == null) {
+            return null;
+        }
+        // the recorder swaps its active and inactive histograms: with the previous interval given back,
+        // a tick allocates no histogram (it made a new one each second)
+        Histogram h = r.getIntervalHistogram(lastIntervals.get(operation));
+        lastIntervals.put(operation, h);
+        return h;
     }
 }

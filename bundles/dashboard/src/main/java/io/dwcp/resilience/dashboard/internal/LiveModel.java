@@ -175,13 +175,18 @@ public final class LiveModel implements EventHandler {
         for (String op : m.operations()) {
             OperationMetrics om = m.metrics(op);
             long errors = om.failures() + om.rejections() + om.timeouts();
-            long[] prev = previousCounts.put(op, new long[] {om.calls(), errors});
+            // the previous tick's counts, overwritten in place: nothing allocated per tick once an operation is known
+            long[] prev = previousCounts.get(op);
             double rate = Double.NaN;
             double errorRate = Double.NaN;
-            if (prev != null) {
+            if (prev == null) {
+                previousCounts.put(op, new long[] {om.calls(), errors});
+            } else {
                 long calls = om.calls() - prev[0];
                 rate = calls / seconds;
                 errorRate = calls == 0 ? Double.NaN : (double) (errors - prev[1]) / calls;
+                prev[0] = om.calls();
+                prev[1] = errors;
             }
             Histogram h = measuring ? latency.takeInterval(op) : null;
             double p50 = Double.NaN;

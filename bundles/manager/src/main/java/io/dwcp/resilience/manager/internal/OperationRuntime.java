@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.dwcp.resilience.kit.ThreadCells;
 import io.dwcp.resilience.kit.latency.LatencyCounts;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -47,6 +48,9 @@ final class OperationRuntime {
      */
     private final ThreadCells<LatencyCounts> latencies = new ThreadCells<>(
             () -> new LatencyCounts(1, MAX_RECORDED_NANOS, SIGNIFICANT_DIGITS), (from, into) -> into.add(from));
+    /** What every snapshot folds the threads' counts into, cleared first; guarded by itself. */
+    private final Histogram total = new Histogram(1, MAX_RECORDED_NANOS, SIGNIFICANT_DIGITS);
+    private final Consumer<LatencyCounts> addToTotal = counts -> counts.addTo(total);
 
     /** Calls that waited for their chain, how long in total, the longest: rare, so plain atomics. */
     private final LongAdder held = new LongAdder();
@@ -114,8 +118,17 @@ final class OperationRuntime {
     }
 
     OperationMetrics snapshot() {
-        Histogram total = new Histogram(1, MAX_RECORDED_NANOS, SIGNIFICANT_DIGITS);
-        latencies.read(counts -> counts.addTo(total)); // first: every call in it has its outcome counted already
+        // one total reused by every snapshot (cleared, then the threads' counts folded in): a sampler
+        // reading every operation each second allocates no histogram (issue 9: the dashboard's sampler
+        // allocated a new one per operation and tick)
+        synchronized (total) {
+            total.reset();
+            latencies.read(addToTotal); // first: every call in it has its outcome counted already
+            return snapshotOf(total);
+        }
+    }
+
+    private OperationMetrics snapshotOf(Histogram total) {
         long f = failures.sum();
         long r = rejections.sum();
         long t = timeouts.sum();

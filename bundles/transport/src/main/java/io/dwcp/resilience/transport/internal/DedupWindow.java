@@ -1,8 +1,5 @@
 package io.dwcp.resilience.transport.internal;
 
-import java.util.HashMap;
-import java.util.Map;
-
 /**
  * The message ids recently received from one sender, each with where it stands, for de-duplication:
  * a bounded map that forgets the oldest inserted id when full. An id that is not in the window but
@@ -36,19 +33,91 @@ final class DedupWindow {
         IN_DOUBT
     }
 
-    private final Map<Long, State> states = new HashMap<>();
-    private final Map<Long, Object> handles = new HashMap<>();
+    private static final State[] STATES = State.values();
+
+    // The window as a ring of slots in insertion order (oldest at head): per slot the id, its state
+    // (an ordinal) and its reply handle. An open-addressing table (linear probing, Fibonacci hashing)
+    // maps an id to its slot: it holds slot + 1, 0 being empty, and the id of an entry is read from the
+    // ring. So remembering, looking up and forgetting an id allocate nothing (a HashMap<Long, ...> took
+    // a boxed Long and a node per id, twice).
     private long[] ring;
+    private byte[] states;
+    private Object[] handles;
+    private int[] table;
+    private int shift;
     private int head;
     private int size;
     private long forgottenMax = Long.MIN_VALUE;
 
     DedupWindow(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("a de-duplication window holds at least one id, not " + capacity);
+        }
+        allocate(capacity);
+    }
+
+    private void allocate(int capacity) {
         ring = new long[capacity];
+        states = new byte[capacity];
+        handles = new Object[capacity];
+        // at most 3/4 full: the smallest power of two with capacity <= 3/4 of it (at least 16)
+        int tableSize = Math.max(16, Integer.highestOneBit((int) Math.min(1 << 30, (capacity * 4L + 2) / 3 - 1)) << 1);
+        table = new int[tableSize];
+        shift = 64 - Integer.numberOfTrailingZeros(tableSize);
+    }
+
+    private int home(long id) {
+        return (int) ((id * 0x9E3779B97F4A7C15L) >>> shift);
+    }
+
+    /** @return the id's ring slot, or -1 when the window does not hold it */
+    private int slotOf(long id) {
+        int mask = table.length - 1;
+        for (int i = home(id);; i = (i + 1) & mask) {
+            int e = table[i];
+            if (e == 0) {
+                return -1;
+            }
+            if (ring[e - 1] == id) {
+                return e - 1;
+            }
+        }
+    }
+
+    private void insert(long id, int slot) {
+        int mask = table.length - 1;
+        int i = home(id);
+        while (table[i] != 0) {
+            i = (i + 1) & mask;
+        }
+        table[i] = slot + 1;
+    }
+
+    /** Takes the id out of the table (it is there), closing the gap so that every other id stays reachable. */
+    private void remove(long id) {
+        int mask = table.length - 1;
+        int i = home(id);
+        while (ring[table[i] - 1] != id) {
+            i = (i + 1) & mask;
+        }
+        // backward-shift deletion: an entry after the gap moves into it unless its home lies cyclically in (gap, entry]
+        for (int j = (i + 1) & mask;; j = (j + 1) & mask) {
+            int e = table[j];
+            if (e == 0) {
+                break;
+            }
+            int h = home(ring[e - 1]);
+            boolean stays = i <= j ? (i < h && h <= j) : (i < h || h <= j);
+            if (!stays) {
+                table[i] = e;
+                i = j;
+            }
+        }
+        table[i] = 0;
     }
 
     Verdict check(long id) {
-        if (states.containsKey(id)) {
+        if (slotOf(id) >= 0) {
             return Verdict.DUPLICATE;
         }
         return id <= forgottenMax ? Verdict.STALE : Verdict.NEW;
@@ -56,46 +125,65 @@ final class DedupWindow {
 
     /** @return the id's state, or null when the window does not hold it */
     State state(long id) {
-        return states.get(id);
+        int slot = slotOf(id);
+        return slot < 0 ? null : STATES[states[slot]];
     }
 
-    /** Remembers a new id as queued. */
+    /** Remembers a new id (one {@link #check} calls NEW) as queued. */
     void record(long id) {
         record(id, State.QUEUED);
     }
 
     private void record(long id, State state) {
-        if (size == ring.length) {
-            long oldest = ring[head];
-            states.remove(oldest);
-            handles.remove(oldest);
-            forgottenMax = Math.max(forgottenMax, oldest);
-            head = (head + 1) % ring.length;
-            size--;
+        int known = slotOf(id);
+        if (known >= 0) { // not a new id: callers check first, so never; kept to stay a set
+            states[known] = (byte) state.ordinal();
+            return;
         }
-        ring[(head + size) % ring.length] = id;
+        if (size == ring.length) {
+            forgetOldest();
+        }
+        int slot = (head + size) % ring.length;
+        ring[slot] = id;
+        states[slot] = (byte) state.ordinal();
+        handles[slot] = null;
+        insert(id, slot);
         size++;
-        states.put(id, state);
+    }
+
+    private void forgetOldest() {
+        long oldest = ring[head];
+        remove(oldest);
+        handles[head] = null;
+        forgottenMax = Math.max(forgottenMax, oldest);
+        head = (head + 1) % ring.length;
+        size--;
     }
 
     /** Moves a remembered id to a new state; an id no longer remembered stays forgotten. */
     void set(long id, State state) {
-        states.replace(id, state); // only if remembered, and without a lambda per call
+        int slot = slotOf(id);
+        if (slot < 0) {
+            return;
+        }
+        states[slot] = (byte) state.ordinal();
         if (state == State.CONFIRMED || state == State.IN_DOUBT) {
-            handles.remove(id);
+            handles[slot] = null;
         }
     }
 
     /** Sets where the ACK of a not yet confirmed id goes (the connection its latest copy came on). */
     void handle(long id, Object handle) {
-        if (states.containsKey(id) && handle != null) {
-            handles.put(id, handle);
+        int slot = slotOf(id);
+        if (slot >= 0 && handle != null) {
+            handles[slot] = handle;
         }
     }
 
     /** @return where the ACK of the id goes, or null */
     Object handle(long id) {
-        return handles.get(id);
+        int slot = slotOf(id);
+        return slot < 0 ? null : handles[slot];
     }
 
     int size() {
@@ -104,7 +192,13 @@ final class DedupWindow {
 
     /** @return how many remembered ids are in the given state */
     long count(State state) {
-        return states.values().stream().filter(s -> s == state).count();
+        long n = 0;
+        for (int i = 0; i < size; i++) {
+            if (states[(head + i) % ring.length] == state.ordinal()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Changes the capacity, keeping the newest ids. */
@@ -112,20 +206,25 @@ final class DedupWindow {
         if (capacity == ring.length) {
             return;
         }
-        long[] next = new long[capacity];
-        int keep = Math.min(size, capacity);
-        for (int i = 0; i < size - keep; i++) {
-            long oldest = ring[(head + i) % ring.length];
-            states.remove(oldest);
-            handles.remove(oldest);
-            forgottenMax = Math.max(forgottenMax, oldest);
+        if (capacity < 1) {
+            throw new IllegalArgumentException("a de-duplication window holds at least one id, not " + capacity);
         }
-        for (int i = 0; i < keep; i++) {
-            next[i] = ring[(head + size - keep + i) % ring.length];
+        while (size > capacity) {
+            forgetOldest();
         }
-        ring = next;
+        long[] oldRing = ring;
+        byte[] oldStates = states;
+        Object[] oldHandles = handles;
+        int oldHead = head;
+        allocate(capacity);
+        for (int i = 0; i < size; i++) {
+            int from = (oldHead + i) % oldRing.length;
+            ring[i] = oldRing[from];
+            states[i] = oldStates[from];
+            handles[i] = oldHandles[from];
+            insert(ring[i], i);
+        }
         head = 0;
-        size = keep;
     }
 
     // ---- the journal's replay and compaction (InboundJournal)
@@ -140,10 +239,10 @@ final class DedupWindow {
     HandedOver handedOver() {
         HandedOver out = new HandedOver(forgottenMax != Long.MIN_VALUE, forgottenMax);
         for (int i = 0; i < size; i++) {
-            long id = ring[(head + i) % ring.length];
-            State s = states.get(id);
-            if (s != null && s != State.QUEUED) { // a queued id was never handed over, and is lost with the process anyway
-                out.add(id, s == State.CONFIRMED);
+            int slot = (head + i) % ring.length;
+            State s = STATES[states[slot]];
+            if (s != State.QUEUED) { // a queued id was never handed over, and is lost with the process anyway
+                out.add(ring[slot], s == State.CONFIRMED);
             }
         }
         return out;
@@ -197,14 +296,15 @@ final class DedupWindow {
     }
 
     void replayTaken(long id) {
-        if (!states.containsKey(id) && id > forgottenMax) {
+        if (slotOf(id) < 0 && id > forgottenMax) {
             record(id, State.TAKEN);
         }
     }
 
     void replayConfirmed(long id) {
-        if (states.containsKey(id)) {
-            states.put(id, State.CONFIRMED);
+        int slot = slotOf(id);
+        if (slot >= 0) {
+            states[slot] = (byte) State.CONFIRMED.ordinal();
         } else if (id > forgottenMax) {
             record(id, State.CONFIRMED);
         }
@@ -217,13 +317,14 @@ final class DedupWindow {
     /** After a replay: what was taken and never confirmed is in doubt. @return how many */
     long takenBecomeInDoubt() {
         long n = 0;
-        for (Map.Entry<Long, State> e : states.entrySet()) {
-            if (e.getValue() == State.TAKEN) {
-                e.setValue(State.IN_DOUBT);
+        for (int i = 0; i < size; i++) {
+            int slot = (head + i) % ring.length;
+            if (states[slot] == State.TAKEN.ordinal()) {
+                states[slot] = (byte) State.IN_DOUBT.ordinal();
                 n++;
             }
         }
-        handles.clear();
+        java.util.Arrays.fill(handles, null);
         return n;
     }
 }

@@ -1,5 +1,6 @@
 package io.dwcp.resilience.transport.internal;
 
+import io.dwcp.resilience.api.Call;
 import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.ResilienceManager;
 import io.dwcp.resilience.api.chaos.ArmRequest;
@@ -74,12 +75,15 @@ final class DwcpManagerService implements DWCPManager {
         this.metricsSources = metricsSources;
     }
 
+    /** Longer than this is "no timeout" (and would overflow a deadline in nanoseconds). */
+    private static final Duration FOREVER = Duration.ofDays(365);
+
     private static long deadline(Duration timeout) {
         if (timeout == null || timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must be zero or positive, not " + timeout);
         }
         long now = System.nanoTime();
-        long nanos = timeout.compareTo(Duration.ofDays(365)) > 0 ? Long.MAX_VALUE / 2 : timeout.toNanos();
+        long nanos = timeout.compareTo(FOREVER) > 0 ? Long.MAX_VALUE / 2 : timeout.toNanos();
         return now + nanos;
     }
 
@@ -98,12 +102,34 @@ final class DwcpManagerService implements DWCPManager {
     public long send(String peer, byte[] payload, Duration timeout) throws Exception {
         long deadline = deadline(timeout);
         ResilienceManager rm = managers.await(SEND, deadline);
-        long id = transport.nextMessageId();
-        // inv.peer(), not peer: a fallback stage may send the call to another peer (Invocation.detachTo)
-        return rm.execute(SEND, peer, inv -> {
+        Send call = new Send(transport.nextMessageId(), payload, deadline);
+        Object result = rm.execute(SEND, peer, call);
+        // the call answers itself, so no Long is boxed per send; any other answer came from a stage
+        // (a static fallback), returned as before: a Long, or the ClassCastException fallback.md names
+        return result == call ? call.id : (Long) result;
+    }
+
+    /**
+     * One send's attempts: the message id is taken once per call, outside the chain, so every retry
+     * carries it. One object per send (it was a lambda and a boxed id).
+     */
+    private final class Send implements Call<Object> {
+        final long id;
+        private final byte[] payload;
+        private final long deadline;
+
+        Send(long id, byte[] payload, long deadline) {
+            this.id = id;
+            this.payload = payload;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public Object call(Invocation inv) throws Exception {
+            // inv.peer(), not the caller's peer: a fallback stage may send the call to another peer (Invocation.detachTo)
             transport.send(inv.peer(), id, payload, attemptDeadline(inv, deadline));
-            return id;
-        });
+            return this;
+        }
     }
 
     /**
@@ -116,10 +142,10 @@ final class DwcpManagerService implements DWCPManager {
         long deadline = deadline(timeout);
         inbound.confirmHeld(acks);
         ResilienceManager rm = managers.await(RECEIVE, deadline);
-        Handover handover = new Handover();
+        Handover handover = new Handover(deadline);
         Optional<InboundMessage> result;
         try {
-            result = rm.execute(RECEIVE, Invocation.NO_PEER, inv -> handover.take(attemptDeadline(inv, deadline)));
+            result = rm.execute(RECEIVE, Invocation.NO_PEER, handover);
         } catch (Exception | Error e) {
             handover.abandon();
             throw e;
@@ -133,10 +159,20 @@ final class DwcpManagerService implements DWCPManager {
         return inbound.acknowledgeForApplication(message, acks);
     }
 
-    /** One receive call's message between the transport and the caller. */
-    private final class Handover {
+    /** One receive call's message between the transport and the caller, and the chain's call (one object per receive). */
+    private final class Handover implements Call<Optional<InboundMessage>> {
+        private final long deadline;
         private InboundMessage taken;
         private boolean closed;
+
+        Handover(long deadline) {
+            this.deadline = deadline;
+        }
+
+        @Override
+        public Optional<InboundMessage> call(Invocation inv) throws InterruptedException {
+            return take(attemptDeadline(inv, deadline));
+        }
 
         /** An attempt of the chain: a retried attempt gets the message the first one took. */
         Optional<InboundMessage> take(long deadlineNanos) throws InterruptedException {

@@ -153,7 +153,9 @@ final class InboundQueue {
     Optional<InboundMessage> receive(long deadlineNanos, Acknowledger acks) throws InterruptedException {
         confirmHeld(acks);
         Optional<InboundMessage> m = take(deadlineNanos);
-        m.ifPresent(this::hold);
+        if (m.isPresent()) {
+            hold(m.get());
+        }
         return m;
     }
 
@@ -161,7 +163,7 @@ final class InboundQueue {
     void confirmHeld(Acknowledger acks) {
         InboundMessage held = heldByThread.get();
         if (held != null) {
-            heldByThread.remove();
+            heldByThread.set(null); // not remove(): the thread's entry stays, so the next hold allocates none
             confirm(held, acks, true);
         }
     }
@@ -187,7 +189,7 @@ final class InboundQueue {
         InboundMessage held = heldByThread.get();
         boolean heldHere = held != null && held.sender().equals(m.sender()) && held.messageId() == m.messageId();
         if (heldHere) {
-            heldByThread.remove();
+            heldByThread.set(null);
         }
         return confirm(m, acks, heldHere);
     }

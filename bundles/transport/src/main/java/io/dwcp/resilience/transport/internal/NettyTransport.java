@@ -332,8 +332,8 @@ public final class NettyTransport implements DWCPTransport, AutoCloseable {
         return frame;
     }
 
-    /** Starts sending; the future completes when the peer acknowledges. */
-    CompletableFuture<Void> sendAsync(String operation, String peer, long id, byte[] payload, long deadline) throws TransportException {
+    /** Starts sending. @return the message waiting for its ACK: its future completes when the peer acknowledges */
+    Pending sendAsync(String operation, String peer, long id, byte[] payload, long deadline) throws TransportException {
         PeerLink link = linkFor(operation, peer);
         Frame frame = outbound(operation, peer, FrameType.DATA, id, payload);
         Pending fresh = new Pending(frame, deadline);
@@ -347,25 +347,36 @@ public final class NettyTransport implements DWCPTransport, AutoCloseable {
             p = fresh;
         }
         link.dispatch(p);
-        return p.acked;
+        return p;
     }
 
     @Override
     public void send(String peer, long messageId, byte[] payload, long deadlineNanos) throws TransportException, InterruptedException {
         long deadline = effectiveDeadline(deadlineNanos);
-        CompletableFuture<Void> acked = sendAsync("send", peer, messageId, payload, deadline);
+        Pending p = sendAsync("send", peer, messageId, payload, deadline);
         try {
-            acked.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            p.acked.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
+            if (p.acked.isDone()) {
+                // completed between the wait's end and here (the ACK, or the sweeper failing it): that outcome
+                awaitDone(p, peer);
+                return;
+            }
             PeerLink link = links.get(peer);
-            Pending p = link == null ? null : link.pending.get(messageId);
-            if (p != null && p.acked == acked) {
+            if (link != null) {
                 link.pending.remove(messageId, p);
             }
-            boolean written = p != null && p.written;
-            throw new TransportException("send", peer, written ? Kind.TIMEOUT : Kind.NOT_CONNECTED, written
-                    ? "no acknowledgement before the deadline (the peer may be slow or its inbound queue full)"
-                    : "no connection to the peer came up before the deadline" + lastError(link), null);
+            // decided by this message's own record (written or not), never by looking it up again: the
+            // sweeper may have removed it meanwhile, which once made a written message read as NOT_CONNECTED
+            throw p.timedOut("send", peer, link == null ? "" : link.status().lastError());
+        } catch (ExecutionException e) {
+            throw rethrow("send", peer, e.getCause());
+        }
+    }
+
+    private static void awaitDone(Pending p, String peer) throws TransportException, InterruptedException {
+        try {
+            p.acked.get();
         } catch (ExecutionException e) {
             throw rethrow("send", peer, e.getCause());
         }
@@ -392,14 +403,17 @@ public final class NettyTransport implements DWCPTransport, AutoCloseable {
      */
     @Override
     public Optional<InboundMessage> receive(long deadlineNanos) throws InterruptedException {
-        return inbound.receive(deadlineNanos, this::ack);
+        return inbound.receive(deadlineNanos, acker);
     }
 
     /** The application is done with a message it took: its ACK goes out now (see {@link InboundQueue#acknowledge}). */
     @Override
     public boolean acknowledge(InboundMessage message) {
-        return inbound.acknowledgeForApplication(message, this::ack);
+        return inbound.acknowledgeForApplication(message, acker);
     }
+
+    /** {@link #ack} as the inbound queue takes it, made once rather than per receive. */
+    private final InboundQueue.Acknowledger acker = this::ack;
 
     /**
      * Acknowledges a message the application is done with: on the connection its latest copy came on,
@@ -471,7 +485,7 @@ public final class NettyTransport implements DWCPTransport, AutoCloseable {
         Object lock = new Object();
         for (String peer : peers) {
             try {
-                sendAsync("consensus", peer, messageId, payload, deadline).whenComplete((ok, err) -> {
+                sendAsync("consensus", peer, messageId, payload, deadline).acked.whenComplete((ok, err) -> {
                     synchronized (lock) {
                         if (err == null) {
                             acked.add(peer);

@@ -200,8 +200,7 @@ final class PeerLink {
     void sweep(long now) {
         pending.forEach((id, p) -> {
             if (now - p.deadlineNanos >= 0 && pending.remove(id, p)) {
-                p.acked.completeExceptionally(new TransportException("send", id(), Kind.TIMEOUT,
-                        "no acknowledgement before the deadline", null));
+                p.acked.completeExceptionally(p.timedOut("send", id(), lastError));
             }
         });
     }

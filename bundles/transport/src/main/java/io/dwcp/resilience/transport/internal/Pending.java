@@ -1,5 +1,7 @@
 package io.dwcp.resilience.transport.internal;
 
+import io.dwcp.resilience.api.transport.TransportException;
+import io.dwcp.resilience.api.transport.TransportException.Kind;
 import java.util.concurrent.CompletableFuture;
 
 /** A DATA frame sent to one peer and not acknowledged yet. */
@@ -19,5 +21,20 @@ final class Pending {
     Pending(Frame frame, long deadlineNanos) {
         this.frame = frame;
         this.deadlineNanos = deadlineNanos;
+    }
+
+    /**
+     * Why it failed at its deadline, from what happened to this message itself: written and not
+     * acknowledged (TIMEOUT), or never written because no stream was up (NOT_CONNECTED). The one
+     * place that decides, for the sender that stopped waiting and for the sweeper alike.
+     *
+     * @param lastError the peer's last connection error, for NOT_CONNECTED ("" when none)
+     */
+    TransportException timedOut(String operation, String peer, String lastError) {
+        return written
+                ? new TransportException(operation, peer, Kind.TIMEOUT,
+                        "no acknowledgement before the deadline (the peer may be slow or its inbound queue full)", null)
+                : new TransportException(operation, peer, Kind.NOT_CONNECTED,
+                        "no connection to the peer came up before the deadline" + (lastError.isEmpty() ? "" : " (" + lastError + ")"), null);
     }
 }

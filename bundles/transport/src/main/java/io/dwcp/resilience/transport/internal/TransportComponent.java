@@ -173,7 +173,7 @@ public final class TransportComponent extends ConfiguredComponent<TransportSetti
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("node.id", settings.nodeId());
         managerRegistration = context.registerService(DWCPManager.class,
-                new DwcpManagerService(this, this::engine, inbound, this::ack, managers, () -> degradation, () -> health, () -> chaos, () -> metricsSources), props);
+                new DwcpManagerService(this, this::engine, inbound, acker, managers, () -> degradation, () -> health, () -> chaos, () -> metricsSources), props);
         syncPingables(settings);
     }
 
@@ -334,18 +334,21 @@ public final class TransportComponent extends ConfiguredComponent<TransportSetti
     /** Confirms what the calling thread took last (its ACK goes out), then takes the next message (see {@link InboundQueue}). */
     @Override
     public Optional<InboundMessage> receive(long deadlineNanos) throws InterruptedException {
-        return inbound.receive(deadlineNanos, this::ack);
+        return inbound.receive(deadlineNanos, acker);
     }
 
     /** The application is done with a message it took: its ACK goes out now, whichever thread says so. */
     @Override
     public boolean acknowledge(InboundMessage message) {
-        return inbound.acknowledgeForApplication(message, this::ack);
+        return inbound.acknowledgeForApplication(message, acker);
     }
 
     private void ack(String sender, long id, Object handle) {
         engine.ack(sender, id, handle);
     }
+
+    /** {@link #ack} as the inbound queue takes it, made once rather than per receive. */
+    private final InboundQueue.Acknowledger acker = this::ack;
 
     @Override
     public byte[] sync(String peer, byte[] request, long deadlineNanos) throws TransportException, InterruptedException {

@@ -165,22 +165,23 @@ class LoopbackTest {
         NettyTransport a = node("a", Map.of());
         NettyTransport b = node("b", Map.of("inbound.queue.capacity", "1"));
         mesh(Map.of("inbound.queue.capacity", "1"));
-        // every stream up, so that no send below waits for a connection (a HELLO crossing mesh()'s update
-        // may be refused and retried); each send's deadline is long enough for the write on a loaded machine
-        // (at 200 ms a send once ended NOT_CONNECTED, never written, instead of TIMEOUT, written and unacknowledged)
-        await(() -> a.peers().stream().anyMatch(p -> p.nodeId().equals("b") && p.state() == ConnectionState.CONNECTED
-                && p.streamsUp() == p.streamsConfigured()), "every stream from a to b up");
+        // Every stream up, so that each send below is written at once (a HELLO crossing mesh()'s update may
+        // be refused and retried). A send's kind is then TIMEOUT whatever its deadline: it is decided by
+        // whether the message was written, which once raced with the sweeper (NOT_CONNECTED for a written
+        // message that the sweeper had just removed). What arrived at b is awaited, not assumed by a deadline.
+        connected(a, "b");
         long first = a.nextMessageId();
-        TransportException e = assertThrows(TransportException.class, () -> a.send("b", first, bytes("1"), in(1000)));
+        TransportException e = assertThrows(TransportException.class, () -> a.send("b", first, bytes("1"), in(200)));
         assertEquals(TransportException.Kind.TIMEOUT, e.kind(), "queued, but nobody took it: no ACK");
-        assertEquals(1, b.metrics().inboundQueued());
+        await(() -> b.metrics().inboundQueued() == 1, "the first message queued at b");
         long second = a.nextMessageId();
         assertEquals(TransportException.Kind.TIMEOUT,
-                assertThrows(TransportException.class, () -> a.send("b", second, bytes("2"), in(1000))).kind());
-        assertTrue(b.metrics().backPressured() >= 1, "the queue was full: not even queued");
+                assertThrows(TransportException.class, () -> a.send("b", second, bytes("2"), in(200))).kind());
+        await(() -> b.metrics().backPressured() >= 1, "the queue was full: the second not even queued");
+        assertEquals(1, b.metrics().inboundQueued());
         assertEquals("1", new String(b.receive(in(1000)).orElseThrow().payload(), StandardCharsets.UTF_8));
         assertEquals(TransportException.Kind.TIMEOUT,
-                assertThrows(TransportException.class, () -> a.send("b", first, bytes("1"), in(1000))).kind(),
+                assertThrows(TransportException.class, () -> a.send("b", first, bytes("1"), in(200))).kind(),
                 "taken, but the application has not come back for more: still no ACK");
         assertFalse(b.receive(in(0)).isPresent(), "coming back (even without waiting) confirms the message taken before");
         a.send("b", first, bytes("1"), in(5000)); // the retry of a confirmed message: acknowledged at once
@@ -198,7 +199,7 @@ class LoopbackTest {
         mesh(Map.of());
         connected(a, "b");
         long id = a.nextMessageId();
-        CompletableFuture<Void> sent = a.sendAsync("send", "b", id, bytes("done with it"), in(10_000));
+        CompletableFuture<Void> sent = a.sendAsync("send", "b", id, bytes("done with it"), in(10_000)).acked;
         InboundMessage m = b.receive(in(5000)).orElseThrow();
         assertThrows(java.util.concurrent.TimeoutException.class, () -> sent.get(200, TimeUnit.MILLISECONDS),
                 "taken, not yet done: no ACK");
@@ -215,7 +216,7 @@ class LoopbackTest {
                 () -> b.acknowledge(new InboundMessage("a", id + 1000, bytes("?"))));
         assertTrue(unknown.getMessage().contains("was not handed over"), unknown.getMessage());
         long queued = a.nextMessageId();
-        CompletableFuture<Void> waiting = a.sendAsync("send", "b", queued, bytes("queued"), in(10_000));
+        CompletableFuture<Void> waiting = a.sendAsync("send", "b", queued, bytes("queued"), in(10_000)).acked;
         await(() -> b.metrics().inboundQueued() == 1, "queued at b");
         assertThrows(IllegalArgumentException.class, () -> b.acknowledge(new InboundMessage("a", queued, bytes("queued"))),
                 "queued, not handed over: nothing to acknowledge yet");
@@ -270,12 +271,12 @@ class LoopbackTest {
         long confirmed = a.nextMessageId();
         long inDoubt = a.nextMessageId();
         long neverTaken = a.nextMessageId();
-        CompletableFuture<Void> first = a.sendAsync("send", "b", confirmed, bytes("confirmed"), in(10_000));
+        CompletableFuture<Void> first = a.sendAsync("send", "b", confirmed, bytes("confirmed"), in(10_000)).acked;
         assertEquals(confirmed, b.receive(in(5000)).orElseThrow().messageId());
-        CompletableFuture<Void> second = a.sendAsync("send", "b", inDoubt, bytes("in doubt"), in(10_000));
+        CompletableFuture<Void> second = a.sendAsync("send", "b", inDoubt, bytes("in doubt"), in(10_000)).acked;
         assertEquals(inDoubt, b.receive(in(5000)).orElseThrow().messageId()); // coming back confirmed the first
         first.get(5, TimeUnit.SECONDS);
-        CompletableFuture<Void> third = a.sendAsync("send", "b", neverTaken, bytes("queued"), in(10_000));
+        CompletableFuture<Void> third = a.sendAsync("send", "b", neverTaken, bytes("queued"), in(10_000)).acked;
         await(() -> b.metrics().inboundQueued() == 1, "the third message queued at b");
 
         // b dies holding the second message, the third in its queue; its journal is what survives

@@ -75,9 +75,9 @@ class TlsTest {
         long refusedAtB = b.metrics().framesRefusedTotal();
         byte[] big = "mutual TLS ".repeat(1000).getBytes(StandardCharsets.UTF_8); // compressed, then encrypted
         // a send is acknowledged once the peer's application is done with the message: send, take, come back
-        CompletableFuture<Void> toB = a.sendAsync("send", "b", a.nextMessageId(), big, TestNodes.in(5000));
+        CompletableFuture<Void> toB = a.sendAsync("send", "b", a.nextMessageId(), big, TestNodes.in(5000)).acked;
         CompletableFuture<Void> toA = b.sendAsync("send", "a", b.nextMessageId(), "back".getBytes(StandardCharsets.UTF_8),
-                TestNodes.in(5000));
+                TestNodes.in(5000)).acked;
         InboundMessage atB = b.receive(TestNodes.in(5000)).orElseThrow();
         assertEquals("a", atB.sender());
         assertArrayEquals(big, atB.payload());
