@@ -1,5 +1,6 @@
 package io.dwcp.resilience.bulkhead.internal;
 
+import io.dwcp.resilience.kit.StripedPermits;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -13,7 +14,10 @@ import java.util.concurrent.locks.LockSupport;
  * CASes and then inspects the wait queue's head node; in a JFR profile of the full send chain at
  * one thread that pair was 17 % of the benchmark thread's samples although nobody ever waited.
  * Here the uncontended acquire is one read of the waiter count and one CAS, the release one atomic
- * add and one read of the waiter count.
+ * add and one read of the waiter count; and the permits are striped (kit {@link StripedPermits},
+ * issue 15): a caller takes one from its thread's stripe, else borrows one, and gives it back to its
+ * stripe, so at two threads the CAS and the add are on lines no other stripe writes (one shared
+ * counter was moved twice by every call of every thread).
  *
  * <p>Fairness: a caller takes a permit directly only while the waiter count is 0; otherwise it
  * joins the queue's tail, and released permits go to the queue's head. A newcomer thus never
@@ -27,11 +31,12 @@ import java.util.concurrent.locks.LockSupport;
  * caller that returns without a permit never holds one.
  *
  * <p>{@link #available()} may be negative: {@link #withdraw} takes permits away even while they are
- * held, and nobody is admitted until enough come back.
+ * held (the striped permits record the rest as owed, paid by the permits that come back), and
+ * nobody is admitted until enough come back.
  */
 final class FairPermits {
 
-    private final AtomicInteger available;
+    private final StripedPermits available;
     /** Callers in {@link #queue}: 0 lets acquirers take a permit without the lock. */
     private final AtomicInteger waiting = new AtomicInteger();
     /** Guarded by itself. */
@@ -39,7 +44,7 @@ final class FairPermits {
 
     /** @param permits the permits at the start, at least 0 */
     FairPermits(int permits) {
-        this.available = new AtomicInteger(permits);
+        this.available = new StripedPermits(permits);
     }
 
     /**
@@ -48,18 +53,7 @@ final class FairPermits {
      * @return whether the permit was taken
      */
     boolean tryAcquireNow() {
-        if (waiting.get() != 0) {
-            return false;
-        }
-        for (;;) {
-            int free = available.get();
-            if (free <= 0) {
-                return false;
-            }
-            if (available.compareAndSet(free, free - 1)) {
-                return true;
-            }
-        }
+        return waiting.get() == 0 && available.tryAcquire();
     }
 
     /**
@@ -108,7 +102,7 @@ final class FairPermits {
 
     /** Gives one permit back: to the longest waiter if there is one. */
     void release() {
-        available.incrementAndGet();
+        available.release();
         if (waiting.get() != 0) {
             synchronized (queue) {
                 handOver();
@@ -118,7 +112,7 @@ final class FairPermits {
 
     /** @param more permits to add (a larger limit); waiters get them first */
     void grow(int more) {
-        available.addAndGet(more);
+        available.changeLimitBy(more);
         synchronized (queue) {
             handOver();
         }
@@ -126,29 +120,26 @@ final class FairPermits {
 
     /** @param fewer permits to take away (a smaller limit), even from those held now */
     void withdraw(int fewer) {
-        available.addAndGet(-fewer);
+        available.changeLimitBy(-fewer);
     }
 
     /** Hands free permits to waiters from the head of the queue. Called holding the queue's lock. */
     private void handOver() {
         Waiter head;
         while ((head = queue.peekFirst()) != null) {
-            int free = available.get();
-            if (free <= 0) {
+            if (!available.tryAcquire()) {
                 return;
             }
-            if (available.compareAndSet(free, free - 1)) {
-                queue.removeFirst();
-                waiting.decrementAndGet();
-                head.granted = true;
-                LockSupport.unpark(head.thread);
-            }
+            queue.removeFirst();
+            waiting.decrementAndGet();
+            head.granted = true;
+            LockSupport.unpark(head.thread);
         }
     }
 
     /** @return free permits, negative after a shrink while too many are held */
     int available() {
-        return available.get();
+        return (int) available.free();
     }
 
     /** @return callers waiting in line now */

@@ -4,10 +4,10 @@ import io.dwcp.resilience.api.BulkheadFullException;
 import io.dwcp.resilience.api.Invocation;
 import io.dwcp.resilience.api.Next;
 import io.dwcp.resilience.api.TimeSource;
+import io.dwcp.resilience.kit.StripedPermits;
 import io.dwcp.resilience.api.metrics.MetricsSnapshot;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -24,7 +24,13 @@ final class SemaphoreBulkhead implements Bulkhead<SemaphoreBulkheadSettings> {
     private final String operation;
     private final TimeSource metricsClock;
     private final ExecutionTimer timer;
-    private final AtomicInteger active = new AtomicInteger();
+    /**
+     * The permits, striped (kit {@link StripedPermits}, issue 15): a call takes one from its thread's
+     * stripe, else borrows one, and gives it back to its stripe; one shared counter was a CAS and a
+     * decrement on one line for every call of every thread. Never more calls than the limit; a
+     * smaller limit lets calls in flight finish and admits none until they are below it.
+     */
+    private final StripedPermits permits;
     private final LongAdder rejected = new LongAdder();
     private volatile int maxConcurrentCalls;
 
@@ -39,6 +45,7 @@ final class SemaphoreBulkhead implements Bulkhead<SemaphoreBulkheadSettings> {
         this.metricsClock = metricsClock;
         this.timer = new ExecutionTimer(sampleMask);
         this.maxConcurrentCalls = settings.maxConcurrentCalls();
+        this.permits = new StripedPermits(maxConcurrentCalls);
     }
 
     @Override
@@ -53,39 +60,32 @@ final class SemaphoreBulkhead implements Bulkhead<SemaphoreBulkheadSettings> {
             begin = timer.begin(inv);
             return next.proceed(inv);
         } finally {
-            active.decrementAndGet();
+            permits.release();
             timer.end(inv, begin);
         }
     }
 
     /** @return whether a permit was taken */
     boolean tryAcquire() {
-        for (;;) {
-            int current = active.get();
-            if (current >= maxConcurrentCalls) {
-                return false;
-            }
-            if (active.compareAndSet(current, current + 1)) {
-                return true;
-            }
-        }
+        return permits.tryAcquire();
     }
 
     private BulkheadFullException full() {
-        int inUse = active.get();
+        int inUse = active();
         int concurrent = maxConcurrentCalls;
         return new BulkheadFullException(operation, () -> inUse + " of " + concurrent
                 + " concurrent calls in use (semaphore bulkhead)");
     }
 
     @Override
-    public void resize(SemaphoreBulkheadSettings settings) {
+    public synchronized void resize(SemaphoreBulkheadSettings settings) {
         maxConcurrentCalls = settings.maxConcurrentCalls();
+        permits.setLimit(maxConcurrentCalls);
     }
 
     /** @return calls holding a permit now */
     int active() {
-        return active.get();
+        return (int) permits.inUse();
     }
 
     /** @return the current limit */
@@ -106,7 +106,7 @@ final class SemaphoreBulkhead implements Bulkhead<SemaphoreBulkheadSettings> {
     @Override
     public MetricsSnapshot metrics() {
         int max = maxConcurrentCalls;
-        int inUse = active.get();
+        int inUse = active();
         Map<String, Number> values = new LinkedHashMap<>();
         values.put("active", inUse);
         values.put("maxConcurrentCalls", max);

@@ -28,6 +28,12 @@ final class OperationSignals {
 
     /** Opaque element access: a tick never sees a torn count, the writer's stores stay plain movs. */
     private static final VarHandle COUNT = MethodHandles.arrayElementVarHandle(long[].class);
+    /**
+     * A cell's counters start this far into its array, and as much follows them: 128 bytes on either
+     * side, so that two threads' cells never share a cache line (or an adjacent-line pair), even
+     * after the collector has copied them next to each other (each is written on every call).
+     */
+    private static final int PAD = 16;
     private static final int CALLS = 0;
     private static final int ERRORS = 1;
     private static final int SLOW_DEGRADED = 2;
@@ -36,7 +42,8 @@ final class OperationSignals {
     private static final int COUNTERS = 5;
 
     /** Per calling thread: calls, errors, slow for DEGRADED, SEVERELY_DEGRADED, EMERGENCY; each written by its thread only. */
-    private final ThreadCells<long[]> counts = new ThreadCells<>(() -> new long[COUNTERS], OperationSignals::addInto);
+    private final ThreadCells<long[]> counts = new ThreadCells<>(() -> new long[PAD + COUNTERS + PAD],
+            OperationSignals::addInto);
 
     // tick thread only (under the engine's lock)
     private final long[][] ring;
@@ -81,12 +88,17 @@ final class OperationSignals {
 
     private static void addInto(long[] from, long[] into) {
         for (int i = 0; i < COUNTERS; i++) {
-            increment(into, i, (long) COUNT.getOpaque(from, i));
+            increment(into, i, count(from, i));
         }
     }
 
+    /** @return counter {@code i} of a cell */
+    private static long count(long[] cell, int i) {
+        return (long) COUNT.getOpaque(cell, PAD + i);
+    }
+
     private static void increment(long[] cell, int i, long x) {
-        COUNT.setOpaque(cell, i, (long) COUNT.getOpaque(cell, i) + x);
+        COUNT.setOpaque(cell, PAD + i, (long) COUNT.getOpaque(cell, PAD + i) + x);
     }
 
     /**
@@ -146,7 +158,7 @@ final class OperationSignals {
         long[] totals = new long[COUNTERS];
         counts.read(cell -> {
             for (int i = 0; i < COUNTERS; i++) {
-                totals[i] += (long) COUNT.getOpaque(cell, i);
+                totals[i] += count(cell, i);
             }
         });
         long[] slot = ring[head];

@@ -40,7 +40,13 @@ final class LatencyHistograms implements CallObserver {
 
     /** One thread's counts for one operation: bucket counts, then the sum in nanoseconds; one writer. */
     static final class Cell {
-        final long[] counts = new long[SUM + 1];
+        /**
+         * The counts start this far into the array, and as much follows them: 128 bytes on either
+         * side, so that two threads' cells (each written on every call) never share a cache line or
+         * an adjacent-line pair, even after the collector has copied them next to each other.
+         */
+        private static final int PAD = 16;
+        private final long[] counts = new long[PAD + SUM + 1 + PAD];
 
         void record(long nanos) {
             int i = 0;
@@ -52,12 +58,17 @@ final class LatencyHistograms implements CallObserver {
         }
 
         private void add(int i, long x) {
-            COUNT.setOpaque(counts, i, (long) COUNT.getOpaque(counts, i) + x);
+            COUNT.setOpaque(counts, PAD + i, (long) COUNT.getOpaque(counts, PAD + i) + x);
+        }
+
+        /** @return count {@code i} ({@link #SUM}: the sum of the latencies); any thread */
+        long get(int i) {
+            return (long) COUNT.getOpaque(counts, PAD + i);
         }
 
         static void addInto(Cell from, Cell into) {
             for (int i = 0; i <= SUM; i++) {
-                into.add(i, (long) COUNT.getOpaque(from.counts, i));
+                into.add(i, from.get(i));
             }
         }
     }
@@ -71,7 +82,7 @@ final class LatencyHistograms implements CallObserver {
             long[] c = new long[SUM];
             cells.read(cell -> {
                 for (int i = 0; i < c.length; i++) {
-                    c[i] += (long) COUNT.getOpaque(cell.counts, i);
+                    c[i] += cell.get(i);
                 }
             });
             return c;
@@ -80,7 +91,7 @@ final class LatencyHistograms implements CallObserver {
         /** @return the sum of the latencies, in nanoseconds */
         long sumNanos() {
             long[] sum = new long[1];
-            cells.read(cell -> sum[0] += (long) COUNT.getOpaque(cell.counts, SUM));
+            cells.read(cell -> sum[0] += cell.get(SUM));
             return sum[0];
         }
     }

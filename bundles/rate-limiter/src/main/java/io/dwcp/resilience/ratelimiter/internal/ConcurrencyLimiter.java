@@ -1,6 +1,7 @@
 package io.dwcp.resilience.ratelimiter.internal;
 
 import io.dwcp.resilience.api.TimeSource;
+import io.dwcp.resilience.kit.StripedPermits;
 import io.dwcp.resilience.kit.Stripes;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;

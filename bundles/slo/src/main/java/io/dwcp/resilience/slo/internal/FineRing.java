@@ -17,9 +17,16 @@ final class FineRing {
 
     /** Opaque element access: a reader never sees a torn count, the writer's stores stay plain movs. */
     private static final VarHandle COUNT = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final int TOTAL = 0;
-    private static final int BAD = 1;
-    private static final int SLOW = 2;
+    /**
+     * A cell's three counts start this far into its array, and as much follows them: 128 bytes on
+     * either side, so that two threads' cells (each written on every call) never share a cache line
+     * or an adjacent-line pair, even after the collector has copied them next to each other.
+     */
+    private static final int PAD = 16;
+    private static final int TOTAL = PAD;
+    private static final int BAD = PAD + 1;
+    private static final int SLOW = PAD + 2;
+    private static final int LENGTH = PAD + 3 + PAD;
 
     private final EpochRing<long[]> ring;
 
@@ -28,11 +35,11 @@ final class FineRing {
      * @param minBuckets buckets the ring must hold at least (rounded up to a power of two)
      */
     FineRing(long widthNanos, int minBuckets) {
-        this.ring = new EpochRing<>(widthNanos, minBuckets, () -> new long[3], FineRing::addInto);
+        this.ring = new EpochRing<>(widthNanos, minBuckets, () -> new long[LENGTH], FineRing::addInto);
     }
 
     private static void addInto(long[] from, long[] into) {
-        for (int k = 0; k < 3; k++) {
+        for (int k = TOTAL; k <= SLOW; k++) {
             increment(into, k, (long) COUNT.getOpaque(from, k));
         }
     }
@@ -89,7 +96,11 @@ final class FineRing {
      * @return whether the slot could take them (false when it holds a newer bucket)
      */
     boolean add(long epoch, long t, long b, long s) {
-        return ring.add(epoch, new long[] {t, b, s});
+        long[] cell = new long[LENGTH];
+        cell[TOTAL] = t;
+        cell[BAD] = b;
+        cell[SLOW] = s;
+        return ring.add(epoch, cell);
     }
 
     long widthNanos() {

@@ -1,6 +1,5 @@
-package io.dwcp.resilience.ratelimiter.internal;
+package io.dwcp.resilience.kit;
 
-import io.dwcp.resilience.kit.Stripes;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -8,8 +7,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * in one {@linkplain Stripes stripe} (cells two cache lines apart) or held by a call. A caller takes
  * a free permit from its own stripe, else borrows one from another stripe, and gives it back to its
  * own stripe, so while its stripe has permits a caller writes no line another stripe writes. Used
- * for the calls in flight of the concurrency limit and of the adaptive rate limiter, where one
- * shared count (a CAS, or an add and a sum of every stripe) was moved twice by every call.
+ * (kit 2.1) for the calls in flight of the concurrency limit, the adaptive rate limiter's in-flight
+ * cap and the semaphore and queue bulkheads, where one shared count (a CAS, or an add and a sum of
+ * every stripe) was moved twice by every call.
  *
  * <ul>
  * <li><b>Never more in flight than the limit</b>: the permits are exactly {@code limit}.</li>
@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * </ul>
  * A permit given back on another stripe than it was taken from is fine: only the sum counts.
  */
-final class StripedPermits {
+public final class StripedPermits {
 
     /** Longs between two stripes' cells: 128 bytes, no shared line nor adjacent-line prefetch pair. */
     private static final int SPACING = 16;
@@ -36,7 +36,7 @@ final class StripedPermits {
     private volatile long limit;
 
     /** @param limit the permits, at least 0 */
-    StripedPermits(long limit) {
+    public StripedPermits(long limit) {
         this.limit = limit;
         add(limit);
     }
@@ -46,12 +46,12 @@ final class StripedPermits {
     }
 
     /** @return whether a permit was taken; if so it must be {@linkplain #release released} */
-    boolean tryAcquire() {
+    public boolean tryAcquire() {
         return tryAcquire(Stripes.ofCurrentThread());
     }
 
     /** {@link #tryAcquire()} as a thread of stripe {@code stripe} (tests model several threads with it). */
-    boolean tryAcquire(int stripe) {
+    public boolean tryAcquire(int stripe) {
         for (;;) {
             if (!takeFree(stripe)) {
                 return false;
@@ -63,12 +63,12 @@ final class StripedPermits {
     }
 
     /** Gives a permit back. */
-    void release() {
+    public void release() {
         release(Stripes.ofCurrentThread());
     }
 
     /** {@link #release()} as a thread of stripe {@code stripe}. */
-    void release(int stripe) {
+    public void release(int stripe) {
         if (cells.get(OWED) <= 0 || !payOwed()) {
             cells.getAndIncrement(slot(stripe));
         }
@@ -79,7 +79,7 @@ final class StripedPermits {
      *
      * @param next the new limit, at least 0
      */
-    synchronized void setLimit(long next) {
+    public synchronized void setLimit(long next) {
         long before = limit;
         limit = next;
         if (next > before) {
@@ -105,13 +105,22 @@ final class StripedPermits {
         }
     }
 
+    /**
+     * Moves the limit by {@code delta} (a resize by difference). Not on the call path.
+     *
+     * @param delta permits to add, or to take away when negative
+     */
+    public synchronized void changeLimitBy(long delta) {
+        setLimit(limit + delta);
+    }
+
     /** @return the limit in force */
-    long limit() {
+    public long limit() {
         return limit;
     }
 
     /** @return free permits less those owed ({@code limit - in flight} when the callers are quiet) */
-    long free() {
+    public long free() {
         long total = -cells.get(OWED);
         for (int i = 0; i < Stripes.COUNT; i++) {
             total += cells.get(slot(i));
@@ -120,7 +129,7 @@ final class StripedPermits {
     }
 
     /** @return permits held by calls ({@code limit - free()}, exact when the callers are quiet) */
-    long inUse() {
+    public long inUse() {
         return Math.max(0, limit - free());
     }
 
