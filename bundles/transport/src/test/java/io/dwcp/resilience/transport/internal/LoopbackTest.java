@@ -362,6 +362,38 @@ class LoopbackTest {
         assertTrue(a.metrics().compression().bytesSaved() > big.length / 2);
     }
 
+    /**
+     * A message past its deadline fails with the kind of what happened to it, whoever fails it (the
+     * sender that stopped waiting, or the sweeper): TIMEOUT once written, NOT_CONNECTED when no stream
+     * ever carried it. The sweeper once said TIMEOUT for both, and a sender that found its message
+     * already swept said NOT_CONNECTED for a written one.
+     */
+    @Test
+    void theSweeperFailsAMessageByWhatHappenedToIt() throws Exception {
+        int deadPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            deadPort = s.getLocalPort();
+        }
+        NettyTransport lonely = node("lonely", Map.of("peers", "nobody=127.0.0.1:" + deadPort));
+        Pending never = lonely.sendAsync("send", "nobody", lonely.nextMessageId(), bytes("x"), in(60_000));
+        assertFalse(never.written);
+        lonely.link("nobody").sweep(System.nanoTime() + TimeUnit.DAYS.toNanos(1));
+        ExecutionException notConnected = assertThrows(ExecutionException.class, () -> never.acked.get(5, TimeUnit.SECONDS));
+        assertEquals(TransportException.Kind.NOT_CONNECTED, ((TransportException) notConnected.getCause()).kind());
+        nodes.remove(lonely);
+        lonely.close();
+
+        NettyTransport a = node("a", Map.of());
+        node("b", Map.of());
+        mesh(Map.of());
+        connected(a, "b");
+        Pending written = a.sendAsync("send", "b", a.nextMessageId(), bytes("y"), in(60_000)); // nobody takes it at b: no ACK
+        assertTrue(written.written, "every stream is up: written at once");
+        a.link("b").sweep(System.nanoTime() + TimeUnit.DAYS.toNanos(1));
+        ExecutionException timeout = assertThrows(ExecutionException.class, () -> written.acked.get(5, TimeUnit.SECONDS));
+        assertEquals(TransportException.Kind.TIMEOUT, ((TransportException) timeout.getCause()).kind());
+    }
+
     @Test
     void anUnknownPeerAndAnOversizedPayloadFailClearly() throws Exception {
         NettyTransport a = node("a", Map.of("frame.max.bytes", "1024", "compression.enabled", "false"));
